@@ -1,0 +1,1 @@
+"""Console adapter: ``jalur chat`` in a terminal."""

@@ -1,0 +1,20 @@
+"""The ``jalur`` console script: the core's command line with the adapters plugged in."""
+
+from __future__ import annotations
+
+import sys
+
+from adapters.console.chat import run_console_chat
+from bot.cli import main as cli_main
+from bot.platforms import Platform
+
+PLATFORMS: tuple[Platform, ...] = ()
+
+
+def main() -> None:
+    """Entry point of the ``jalur`` command."""
+    sys.exit(cli_main(console=run_console_chat, platforms=PLATFORMS))
+
+
+if __name__ == "__main__":
+    main()

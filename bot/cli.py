@@ -1,0 +1,206 @@
+"""The ``jalur`` command line: chat, run, db upgrade, content check.
+
+The adapters are handed in by the launcher (``adapters/launcher.py``), so
+the core never imports a platform.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.content.loader import ContentError, KnowledgeBase, load_knowledge
+from bot.engine import Engine
+from bot.platforms import ChatOptions, ConsoleChat, Platform
+from bot.settings import Settings
+from bot.storage.database import Database, DatabaseError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """An error to print as ``jalur: error: ...`` with an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILURE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _version() -> str:
+    try:
+        return version("jalur")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every ``jalur`` subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="jalur", description="Jalur: a mentor bot for learning backend engineering."
+    )
+    parser.add_argument("--version", action="version", version=f"jalur {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    db_help = "database URL (overrides JALUR_DATABASE_URL); a plain path means a SQLite file"
+
+    chat = sub.add_parser("chat", help="chat with the mentor in the terminal")
+    chat.add_argument("--user", default=None, help="learner name (default: your login name)")
+    chat.add_argument("--db", default=None, help=db_help)
+    chat.add_argument("--lang", choices=["en", "id"], default=None, help="language for a new learner")
+
+    run = sub.add_parser("run", help="start the configured chat platforms (Telegram, Discord)")
+    run.add_argument("--db", default=None, help=db_help)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
+    upgrade = db_sub.add_parser("upgrade", help="apply pending migrations")
+    upgrade.add_argument("--db", default=None, help=db_help)
+
+    content = sub.add_parser("content", help="content files under knowledge/")
+    content_sub = content.add_subparsers(dest="content_command", metavar="ACTION")
+    check = content_sub.add_parser("check", help="validate every content file")
+    check.add_argument("path", nargs="?", type=Path, default=None, help="knowledge directory")
+    return parser
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, with errors that name the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"JALUR_{str(err['loc'][0]).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise CliError(f"invalid setting: {problems}", EXIT_USAGE) from exc
+
+
+def open_database(settings: Settings, override: str | None) -> Database:
+    """The database from ``--db`` or ``JALUR_DATABASE_URL``."""
+    source = "--db" if override else "JALUR_DATABASE_URL"
+    try:
+        return Database(override or settings.database_url, source=source)
+    except DatabaseError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+
+
+def load_content(settings: Settings, path: Path | None = None) -> KnowledgeBase:
+    """The knowledge base, with a clear error for a broken file."""
+    try:
+        return load_knowledge(path or settings.knowledge_dir)
+    except ContentError as exc:
+        raise CliError(f"broken content: {exc}") from exc
+
+
+async def _prepared(settings: Settings, db_override: str | None) -> tuple[Database, Engine]:
+    kb = load_content(settings)
+    db = open_database(settings, db_override)
+    try:
+        await db.upgrade()
+    except DatabaseError as exc:
+        await db.close()
+        raise CliError(str(exc)) from exc
+    return db, Engine(db, kb, settings)
+
+
+async def _chat(args: argparse.Namespace, settings: Settings, console: ConsoleChat) -> int:
+    db, engine = await _prepared(settings, args.db)
+    user = (args.user or _login_name()).strip()
+    if not user:
+        raise CliError("--user must not be empty", EXIT_USAGE)
+    try:
+        return await console(engine, ChatOptions(user=user[:128], language=args.lang,
+                                                 stdin=sys.stdin, stdout=sys.stdout))
+    finally:
+        await db.close()
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "me"
+
+
+async def _run(args: argparse.Namespace, settings: Settings, platforms: Sequence[Platform]) -> int:
+    enabled = [p for p in platforms if p.configured(settings)]
+    if not enabled:
+        lines = ["No chat platform is configured, so there is nothing to run."]
+        lines += [f"  - {p.name}: {p.how_to_enable}" for p in platforms]
+        if not platforms:
+            lines.append("  Telegram and Discord adapters are not part of this build yet.")
+        lines.append("To chat with the mentor in this terminal, run: jalur chat")
+        raise CliError("\n".join(lines), EXIT_USAGE)
+    db, engine = await _prepared(settings, args.db)
+    try:
+        async with asyncio.TaskGroup() as group:
+            for platform in enabled:
+                log.info("starting %s", platform.name)
+                group.create_task(platform.run(engine, settings))
+    finally:
+        await db.close()
+    return EXIT_OK
+
+
+async def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    db = open_database(settings, args.db)
+    try:
+        await db.upgrade()
+    except DatabaseError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        await db.close()
+    print(f"database is up to date: {db.display_url}")
+    return EXIT_OK
+
+
+def _content_check(args: argparse.Namespace, settings: Settings) -> int:
+    kb = load_content(settings, args.path)
+    core = sum(1 for s in kb.skills.values() if s.core)
+    print(
+        f"{kb.root}: ok ({len(kb.phases)} phases, {core} core skills, "
+        f"{len(kb.skills) - core} electives, {len(kb.tracks)} tracks, {len(kb.messages)} messages)"
+    )
+    return EXIT_OK
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    console: ConsoleChat,
+    platforms: Sequence[Platform] = (),
+) -> int:
+    """Run the ``jalur`` command; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=logging.WARNING, stream=sys.stderr,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        for name in ("bot", "adapters"):
+            logging.getLogger(name).setLevel(settings.log_level)
+        if args.command == "chat":
+            return asyncio.run(_chat(args, settings, console))
+        if args.command == "run":
+            return asyncio.run(_run(args, settings, platforms))
+        if args.command == "db" and args.db_command == "upgrade":
+            return asyncio.run(_db_upgrade(args, settings))
+        if args.command == "content" and args.content_command == "check":
+            return _content_check(args, settings)
+        parser.print_help()
+        return EXIT_USAGE
+    except CliError as exc:
+        print(f"jalur: error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130

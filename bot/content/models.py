@@ -1,0 +1,210 @@
+"""Pydantic models for the YAML content under ``knowledge/``.
+
+Every model forbids unknown fields, so a typo in a content file is an error
+that names the field instead of a silently ignored key.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+LANGUAGES: tuple[str, ...] = ("en", "id")
+TRACK_IDS: tuple[str, ...] = ("go", "python", "node", "java", "php")
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=40)]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Strict(BaseModel):
+    """Base for content models: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Localized(Strict):
+    """A text in every supported language."""
+
+    en: NonEmpty
+    id: NonEmpty
+
+    def get(self, lang: str) -> str:
+        """Return the text in ``lang``, falling back to English."""
+        return self.id if lang == "id" else self.en
+
+
+class TrackPointers(Strict):
+    """Track-specific advice for one skill: one localized text per track."""
+
+    go: Localized
+    python: Localized
+    node: Localized
+    java: Localized
+    php: Localized
+
+    def for_track(self, track: str) -> Localized:
+        """Return the pointer for ``track`` (a known track id)."""
+        return getattr(self, track)
+
+
+class Skill(Strict):
+    """One skill of the roadmap, with what proves it and a small task."""
+
+    id: Slug
+    core: bool = True
+    name: Localized
+    learn: Localized
+    why: Localized
+    combo: Localized
+    task: Localized
+    prerequisites: list[Slug] = Field(default_factory=list)
+    tracks: TrackPointers
+    aliases: list[NonEmpty] = Field(default_factory=list)
+
+
+class SkillFile(Strict):
+    """A file of skills that all belong to one phase."""
+
+    phase: Annotated[int, Field(ge=1, le=4)]
+    skills: list[Skill] = Field(min_length=1)
+
+
+class ProjectItem(Strict):
+    """One must-have of a portfolio project."""
+
+    id: Slug
+    text: Localized
+
+
+class Project(Strict):
+    """The portfolio project that completes a phase."""
+
+    id: Slug
+    title: Localized
+    summary: Localized
+    must_haves: list[ProjectItem] = Field(min_length=1)
+
+    @field_validator("must_haves")
+    @classmethod
+    def _unique_items(cls, items: list[ProjectItem]) -> list[ProjectItem]:
+        seen: set[str] = set()
+        for item in items:
+            if item.id in seen:
+                raise ValueError(f"duplicate must-have id {item.id!r}")
+            seen.add(item.id)
+        return items
+
+
+class Phase(Strict):
+    """One phase of the 40-week plan."""
+
+    number: Annotated[int, Field(ge=1, le=4)]
+    weeks: tuple[int, int]
+    title: Localized
+    goal: Localized
+    project: Project
+
+    @field_validator("weeks")
+    @classmethod
+    def _ordered_weeks(cls, weeks: tuple[int, int]) -> tuple[int, int]:
+        first, last = weeks
+        if not 1 <= first <= last <= 40:
+            raise ValueError("weeks must be [first, last] with 1 <= first <= last <= 40")
+        return weeks
+
+
+class PhaseFile(Strict):
+    """The file that lists the four phases in order."""
+
+    phases: list[Phase]
+
+    @model_validator(mode="after")
+    def _contiguous(self) -> PhaseFile:
+        numbers = [p.number for p in self.phases]
+        if numbers != [1, 2, 3, 4]:
+            raise ValueError(f"phases must be numbered 1, 2, 3, 4 in order, got {numbers}")
+        expected_start = 1
+        for phase in self.phases:
+            if phase.weeks[0] != expected_start:
+                raise ValueError(
+                    f"phase {phase.number} starts in week {phase.weeks[0]}, expected {expected_start}"
+                )
+            expected_start = phase.weeks[1] + 1
+        if expected_start != 41:
+            raise ValueError("the phases must cover weeks 1 to 40")
+        return self
+
+
+class Track(Strict):
+    """A language track with the frameworks and databases the seeds recommend."""
+
+    id: Annotated[str, Field(pattern="^(go|python|node|java|php)$")]
+    name: NonEmpty
+    frameworks: list[NonEmpty] = Field(min_length=1)
+    databases: list[NonEmpty] = Field(min_length=1)
+    best_for: Localized
+    aliases: list[NonEmpty] = Field(default_factory=list)
+
+
+class TrackFile(Strict):
+    """The file that lists the five tracks."""
+
+    tracks: list[Track]
+
+    @model_validator(mode="after")
+    def _all_tracks(self) -> TrackFile:
+        ids = sorted(t.id for t in self.tracks)
+        if ids != sorted(TRACK_IDS):
+            raise ValueError(f"tracks must be exactly {', '.join(TRACK_IDS)}; got {', '.join(ids)}")
+        return self
+
+
+_PLACEHOLDER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def placeholders(text: str) -> set[str]:
+    """Return the ``{name}`` placeholders used in a message template."""
+    names = {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+    for name in names:
+        if not _PLACEHOLDER.match(name):
+            raise ValueError(f"placeholder {{{name}}} must be a plain lower-case name")
+    return names
+
+
+class Message(Localized):
+    """A user-facing message; both languages must use the same placeholders."""
+
+    @model_validator(mode="after")
+    def _same_placeholders(self) -> Message:
+        en, id_ = placeholders(self.en), placeholders(self.id)
+        if en != id_:
+            raise ValueError(
+                f"placeholders differ between en {sorted(en)} and id {sorted(id_)}"
+            )
+        return self
+
+
+class MessageFile(Strict):
+    """The catalogue of user-facing messages, keyed by message id."""
+
+    messages: dict[Annotated[str, Field(pattern=r"^[a-z0-9_.]+$")], Message]
+
+
+class IntentPhrases(Strict):
+    """Free-text phrases that mean one command, per language."""
+
+    command: Annotated[str, Field(pattern=r"^[a-z_]+$")]
+    en: list[NonEmpty] = Field(min_length=1)
+    id: list[NonEmpty] = Field(min_length=1)
+
+
+class IntentFile(Strict):
+    """Free-text intents and command aliases."""
+
+    intents: list[IntentPhrases]
+    command_aliases: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], Annotated[str, Field(pattern=r"^[a-z_]+$")]] = Field(
+        default_factory=dict
+    )

@@ -1,0 +1,201 @@
+"""The engine: the one entry point that turns an ``Incoming`` into ``Reply`` objects.
+
+Every message runs in one database transaction: the learner is found (or
+created), the command or free text is dispatched to a feature, and the
+changes are committed together. Anything unexpected is logged and the
+learner gets a short apology; nothing half-written is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.content.loader import KnowledgeBase
+from bot.context import Context
+from bot.conversation import Button, Incoming, Reply, rows
+from bot.features import account, help as help_feature, next_step, onboarding, preferences, progress_report, project
+from bot.features.skill_finder import SkillFinder
+from bot.i18n import Texts, pick_language
+from bot.intents import IntentMatcher, closest
+from bot.markup import escape
+from bot.settings import Settings
+from bot.storage.database import Database
+from bot.storage.repository import Repository
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Context, str], Awaitable[list[Reply]]]
+
+MAX_INPUT_CHARS = 4000
+MAX_COMMAND_CHARS = 32
+AWAITING_TIMEOUT = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command: its handler and whether it may run before setup is finished."""
+
+    handler: Handler
+    during_onboarding: bool = False
+
+
+COMMANDS: dict[str, Command] = {
+    "start": Command(onboarding.cmd_start, during_onboarding=True),
+    "lang": Command(onboarding.cmd_lang, during_onboarding=True),
+    "track": Command(onboarding.cmd_track, during_onboarding=True),
+    "level": Command(onboarding.cmd_level, during_onboarding=True),
+    "tz": Command(onboarding.cmd_tz, during_onboarding=True),
+    "help": Command(help_feature.cmd_help, during_onboarding=True),
+    "delete_me": Command(account.cmd_delete_me, during_onboarding=True),
+    "cancel": Command(account.cmd_cancel, during_onboarding=True),
+    "settings": Command(preferences.cmd_settings),
+    "next": Command(next_step.cmd_next),
+    "another": Command(next_step.cmd_another),
+    "done": Command(next_step.cmd_done),
+    "skip": Command(next_step.cmd_skip),
+    "progress": Command(progress_report.cmd_progress),
+    "project": Command(project.cmd_project),
+    "check": Command(project.cmd_check),
+    "project_done": Command(project.cmd_project_done),
+}
+
+AWAITING: dict[str, Handler] = {
+    "timezone": onboarding.cmd_tz,
+    "delete_me": account.delete_me_text,
+}
+
+
+def clean_text(raw: str) -> str:
+    """Drop control and unassigned characters (binary junk), keep newlines; strip."""
+    kept = []
+    for ch in raw:
+        if ch in "\n\t":
+            kept.append(ch)
+            continue
+        category = unicodedata.category(ch)
+        if category in {"Cc", "Cs", "Co", "Cn"} or ch == "\ufffd":
+            continue
+        kept.append(ch)
+    return "".join(kept).strip()
+
+
+def has_words(text: str) -> bool:
+    """True when the text has at least one letter or digit."""
+    return any(ch.isalnum() for ch in text)
+
+
+def split_command(text: str) -> tuple[str, str]:
+    """``"/done@JalurBot sql-deep"`` -> ``("done", "sql-deep")``."""
+    head, _, args = text[1:].partition(" ")
+    if "\n" in head:
+        head, _, rest = head.partition("\n")
+        args = f"{rest} {args}".strip()
+    name = head.split("@", 1)[0].strip().lower()
+    return name, args.strip()
+
+
+class Engine:
+    """Jalur's conversation engine, shared by every adapter."""
+
+    def __init__(self, db: Database, kb: KnowledgeBase, settings: Settings) -> None:
+        self.db = db
+        self.kb = kb
+        self.settings = settings
+        self.texts = Texts(kb.messages)
+        self.finder = SkillFinder(kb)
+        self.intents = IntentMatcher(kb.intents)
+        unknown = {c for c in kb.command_aliases.values() if c not in COMMANDS}
+        unknown |= {i.command for i in kb.intents if i.command not in COMMANDS}
+        if unknown:
+            raise ValueError(f"knowledge/ui/intents.yaml names unknown commands: {sorted(unknown)}")
+
+    async def handle(self, incoming: Incoming, *, now: datetime) -> list[Reply]:
+        """Answer one message. Never raises: failures become an apology."""
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        text = clean_text(incoming.content)
+        for attempt in (1, 2):
+            try:
+                return await self._handle_once(incoming, text, now)
+            except IntegrityError:
+                if attempt == 2:
+                    log.exception("conflicting write for %s user", incoming.platform)
+                    break
+                log.info("retrying after a concurrent write for a %s user", incoming.platform)
+            except Exception:
+                log.exception("failed to handle a %s message", incoming.platform)
+                break
+        lang = pick_language(incoming.language_hint, self.settings.default_language)
+        return [Reply(self.texts(lang, "error.internal"))]
+
+    async def _handle_once(self, incoming: Incoming, text: str, now: datetime) -> list[Reply]:
+        async with self.db.transaction() as session:
+            repo = Repository(session)
+            learner = await repo.find_learner(incoming.platform, incoming.user_id)
+            if learner is None:
+                learner = await repo.create_learner(
+                    incoming.platform,
+                    incoming.user_id,
+                    language=pick_language(incoming.language_hint, self.settings.default_language),
+                    timezone=self.settings.default_timezone,
+                    now=now,
+                )
+            ctx = Context(
+                kb=self.kb, texts=self.texts, finder=self.finder, settings=self.settings,
+                repo=repo, learner=learner, progress=await repo.load_progress(learner.id), now=now,
+            )
+            replies = await self._dispatch(ctx, text)
+            if not ctx.deleted:
+                learner.updated_at = now
+            return replies
+
+    async def _dispatch(self, ctx: Context, text: str) -> list[Reply]:
+        if not text:
+            return [Reply(ctx.t("input.empty"), rows(Button(ctx.t("button.help"), "/help")))]
+        if len(text) > MAX_INPUT_CHARS:
+            return [Reply(ctx.t("input.too_long", length=len(text), limit=MAX_INPUT_CHARS))]
+        if text.startswith("/"):
+            return await self._command(ctx, text)
+        if not has_words(text):
+            return [Reply(ctx.t("input.no_words"), rows(Button(ctx.t("button.help"), "/help")))]
+        if ctx.learner.onboarding_step is not None:
+            return await onboarding.onboarding_text(ctx, text)
+        awaiting = ctx.learner.awaiting
+        if awaiting is not None:
+            ctx.learner.awaiting = None
+            since = ctx.learner.awaiting_since
+            if awaiting in AWAITING and since is not None and ctx.now - since <= AWAITING_TIMEOUT:
+                return await AWAITING[awaiting](ctx, text)
+        command = self.intents.match(text)
+        if command is not None:
+            return await COMMANDS[command].handler(ctx, "")
+        return [Reply(ctx.t("input.not_understood"),
+                      rows(Button(ctx.t("button.next"), "/next"), Button(ctx.t("button.help"), "/help")))]
+
+    async def _command(self, ctx: Context, text: str) -> list[Reply]:
+        name, args = split_command(text)
+        name = self.kb.command_aliases.get(name, name)
+        command = COMMANDS.get(name)
+        if command is None:
+            return self._unknown_command(ctx, name)
+        if ctx.learner.onboarding_step is not None and not command.during_onboarding:
+            return [Reply(ctx.t("onboarding.finish_first")),
+                    onboarding.step_prompt(ctx, ctx.learner.onboarding_step)]
+        if ctx.learner.awaiting is not None and name not in ("delete_me", "tz"):
+            ctx.learner.awaiting = None
+        return await command.handler(ctx, args)
+
+    def _unknown_command(self, ctx: Context, name: str) -> list[Reply]:
+        shown = escape(name[:MAX_COMMAND_CHARS]) if name else ""
+        if not has_words(name):
+            return [Reply(ctx.t("input.unknown_command_blank"), rows(Button(ctx.t("button.help"), "/help")))]
+        names = sorted(set(COMMANDS) | set(self.kb.command_aliases))
+        suggestions = [n for n in closest(name[:MAX_COMMAND_CHARS], names) if n in COMMANDS][:3]
+        buttons = [Button(f"/{n}", f"/{n}") for n in suggestions] or [Button(ctx.t("button.help"), "/help")]
+        return [Reply(ctx.t("input.unknown_command", command=shown), rows(*buttons, per_row=3))]

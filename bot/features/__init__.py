@@ -1,0 +1,1 @@
+"""Features: one module per part of the conversation."""

@@ -1,0 +1,52 @@
+"""/delete_me and /cancel: deleting everything about a learner, after a confirmation."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.context import Context
+from bot.conversation import Button, Reply, rows
+from bot.intents import normalize
+
+log = logging.getLogger(__name__)
+
+CONFIRM_WINDOW = timedelta(minutes=10)
+YES_WORDS = frozenset({"yes", "ya", "y", "iya", "confirm", "delete", "hapus"})
+
+
+def _confirmation_open(ctx: Context) -> bool:
+    since = ctx.learner.awaiting_since
+    return (
+        ctx.learner.awaiting == "delete_me"
+        and since is not None
+        and timedelta(0) <= ctx.now - since <= CONFIRM_WINDOW
+    )
+
+
+async def cmd_delete_me(ctx: Context, args: str) -> list[Reply]:
+    """Ask for confirmation; ``/delete_me yes`` right after it deletes every row."""
+    if normalize(args) in YES_WORDS and _confirmation_open(ctx):
+        text = ctx.t("delete.done")
+        await ctx.repo.delete_learner(ctx.learner.id)
+        ctx.deleted = True
+        log.info("learner %s deleted their data", ctx.learner.id)
+        return [Reply(text, rows(Button("/start", "/start")))]
+    ctx.learner.awaiting, ctx.learner.awaiting_since = "delete_me", ctx.now
+    return [Reply(ctx.t("delete.confirm"), rows(Button(ctx.t("button.delete_yes"), "/delete_me yes"),
+                                                  Button(ctx.t("button.cancel"), "/cancel")))]
+
+
+async def delete_me_text(ctx: Context, text: str) -> list[Reply]:
+    """A typed answer to the delete confirmation: yes deletes, anything else cancels."""
+    if normalize(text) in YES_WORDS:
+        return await cmd_delete_me(ctx, "yes")
+    return await cmd_cancel(ctx, "")
+
+
+async def cmd_cancel(ctx: Context, args: str) -> list[Reply]:
+    """Cancel whatever the bot was waiting for."""
+    had = ctx.learner.awaiting
+    ctx.learner.awaiting, ctx.learner.awaiting_since = None, None
+    return [Reply(ctx.t("cancel.done" if had else "cancel.nothing"),
+                  rows(Button(ctx.t("button.next"), "/next")))]

@@ -1,0 +1,187 @@
+"""The first-run setup (/start): language, track, placement, timezone.
+
+The commands that answer each step (/lang, /track, /level, /tz) also work
+after setup, where they simply change the setting. A step can be answered
+by a button or by typing ("golang", "git, sql", "jakarta").
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.context import Context
+from bot.conversation import Button, Reply, rows
+from bot.features.plan import current_phase, plan_start_for_week, week_in_plan
+from bot.features.preferences import (
+    language_prompt,
+    parse_language,
+    parse_track,
+    timezone_prompt,
+    track_prompt,
+)
+from bot.features.timezones import parse_timezone
+from bot.i18n import LANGUAGE_NAMES
+from bot.intents import normalize
+from bot.markup import escape
+
+log = logging.getLogger(__name__)
+
+STEPS = ("language", "track", "placement", "timezone")
+MAX_LEVEL = 3
+NOTHING_YET = {"nothing", "none", "no", "0", "belum", "belum ada", "tidak ada", "nggak ada", "gak ada",
+               "nol", "nothing yet", "fresh", "baru mulai", "pemula", "beginner"}
+
+
+def step_prompt(ctx: Context, step: str) -> Reply:
+    """The question for an onboarding step."""
+    if step == "language":
+        return language_prompt(ctx, first_contact=True)
+    if step == "track":
+        return track_prompt(ctx)
+    if step == "placement":
+        return placement_prompt(ctx)
+    return timezone_prompt(ctx)
+
+
+def placement_prompt(ctx: Context) -> Reply:
+    """Ask what the learner already knows: a level button or a typed list of skills."""
+    buttons = [Button(ctx.t(f"placement.level_{n}"), f"/level {n}") for n in range(MAX_LEVEL + 1)]
+    return Reply(ctx.t("placement.prompt"), rows(*buttons, per_row=1))
+
+
+def _finish(ctx: Context) -> list[Reply]:
+    learner = ctx.learner
+    learner.onboarding_step = None
+    if learner.plan_start is None:
+        learner.plan_start = ctx.local_today()
+    track = ctx.kb.tracks[learner.track] if learner.track in ctx.kb.tracks else None
+    phase = current_phase(ctx.kb, ctx.progress) or len(ctx.kb.phases)
+    text = ctx.t(
+        "onboarding.done",
+        track=track.name if track else "-",
+        week=week_in_plan(learner.plan_start, ctx.local_today()),
+        phase=phase,
+        title=ctx.kb.phase(phase).title.get(ctx.lang),
+        timezone=learner.timezone,
+    )
+    log.info("learner %s finished onboarding", learner.id)
+    return [Reply(text, rows(Button(ctx.t("button.next"), "/next"),
+                             Button(ctx.t("button.progress"), "/progress"),
+                             Button(ctx.t("button.help"), "/help"), per_row=3))]
+
+
+def advance(ctx: Context, step: str, ack: str) -> list[Reply]:
+    """After ``step`` was answered: the next question, the summary, or a settings ack."""
+    current = ctx.learner.onboarding_step
+    if current is None:
+        return [Reply(ack, rows(Button(ctx.t("button.settings"), "/settings"),
+                                Button(ctx.t("button.next"), "/next")))]
+    if current != step:
+        return [Reply(ack), step_prompt(ctx, current)]
+    following = STEPS[STEPS.index(step) + 1] if STEPS.index(step) + 1 < len(STEPS) else None
+    ctx.learner.onboarding_step = following
+    if following is None:
+        return [Reply(ack), *_finish(ctx)]
+    return [Reply(ack), step_prompt(ctx, following)]
+
+
+async def cmd_start(ctx: Context, args: str) -> list[Reply]:
+    """Start (or continue) the setup; welcome back a learner who finished it."""
+    step = ctx.learner.onboarding_step
+    if step == "language":
+        return [step_prompt(ctx, step)]
+    if step is not None:
+        return [Reply(ctx.t("onboarding.continue")), step_prompt(ctx, step)]
+    return [Reply(ctx.t("onboarding.welcome_back"),
+                  rows(Button(ctx.t("button.next"), "/next"), Button(ctx.t("button.progress"), "/progress"),
+                       Button(ctx.t("button.settings"), "/settings"), per_row=3))]
+
+
+async def cmd_lang(ctx: Context, args: str) -> list[Reply]:
+    """Set the language: ``/lang en`` or ``/lang id``."""
+    if not args.strip():
+        return [language_prompt(ctx)]
+    lang = parse_language(args)
+    if lang is None:
+        return [Reply(ctx.t("lang.invalid", text=escape(args[:40]))), language_prompt(ctx)]
+    ctx.learner.language = lang
+    return advance(ctx, "language", ctx.t("lang.set", language=LANGUAGE_NAMES[lang]))
+
+
+async def cmd_track(ctx: Context, args: str) -> list[Reply]:
+    """Set the track: ``/track go|python|node|java|php``."""
+    if not args.strip():
+        return [track_prompt(ctx)]
+    track = parse_track(ctx.kb, args)
+    if track is None:
+        return [Reply(ctx.t("track.invalid", text=escape(args[:40]))), track_prompt(ctx)]
+    ctx.learner.track = track
+    return advance(ctx, "track", ctx.t("track.set", track=ctx.kb.tracks[track].name))
+
+
+async def cmd_level(ctx: Context, args: str) -> list[Reply]:
+    """Placement by self-report: ``/level 0`` (fresh) to ``/level 3`` (phases 1-3 known)."""
+    if ctx.learner.onboarding_step is None:
+        return [Reply(ctx.t("placement.after_onboarding"))]
+    text = args.strip()
+    if not (text.isdigit() and 0 <= int(text) <= MAX_LEVEL):
+        return [Reply(ctx.t("placement.bad_level", max=MAX_LEVEL)), placement_prompt(ctx)]
+    level = int(text)
+    for phase in range(1, level + 1):
+        for skill in ctx.kb.skills_in_phase(phase, core=True):
+            await ctx.repo.set_skill_status(ctx.learner.id, skill.id, "done", source="placement", now=ctx.now)
+        await ctx.repo.complete_phase(ctx.learner.id, phase, now=ctx.now)
+    await ctx.reload_progress()
+    week = ctx.kb.phase(level).weeks[1] + 1 if level else 1
+    ctx.learner.plan_start = plan_start_for_week(ctx.local_today(), week)
+    return advance(ctx, "placement", ctx.t(f"placement.level_{level}_ack"))
+
+
+async def placement_text(ctx: Context, text: str) -> list[Reply]:
+    """Placement from a typed list of skills ("git, sql and linux") or "nothing yet"."""
+    if normalize(text) in NOTHING_YET:
+        return await cmd_level(ctx, "0")
+    found, unknown = ctx.finder.find_many(text)
+    if not found:
+        return [Reply(ctx.t("placement.not_understood", text=escape(text[:60]))), placement_prompt(ctx)]
+    for skill in found:
+        await ctx.repo.set_skill_status(ctx.learner.id, skill.id, "done", source="placement", now=ctx.now)
+    await ctx.reload_progress()
+    ctx.learner.plan_start = ctx.local_today()
+    ack = ctx.t("placement.marked", skills=", ".join(ctx.skill_name(s) for s in found))
+    if unknown:
+        ack += "\n" + ctx.t("placement.unknown_parts", parts=escape(", ".join(p[:40] for p in unknown[:5])))
+    return advance(ctx, "placement", ack)
+
+
+async def cmd_tz(ctx: Context, args: str) -> list[Reply]:
+    """Set the timezone: ``/tz Asia/Jakarta``, a city, WIB/WITA/WIT or UTC+7."""
+    if not args.strip():
+        if ctx.learner.onboarding_step is None:
+            ctx.learner.awaiting, ctx.learner.awaiting_since = "timezone", ctx.now
+        return [timezone_prompt(ctx)]
+    guess = parse_timezone(args)
+    if guess.zone is None:
+        shown = escape(args.strip()[:40])
+        if guess.suggestions:
+            buttons = [Button(zone, f"/tz {zone}") for zone in guess.suggestions]
+            return [Reply(ctx.t("tz.suggest", text=shown, current=ctx.learner.timezone), rows(*buttons, per_row=1))]
+        return [Reply(ctx.t("tz.invalid", text=shown, current=ctx.learner.timezone)), timezone_prompt(ctx)]
+    ctx.learner.timezone = guess.zone
+    ctx.learner.awaiting = None
+    time = ctx.now.astimezone(ctx.tz()).strftime("%H:%M")
+    return advance(ctx, "timezone", ctx.t("tz.set", timezone=guess.zone, time=time))
+
+
+async def onboarding_text(ctx: Context, text: str) -> list[Reply]:
+    """Typed text while a setup step is open answers that step."""
+    step = ctx.learner.onboarding_step
+    if step == "language":
+        if parse_language(text) is None:
+            return [step_prompt(ctx, step)]
+        return await cmd_lang(ctx, text)
+    if step == "track":
+        return await cmd_track(ctx, text)
+    if step == "placement":
+        return await placement_text(ctx, text)
+    return await cmd_tz(ctx, text)

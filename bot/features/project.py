@@ -1,0 +1,131 @@
+"""/project, /check and /project_done: each phase's portfolio project checklist.
+
+A phase is complete when its project is marked done, which needs the
+phase's core skills to be done or skipped first.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.context import Context
+from bot.conversation import Button, Reply, rows
+from bot.features.plan import current_phase
+from bot.features.recommend import elective_candidates
+
+log = logging.getLogger(__name__)
+
+MAX_LABEL_CHARS = 48
+CONFIRM_WORDS = frozenset({"yes", "ya", "confirm", "y"})
+
+
+def _label(prefix: str, text: str) -> str:
+    short = text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1].rstrip() + "…"
+    return f"{prefix} {short}"
+
+
+def _parse_phase(ctx: Context, text: str) -> int | None:
+    text = text.strip()
+    if text.isdigit() and 1 <= int(text) <= len(ctx.kb.phases):
+        return int(text)
+    return None
+
+
+def checklist_reply(ctx: Context, phase_number: int, *, intro: str | None = None) -> Reply:
+    """The project of ``phase_number`` with its must-haves ticked or open."""
+    phase = ctx.kb.phase(phase_number)
+    proj = phase.project
+    checked = ctx.progress.checked_items(phase_number)
+    completed = phase_number in ctx.progress.completed_phases
+    lines = [intro, ""] if intro else []
+    lines += [
+        ctx.t("project.title", phase=phase_number, title=proj.title.get(ctx.lang)),
+        proj.summary.get(ctx.lang),
+        "",
+        ctx.t("project.must_haves", checked=len(checked & {i.id for i in proj.must_haves}),
+              total=len(proj.must_haves)),
+    ]
+    for item in proj.must_haves:
+        mark = "✅" if completed or item.id in checked else "⬜"
+        lines.append(f"- {mark} {item.text.get(ctx.lang)}")
+    lines += ["", ctx.t("project.completed" if completed else "project.how", phase=phase_number)]
+    if completed:
+        return Reply("\n".join(lines), rows(Button(ctx.t("button.next"), "/next")))
+    buttons = [
+        Button(_label("✅" if item.id in checked else "⬜", item.text.get(ctx.lang)),
+               f"/check {phase_number} {item.id}")
+        for item in proj.must_haves
+    ]
+    buttons.append(Button(ctx.t("button.project_done"), f"/project_done {phase_number}"))
+    if elective_candidates(ctx.kb, ctx.progress, current_phase(ctx.kb, ctx.progress)):
+        buttons.append(Button(ctx.t("button.elective"), "/another"))
+    return Reply("\n".join(lines), rows(*buttons, per_row=1))
+
+
+def _phase_or_help(ctx: Context, args: str, usage: str) -> tuple[int | None, list[Reply]]:
+    first = args.split()[0] if args.split() else ""
+    if not first:
+        return current_phase(ctx.kb, ctx.progress) or len(ctx.kb.phases), []
+    phase = _parse_phase(ctx, first)
+    if phase is None:
+        return None, [Reply(ctx.t("project.bad_phase", usage=usage))]
+    return phase, []
+
+
+async def cmd_project(ctx: Context, args: str) -> list[Reply]:
+    """Show a phase's portfolio project checklist (the current phase by default)."""
+    phase, problem = _phase_or_help(ctx, args, "/project 2")
+    if phase is None:
+        return problem
+    return [checklist_reply(ctx, phase)]
+
+
+async def cmd_check(ctx: Context, args: str) -> list[Reply]:
+    """Tick or untick one must-have: ``/check PHASE ITEM``."""
+    parts = args.split()
+    phase = _parse_phase(ctx, parts[0]) if parts else None
+    if phase is None or len(parts) != 2:
+        return [Reply(ctx.t("project.bad_check"))]
+    item_ids = {item.id for item in ctx.kb.phase(phase).project.must_haves}
+    if parts[1] not in item_ids:
+        return [Reply(ctx.t("project.unknown_item", phase=phase), rows(Button(ctx.t("button.project"), f"/project {phase}")))]
+    if phase in ctx.progress.completed_phases:
+        return [checklist_reply(ctx, phase)]
+    checked = parts[1] not in ctx.progress.checked_items(phase)
+    await ctx.repo.set_item_checked(ctx.learner.id, phase, parts[1], checked, now=ctx.now)
+    await ctx.reload_progress()
+    return [checklist_reply(ctx, phase)]
+
+
+async def cmd_project_done(ctx: Context, args: str) -> list[Reply]:
+    """Mark a phase's project done, which completes the phase."""
+    from bot.features.next_step import cmd_next  # the next step follows a completed phase
+
+    phase, problem = _phase_or_help(ctx, args, "/project_done 2")
+    if phase is None:
+        return problem
+    if phase in ctx.progress.completed_phases:
+        return [Reply(ctx.t("project.already_done", phase=phase)), *await cmd_next(ctx, "")]
+    open_skills = [s for s in ctx.kb.skills_in_phase(phase, core=True) if not ctx.progress.is_closed(s.id)]
+    if open_skills:
+        names = ", ".join(ctx.skill_name(s) for s in open_skills)
+        return [Reply(ctx.t("project.skills_open", phase=phase, skills=names),
+                      rows(Button(ctx.t("button.next"), "/next")))]
+    proj = ctx.kb.phase(phase).project
+    unchecked = [i for i in proj.must_haves if i.id not in ctx.progress.checked_items(phase)]
+    confirmed = any(word.lower() in CONFIRM_WORDS for word in args.split()[1:])
+    if unchecked and not confirmed:
+        items = "\n".join(f"- {i.text.get(ctx.lang)}" for i in unchecked)
+        return [Reply(
+            ctx.t("project.confirm_unchecked", phase=phase, items=items),
+            rows(Button(ctx.t("button.yes_done"), f"/project_done {phase} yes"),
+                 Button(ctx.t("button.project"), f"/project {phase}")),
+        )]
+    for item in unchecked:
+        await ctx.repo.set_item_checked(ctx.learner.id, phase, item.id, True, now=ctx.now)
+    await ctx.repo.complete_phase(ctx.learner.id, phase, now=ctx.now)
+    await ctx.reload_progress()
+    ctx.learner.current_skill = None
+    log.info("learner %s completed phase %s", ctx.learner.id, phase)
+    done = Reply(ctx.t("project.phase_complete", phase=phase, title=ctx.kb.phase(phase).title.get(ctx.lang)))
+    return [done, *await cmd_next(ctx, "")]

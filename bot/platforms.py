@@ -1,0 +1,39 @@
+"""What the core expects from a chat platform adapter, so ``jalur run`` can start
+adapters without the core importing any of them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TextIO
+
+from bot.engine import Engine
+from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class Platform:
+    """A chat platform ``jalur run`` can start.
+
+    ``configured`` says whether the settings enable it (for example a token
+    is set); ``run`` serves it until cancelled; ``how_to_enable`` is shown
+    when no platform is configured.
+    """
+
+    name: str
+    configured: Callable[[Settings], bool]
+    run: Callable[[Engine, Settings], Awaitable[None]]
+    how_to_enable: str
+
+
+@dataclass(frozen=True)
+class ChatOptions:
+    """Options of ``jalur chat`` (the console adapter)."""
+
+    user: str
+    language: str | None
+    stdin: TextIO
+    stdout: TextIO
+
+
+ConsoleChat = Callable[[Engine, ChatOptions], Awaitable[int]]

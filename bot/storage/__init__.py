@@ -1,0 +1,1 @@
+"""Storage: tables, the repository, the database and its migrations."""

@@ -1,0 +1,140 @@
+"""Database URLs, the async engine, transactions and migrations.
+
+The same code path serves SQLite (the embedded default) and PostgreSQL.
+Problems with the URL or the server raise ``DatabaseError`` with a message
+that names the setting it came from and never shows a password.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event, make_url
+from sqlalchemy.engine import URL, Connection
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+log = logging.getLogger(__name__)
+
+SETTING = "JALUR_DATABASE_URL"
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+class DatabaseError(RuntimeError):
+    """The database URL is invalid or the database cannot be reached."""
+
+
+def normalize_url(raw: str, source: str = SETTING) -> URL:
+    """Turn what a user typed into an async SQLAlchemy URL.
+
+    Accepts ``sqlite:///file``, ``postgresql://...``, ``postgres://...`` and a
+    plain file path (taken as a SQLite file); async drivers are filled in.
+    """
+    text = raw.strip()
+    if not text:
+        raise DatabaseError(f"{source} is empty; give a URL such as sqlite+aiosqlite:///jalur.db")
+    if "://" not in text:
+        if text.startswith(("postgres", "sqlite", "mysql")) and ":" in text:
+            raise DatabaseError(f"{source} is not a valid database URL: {text!r}")
+        path = Path(text).expanduser()
+        text = f"sqlite+aiosqlite:///{path}"
+    try:
+        url = make_url(text)
+    except ArgumentError as exc:
+        raise DatabaseError(f"{source} is not a valid database URL: {_hide(text)}") from exc
+    backend = url.get_backend_name()
+    if backend == "postgres":
+        url = url.set(drivername="postgresql+asyncpg")
+    elif backend == "postgresql" and url.get_driver_name() != "asyncpg":
+        url = url.set(drivername="postgresql+asyncpg")
+    elif backend == "sqlite" and url.get_driver_name() != "aiosqlite":
+        url = url.set(drivername="sqlite+aiosqlite")
+    elif backend not in {"sqlite", "postgresql"}:
+        raise DatabaseError(
+            f"{source} uses {backend!r}; Jalur supports sqlite+aiosqlite:// and postgresql+asyncpg://"
+        )
+    if url.get_backend_name() == "sqlite" and url.database in (None, ""):
+        raise DatabaseError(f"{source} names no SQLite file; use sqlite+aiosqlite:///path/to/jalur.db")
+    return url
+
+
+def _hide(text: str) -> str:
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except ArgumentError:
+        return text.split("@")[-1] if "@" in text else text
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+class Database:
+    """An async engine plus a session factory for one database URL."""
+
+    def __init__(self, url: str | URL, *, source: str = SETTING, echo: bool = False) -> None:
+        self.url = normalize_url(url, source) if isinstance(url, str) else url
+        self.source = source
+        self.display_url = self.url.render_as_string(hide_password=True)
+        if self.is_sqlite and self.url.database != ":memory:":
+            Path(self.url.database or "").expanduser().parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connect_args = {} if self.is_sqlite else {"timeout": CONNECT_TIMEOUT_SECONDS}
+            self.engine: AsyncEngine = create_async_engine(
+                self.url, echo=echo, pool_pre_ping=True, connect_args=connect_args
+            )
+        except (ArgumentError, NoSuchModuleError) as exc:
+            raise DatabaseError(f"{source} cannot be used ({self.display_url}): {exc}") from exc
+        if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True for the embedded SQLite backend."""
+        return self.url.get_backend_name() == "sqlite"
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session in one transaction: committed on success, rolled back on error."""
+        async with self.sessions() as session, session.begin():
+            yield session
+
+    async def upgrade(self) -> None:
+        """Apply every pending Alembic migration (raises ``DatabaseError`` if unreachable)."""
+        try:
+            async with self.engine.begin() as connection:
+                await connection.run_sync(_run_upgrade)
+        except (OperationalError, DBAPIError, OSError) as exc:
+            raise DatabaseError(self._unreachable(exc)) from exc
+
+    def _unreachable(self, exc: BaseException) -> str:
+        reason = getattr(exc, "orig", None) or exc
+        text = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
+        return f"cannot reach the database from {self.source} ({self.display_url}): {text}"
+
+    async def close(self) -> None:
+        """Dispose of the connection pool."""
+        await self.engine.dispose()
+
+
+def alembic_config() -> Config:
+    """Alembic configuration pointing at the migrations shipped in the package."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("bot.storage") / "migrations"))
+    return cfg
+
+
+def _run_upgrade(connection: Connection) -> None:
+    cfg = alembic_config()
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, "head")

@@ -1,0 +1,143 @@
+"""The repository: every query Jalur makes about learners and their progress.
+
+Features call these methods instead of writing SQL, so the same code runs
+on SQLite and PostgreSQL and tests use a real database.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.tables import Identity, Learner, PhaseCompletion, ProjectItem, SkillProgress
+
+log = logging.getLogger(__name__)
+
+CLOSED = frozenset({"done", "skipped"})
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot of one learner's progress: skill statuses, ticked items, phases."""
+
+    statuses: dict[str, str] = field(default_factory=dict)
+    checked: dict[int, frozenset[str]] = field(default_factory=dict)
+    completed_phases: frozenset[int] = frozenset()
+
+    def status(self, skill_id: str) -> str:
+        """The status of ``skill_id`` (``not_started`` when never touched)."""
+        return self.statuses.get(skill_id, "not_started")
+
+    def is_closed(self, skill_id: str) -> bool:
+        """True when the skill is done or skipped."""
+        return self.status(skill_id) in CLOSED
+
+    def checked_items(self, phase: int) -> frozenset[str]:
+        """Project must-haves ticked off for ``phase``."""
+        return self.checked.get(phase, frozenset())
+
+
+class Repository:
+    """Queries and writes for one transaction's session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def find_learner(self, platform: str, external_id: str) -> Learner | None:
+        """The learner behind a platform account, if there is one."""
+        stmt = (
+            select(Learner)
+            .join(Identity, Identity.learner_id == Learner.id)
+            .where(Identity.platform == platform, Identity.external_id == external_id)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def create_learner(
+        self, platform: str, external_id: str, *, language: str, timezone: str, now: datetime
+    ) -> Learner:
+        """Create a learner with one identity; IntegrityError if another process just did."""
+        learner = Learner(
+            language=language,
+            timezone=timezone,
+            onboarding_step="language",
+            created_at=now,
+            updated_at=now,
+        )
+        self.session.add(learner)
+        await self.session.flush()
+        self.session.add(
+            Identity(platform=platform, external_id=external_id, learner_id=learner.id, created_at=now)
+        )
+        await self.session.flush()
+        return learner
+
+    async def load_progress(self, learner_id: int) -> Progress:
+        """Load the learner's whole progress (a few dozen rows at most)."""
+        statuses = {
+            row.skill_id: row.status
+            for row in (
+                await self.session.execute(
+                    select(SkillProgress).where(SkillProgress.learner_id == learner_id)
+                )
+            ).scalars()
+        }
+        checked: dict[int, set[str]] = {}
+        for item in (
+            await self.session.execute(select(ProjectItem).where(ProjectItem.learner_id == learner_id))
+        ).scalars():
+            checked.setdefault(item.phase, set()).add(item.item_id)
+        phases = (
+            await self.session.execute(
+                select(PhaseCompletion.phase).where(PhaseCompletion.learner_id == learner_id)
+            )
+        ).scalars()
+        return Progress(
+            statuses=statuses,
+            checked={phase: frozenset(items) for phase, items in checked.items()},
+            completed_phases=frozenset(phases),
+        )
+
+    async def set_skill_status(
+        self, learner_id: int, skill_id: str, status: str, *, source: str, now: datetime
+    ) -> None:
+        """Insert or update the learner's status on one skill."""
+        row = await self.session.get(SkillProgress, (learner_id, skill_id))
+        if row is None:
+            self.session.add(
+                SkillProgress(
+                    learner_id=learner_id, skill_id=skill_id, status=status, source=source, updated_at=now
+                )
+            )
+        else:
+            row.status, row.source, row.updated_at = status, source, now
+        await self.session.flush()
+
+    async def set_item_checked(
+        self, learner_id: int, phase: int, item_id: str, checked: bool, *, now: datetime
+    ) -> None:
+        """Tick or untick one must-have of a phase's project."""
+        row = await self.session.get(ProjectItem, (learner_id, phase, item_id))
+        if checked and row is None:
+            self.session.add(
+                ProjectItem(learner_id=learner_id, phase=phase, item_id=item_id, checked_at=now)
+            )
+        elif not checked and row is not None:
+            await self.session.delete(row)
+        await self.session.flush()
+
+    async def complete_phase(self, learner_id: int, phase: int, *, now: datetime) -> None:
+        """Record that the learner finished ``phase`` (idempotent)."""
+        if await self.session.get(PhaseCompletion, (learner_id, phase)) is None:
+            self.session.add(PhaseCompletion(learner_id=learner_id, phase=phase, completed_at=now))
+            await self.session.flush()
+
+    async def delete_learner(self, learner_id: int) -> None:
+        """Delete every row about the learner, in every table."""
+        for table in (SkillProgress, ProjectItem, PhaseCompletion, Identity):
+            await self.session.execute(delete(table).where(table.learner_id == learner_id))
+        await self.session.execute(delete(Learner).where(Learner.id == learner_id))
+        await self.session.flush()
