@@ -65,6 +65,9 @@ COMMANDS: dict[str, Command] = {
     "project_done": Command(project.cmd_project_done),
 }
 
+# Commands that answer or cancel what the bot is waiting for, so they must not clear it first.
+KEEPS_AWAITING = frozenset({"delete_me", "tz", "cancel"})
+
 AWAITING: dict[str, Handler] = {
     "timezone": onboarding.cmd_tz,
     "delete_me": account.delete_me_text,
@@ -187,7 +190,7 @@ class Engine:
         if ctx.learner.onboarding_step is not None and not command.during_onboarding:
             return [Reply(ctx.t("onboarding.finish_first")),
                     onboarding.step_prompt(ctx, ctx.learner.onboarding_step)]
-        if ctx.learner.awaiting is not None and name not in ("delete_me", "tz"):
+        if ctx.learner.awaiting is not None and name not in KEEPS_AWAITING:
             ctx.learner.awaiting = None
         return await command.handler(ctx, args)
 
@@ -196,6 +199,15 @@ class Engine:
         if not has_words(name):
             return [Reply(ctx.t("input.unknown_command_blank"), rows(Button(ctx.t("button.help"), "/help")))]
         names = sorted(set(COMMANDS) | set(self.kb.command_aliases))
-        suggestions = [n for n in closest(name[:MAX_COMMAND_CHARS], names) if n in COMMANDS][:3]
-        buttons = [Button(f"/{n}", f"/{n}") for n in suggestions] or [Button(ctx.t("button.help"), "/help")]
-        return [Reply(ctx.t("input.unknown_command", command=shown), rows(*buttons, per_row=3))]
+        suggestions: list[str] = []
+        for candidate in closest(name[:MAX_COMMAND_CHARS], names, limit=5):
+            command = self.kb.command_aliases.get(candidate, candidate)
+            if command not in suggestions:
+                suggestions.append(command)
+        if not suggestions:
+            return [Reply(ctx.t("input.unknown_command", command=shown),
+                          rows(Button(ctx.t("button.help"), "/help")))]
+        listed = ", ".join(f"/{n}" for n in suggestions[:3])
+        buttons = [Button(f"/{n}", f"/{n}") for n in suggestions[:3]]
+        return [Reply(ctx.t("input.unknown_command_suggest", command=shown, commands=listed),
+                      rows(*buttons, per_row=3))]

@@ -51,7 +51,12 @@ def _format_location(loc: tuple[Any, ...]) -> str:
             out += f"[{part}]"
         else:
             out += f".{part}" if out else str(part)
-    return out or "(top level)"
+    return out
+
+
+def _format_error(err: Any) -> str:
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return f"{_format_location(err['loc'])}: {message}" if err["loc"] else message
 
 
 def _read_yaml(path: Path, root: Path) -> Any:
@@ -90,9 +95,7 @@ def load_model(path: Path, model: type[M], root: Path | None = None) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{_format_location(err['loc'])}: {err['msg']}" for err in exc.errors()[:5]
-        )
+        problems = "; ".join(_format_error(err) for err in exc.errors()[:5])
         more = len(exc.errors()) - 5
         suffix = f" (and {more} more)" if more > 0 else ""
         raise ContentError(f"{_display_name(path, root)}: {problems}{suffix}") from exc

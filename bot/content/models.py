@@ -125,16 +125,17 @@ class PhaseFile(Strict):
     def _contiguous(self) -> PhaseFile:
         numbers = [p.number for p in self.phases]
         if numbers != [1, 2, 3, 4]:
-            raise ValueError(f"phases must be numbered 1, 2, 3, 4 in order, got {numbers}")
+            raise ValueError(f"phases: must be numbered 1, 2, 3, 4 in order, got {numbers}")
         expected_start = 1
-        for phase in self.phases:
+        for index, phase in enumerate(self.phases):
             if phase.weeks[0] != expected_start:
                 raise ValueError(
-                    f"phase {phase.number} starts in week {phase.weeks[0]}, expected {expected_start}"
+                    f"phases[{index}].weeks: phase {phase.number} starts in week {phase.weeks[0]}, "
+                    f"expected {expected_start}"
                 )
             expected_start = phase.weeks[1] + 1
         if expected_start != 41:
-            raise ValueError("the phases must cover weeks 1 to 40")
+            raise ValueError("phases[3].weeks: the phases must cover weeks 1 to 40")
         return self
 
 
@@ -158,7 +159,7 @@ class TrackFile(Strict):
     def _all_tracks(self) -> TrackFile:
         ids = sorted(t.id for t in self.tracks)
         if ids != sorted(TRACK_IDS):
-            raise ValueError(f"tracks must be exactly {', '.join(TRACK_IDS)}; got {', '.join(ids)}")
+            raise ValueError(f"tracks: must be exactly {', '.join(TRACK_IDS)}; got {', '.join(ids)}")
         return self
 
 

@@ -22,8 +22,24 @@ ABBREVIATIONS = {
     "sgt": "Asia/Singapore",
     "myt": "Asia/Kuala_Lumpur",
 }
+# Cities learners often type that are not IANA zone names themselves.
+CITIES = {
+    "bandung": "Asia/Jakarta", "surabaya": "Asia/Jakarta", "semarang": "Asia/Jakarta",
+    "yogyakarta": "Asia/Jakarta", "jogja": "Asia/Jakarta", "jogjakarta": "Asia/Jakarta",
+    "medan": "Asia/Jakarta", "palembang": "Asia/Jakarta", "malang": "Asia/Jakarta",
+    "bogor": "Asia/Jakarta", "depok": "Asia/Jakarta", "tangerang": "Asia/Jakarta",
+    "bekasi": "Asia/Jakarta", "solo": "Asia/Jakarta", "padang": "Asia/Jakarta",
+    "pekanbaru": "Asia/Jakarta", "batam": "Asia/Jakarta", "lampung": "Asia/Jakarta",
+    "bali": "Asia/Makassar", "denpasar": "Asia/Makassar", "lombok": "Asia/Makassar",
+    "mataram": "Asia/Makassar", "balikpapan": "Asia/Makassar", "samarinda": "Asia/Makassar",
+    "manado": "Asia/Makassar", "kupang": "Asia/Makassar", "banjarmasin": "Asia/Makassar",
+    "ambon": "Asia/Jayapura", "sorong": "Asia/Jayapura", "merauke": "Asia/Jayapura",
+    "papua": "Asia/Jayapura", "maluku": "Asia/Jayapura",
+}
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?00)?$", re.IGNORECASE)
-CITY_CUTOFF = 88.0
+CITY_CUTOFF = 86.0
+SUGGEST_CUTOFF = 70.0
+CLEAR_WINNER_MARGIN = 5.0
 
 
 @dataclass(frozen=True)
@@ -43,6 +59,8 @@ def _zones() -> dict[str, str]:
             continue
         index.setdefault(normalize(name.replace("/", " ")), name)
         index.setdefault(normalize(name.rsplit("/", 1)[-1].replace("_", " ")), name)
+    for city, name in CITIES.items():
+        index.setdefault(city, name)
     return index
 
 
@@ -82,11 +100,13 @@ def parse_timezone(text: str) -> TimezoneGuess:
     if key in zones:
         return TimezoneGuess(zones[key])
     found = process.extract(key, list(zones), scorer=fuzz.QRatio, processor=None, limit=6,
-                            score_cutoff=60)
+                            score_cutoff=SUGGEST_CUTOFF)
     names: list[str] = []
     for choice, _, _ in found:
         if zones[choice] not in names:
             names.append(zones[choice])
-    if found and found[0][1] >= CITY_CUTOFF and len(names) == 1:
-        return TimezoneGuess(names[0])
+    if found and found[0][1] >= CITY_CUTOFF:
+        rivals = [score for choice, score, _ in found[1:] if zones[choice] != names[0]]
+        if not rivals or rivals[0] <= found[0][1] - CLEAR_WINNER_MARGIN:
+            return TimezoneGuess(names[0])
     return TimezoneGuess(None, tuple(names[:3]))

@@ -46,7 +46,7 @@ def normalize_url(raw: str, source: str = SETTING) -> URL:
         text = f"sqlite+aiosqlite:///{path}"
     try:
         url = make_url(text)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise DatabaseError(f"{source} is not a valid database URL: {_hide(text)}") from exc
     backend = url.get_backend_name()
     if backend == "postgres":
@@ -67,7 +67,7 @@ def normalize_url(raw: str, source: str = SETTING) -> URL:
 def _hide(text: str) -> str:
     try:
         return make_url(text).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return text.split("@")[-1] if "@" in text else text
 
 

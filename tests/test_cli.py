@@ -1,0 +1,133 @@
+"""The ``jalur`` command as a user runs it: piped chat, restarts, errors, ``run`` and ``db``."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent / "jalur"
+JALUR = [str(BIN)] if BIN.exists() else [sys.executable, "-m", "adapters"]
+
+
+def jalur(*args: str, env: dict[str, str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run the ``jalur`` command and capture what it prints."""
+    return subprocess.run([*JALUR, *args], input=stdin, capture_output=True, text=True, env=env,
+                          cwd=cwd, timeout=120)
+
+
+CONVERSATION = "\n".join([
+    "/start",
+    "1",                 # English
+    "3",                 # Node.js / TypeScript
+    "git, linux",        # placement by typing what I know
+    "WIB",
+    "what should i lern next?",
+    "1",                 # Done
+    "/progress",
+]) + "\n"
+
+
+def test_piped_chat_conversation_survives_a_restart(database_url: str, fresh_env: dict[str, str],
+                                                    tmp_path: Path) -> None:
+    first = jalur("chat", "--user", "sari", "--db", database_url, env=fresh_env, cwd=tmp_path,
+                  stdin=CONVERSATION)
+    assert first.returncode == 0, first.stderr
+    out = first.stdout
+    assert "Welcome to Jalur" in out and "Track: Node.js / TypeScript" in out
+    assert "Marked as known: Git Workflow, Linux" in out
+    assert "All set" in out
+    # git and linux are known: the first open phase-1 skill without prerequisites
+    assert "Next: Main Language (phase 1)" in out and "(pressed: ✅ Done)" in out
+    assert "Main Language done! Phase 1: 3/5 core skills closed." in out
+    after_done = out.split("Main Language done!")[1]
+    assert "Next: SQL Deep Dive (phase 1)" in after_done
+    assert "Phase 1 (weeks 1-8): 3/5 skills" in out
+    assert first.stderr == ""
+
+    second = jalur("chat", "--user", "sari", "--db", database_url, env=fresh_env, cwd=tmp_path,
+                   stdin="/progress\n/next\n")
+    assert second.returncode == 0, second.stderr
+    assert "Phase 1 (weeks 1-8): 3/5 skills" in second.stdout
+    assert "Now learning: SQL Deep Dive" in second.stdout
+    assert "Next: SQL Deep Dive" in second.stdout
+
+
+def test_chat_uses_a_per_user_sqlite_file_by_default(fresh_env: dict[str, str], tmp_path: Path) -> None:
+    result = jalur("chat", "--user", "x", env=fresh_env, cwd=tmp_path, stdin="/start\n2\n")
+    assert result.returncode == 0, result.stderr
+    assert "Bahasa: Bahasa Indonesia" in result.stdout
+    assert (Path(fresh_env["XDG_DATA_HOME"]) / "jalur" / "jalur.db").is_file()
+
+
+def test_chat_survives_binary_junk_on_stdin(fresh_env: dict[str, str], tmp_path: Path) -> None:
+    junk = "/start\n" + bytes(range(256)).decode("latin-1") + "\n🙂\n\n/help\n"
+    result = subprocess.run([*JALUR, "chat", "--db", str(tmp_path / "j.db")], input=junk.encode("latin-1", "replace"),
+                            capture_output=True, env=fresh_env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert b"Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("mysql://root@localhost/jalur", "JALUR_DATABASE_URL uses 'mysql'"),
+        ("postgresql+asyncpg://jalur@127.0.0.1:1/jalur", "cannot reach the database from JALUR_DATABASE_URL"),
+        ("postgresql://jalur@db:notaport/jalur", "JALUR_DATABASE_URL is not a valid database URL"),
+        ("sqlite+aiosqlite://", "names no SQLite file"),
+    ],
+)
+def test_a_bad_database_url_names_the_setting(setting: str, expected: str, fresh_env: dict[str, str],
+                                              tmp_path: Path) -> None:
+    env = {**fresh_env, "JALUR_DATABASE_URL": setting}
+    result = jalur("chat", env=env, cwd=tmp_path, stdin="/start\n")
+    assert result.returncode != 0
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_db_flag_is_named_in_errors_and_passwords_are_hidden(fresh_env: dict[str, str], tmp_path: Path) -> None:
+    result = jalur("db", "upgrade", "--db", "postgresql://jalur:s3cret@127.0.0.1:1/jalur",
+                   env=fresh_env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "cannot reach the database from --db" in result.stderr
+    assert "s3cret" not in result.stderr and "***" in result.stderr
+
+
+def test_db_upgrade_creates_the_schema(fresh_env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "data" / "jalur.db"
+    result = jalur("db", "upgrade", "--db", str(path), env=fresh_env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "database is up to date" in result.stdout and path.is_file()
+    again = jalur("db", "upgrade", "--db", str(path), env=fresh_env, cwd=tmp_path)
+    assert again.returncode == 0
+
+
+def test_run_without_a_platform_explains_how_to_configure_one(fresh_env: dict[str, str], tmp_path: Path) -> None:
+    result = jalur("run", env=fresh_env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "No chat platform is configured" in result.stderr
+    assert "jalur chat" in result.stderr
+
+
+def test_an_invalid_setting_is_named(fresh_env: dict[str, str], tmp_path: Path) -> None:
+    env = {**fresh_env, "JALUR_DEFAULT_TIMEZONE": "Mars/Olympus"}
+    result = jalur("chat", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "JALUR_DEFAULT_TIMEZONE" in result.stderr and "Mars/Olympus" in result.stderr
+
+
+def test_content_check_validates_a_directory(fresh_env: dict[str, str], tmp_path: Path) -> None:
+    ok = jalur("content", "check", env=fresh_env, cwd=tmp_path)
+    assert ok.returncode == 0 and "ok (4 phases" in ok.stdout
+    from bot.content.loader import default_knowledge_dir
+
+    broken = tmp_path / "knowledge"
+    shutil.copytree(default_knowledge_dir(), broken)
+    (broken / "tracks.yaml").write_text("tracks: 3\n")
+    bad = jalur("content", "check", str(broken), env=fresh_env, cwd=tmp_path)
+    assert bad.returncode == 1
+    assert "tracks.yaml: tracks: Input should be a valid list" in bad.stderr

@@ -1,0 +1,95 @@
+"""/settings, /lang, /track, /tz after setup, and /delete_me."""
+
+from __future__ import annotations
+
+from chat import Chat
+from sqlalchemy import func, select
+
+from bot.engine import Engine
+from bot.storage.tables import Base
+
+
+async def _row_counts(engine: Engine) -> dict[str, int]:
+    async with engine.db.transaction() as session:
+        return {
+            table.name: (await session.execute(select(func.count()).select_from(table))).scalar_one()
+            for table in Base.metadata.sorted_tables
+        }
+
+
+async def test_settings_show_and_change_language_track_and_timezone(chat: Chat) -> None:
+    await chat.onboard(track="go", timezone="Asia/Jakarta")
+    await chat.say("/settings")
+    assert "Language: English" in chat.text and "Track: Go" in chat.text
+    assert "Asia/Jakarta` (now 09:00)" in chat.replies[0].text
+
+    await chat.press("Track")
+    await chat.press("Java")
+    assert "Track: **Java / Kotlin**" in chat.replies[0].text
+
+    await chat.press("Settings")
+    await chat.press("Language")
+    await chat.press("Bahasa Indonesia")
+    assert "Bahasa: Bahasa Indonesia." in chat.text
+
+    await chat.say("/pengaturan")
+    await chat.press("Zona waktu")
+    await chat.say("berlin")  # typed after the prompt
+    assert "Europe/Berlin" in chat.text
+    await chat.say("/settings")
+    assert "Europe/Berlin` (sekarang 03:00)" in chat.replies[0].text
+
+
+async def test_an_invalid_timezone_keeps_the_old_one(chat: Chat) -> None:
+    await chat.onboard(timezone="Asia/Makassar")
+    await chat.say("/tz Mars/Olympus_Mons")
+    assert "kept `Asia/Makassar`" in chat.replies[0].text
+    await chat.say("/tz jakrta")
+    assert "Asia/Jakarta" in chat.text
+
+
+async def test_changing_track_keeps_progress(chat: Chat) -> None:
+    await chat.onboard(track="go")
+    await chat.say("/done main-language")
+    await chat.say("/track node")
+    await chat.say("/progress")
+    assert "1/5 skills" in chat.text and "Node.js / TypeScript" in chat.text
+
+
+async def test_delete_me_asks_first_then_deletes_every_row(chat: Chat, engine: Engine) -> None:
+    other = Chat(engine, "budi")
+    await other.onboard()
+    await other.say("/done main-language")
+    await chat.onboard(level=1)
+    await chat.say("/done rest-api-design")
+    await chat.say("/check 2 rbac")
+    before = await _row_counts(engine)
+
+    await chat.say("/delete_me")
+    assert "deletes **everything**" in chat.replies[0].text
+    await chat.press("Cancel")
+    assert "Cancelled" in chat.text
+    assert await _row_counts(engine) == before
+
+    await chat.say("/delete_me yes")  # typed without a fresh confirmation prompt: asks again
+    assert "Are you sure?" in chat.text
+    await chat.press("Yes, delete everything")
+    assert "everything about you is deleted" in chat.text
+    # only budi is left: main-language done and the next skill being learned
+    after = await _row_counts(engine)
+    assert after == {"learners": 1, "identities": 1, "skill_progress": 2,
+                     "project_items": 0, "phase_completions": 0}
+
+    await other.say("/progress")
+    assert "1/5 skills" in other.text
+    await chat.say("/next")  # a deleted learner starts over
+    assert "Answer this first" in chat.text and "Welcome to Jalur" in chat.text
+
+
+async def test_delete_confirmation_expires(chat: Chat, engine: Engine) -> None:
+    await chat.onboard()
+    await chat.say("/delete_me")
+    chat.wait(minutes=30)
+    await chat.press("Yes, delete everything")
+    assert "Are you sure?" in chat.text
+    assert (await _row_counts(engine))["learners"] == 1
