@@ -7,7 +7,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,19 +32,13 @@ class Settings(BaseSettings):
         default="en", description="Language for new learners whose platform gives no hint"
     )
     default_timezone: str = Field(
-        default="Asia/Jakarta", description="Timezone offered first during onboarding"
+        default="Asia/Jakarta", description="Timezone of a new learner until they choose one"
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="WARNING", description="Log level for Jalur's own loggers"
     )
     knowledge_dir: Path | None = Field(
         default=None, description="Load content from this directory instead of the shipped one"
-    )
-    telegram_token: SecretStr | None = Field(
-        default=None, description="Bot token from @BotFather; enables the Telegram adapter"
-    )
-    discord_token: SecretStr | None = Field(
-        default=None, description="Bot token from the Discord developer portal; enables Discord"
     )
 
     @field_validator("default_timezone")
