@@ -95,3 +95,19 @@ async def test_an_unreachable_database_becomes_an_apology(
         await unreachable.close()
     await learner.say("/progress")
     assert "2/5 skills" in learner.text
+
+
+async def test_simultaneous_first_messages_create_one_learner(engine: Engine) -> None:
+    import asyncio
+
+    from sqlalchemy import func, select
+
+    from bot.storage.tables import Identity
+
+    twins = [Chat(engine, "kembar") for _ in range(4)]
+    await asyncio.gather(*(twin.say("/start") for twin in twins))
+    for twin in twins:
+        assert "Welcome to Jalur" in twin.text
+    async with engine.db.transaction() as session:
+        count = (await session.execute(select(func.count()).select_from(Identity))).scalar_one()
+    assert count == 1

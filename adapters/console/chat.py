@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -90,16 +91,39 @@ class ConsoleSession:
 
 
 async def _read_line(stream: TextIO, prompt: str | None) -> str | None:
-    def read() -> str | None:
-        if prompt is not None:
-            try:
-                return input(prompt)
-            except EOFError:
-                return None
-        line = stream.readline()
-        return None if line == "" else line.rstrip("\r\n")
+    """Read one line without blocking the event loop; ``None`` at end of input.
 
-    return await asyncio.to_thread(read)
+    A daemon thread (not the default executor) does the blocking read, so
+    Ctrl-C ends the program at once instead of waiting for a line.
+    """
+    loop = asyncio.get_running_loop()
+    result: asyncio.Future[str | None] = loop.create_future()
+
+    def settle(value: str | None, error: BaseException | None) -> None:
+        if result.done():
+            return
+        if error is not None:
+            result.set_exception(error)
+        else:
+            result.set_result(value)
+
+    def read() -> None:
+        try:
+            if prompt is not None:
+                try:
+                    line: str | None = input(prompt)
+                except EOFError:
+                    line = None
+            else:
+                raw = stream.readline()
+                line = None if raw == "" else raw.rstrip("\r\n")
+        except Exception as exc:  # reported to the awaiting coroutine
+            loop.call_soon_threadsafe(settle, None, exc)
+        else:
+            loop.call_soon_threadsafe(settle, line, None)
+
+    threading.Thread(target=read, name="console-input", daemon=True).start()
+    return await result
 
 
 async def run_console_chat(engine: Engine, options: ChatOptions) -> int:
