@@ -171,10 +171,10 @@ class Engine:
             return await onboarding.onboarding_text(ctx, text)
         awaiting = ctx.learner.awaiting
         if awaiting is not None:
-            ctx.learner.awaiting = None
             since = ctx.learner.awaiting_since
             if awaiting in AWAITING and since is not None and ctx.now - since <= AWAITING_TIMEOUT:
-                return await AWAITING[awaiting](ctx, text)
+                return await AWAITING[awaiting](ctx, text)  # the handler clears or renews it
+            ctx.learner.awaiting = None
         command = self.intents.match(text)
         if command is not None:
             return await COMMANDS[command].handler(ctx, "")

@@ -93,3 +93,22 @@ async def test_delete_confirmation_expires(chat: Chat, engine: Engine) -> None:
     await chat.press("Yes, delete everything")
     assert "Are you sure?" in chat.text
     assert (await _row_counts(engine))["learners"] == 1
+
+
+async def test_typed_answers_to_a_pending_question(chat: Chat, engine: Engine) -> None:
+    await chat.onboard()
+    await chat.say("/tz")
+    await chat.say("Xyzzy")
+    assert "not a timezone I know" in chat.text
+    await chat.say("tokyo")  # still answering the timezone question
+    assert "Asia/Tokyo" in chat.text
+    await chat.say("what next")  # the question is closed: back to normal chat
+    assert "Next: Main Language" in chat.text
+
+    await chat.say("/delete_me")
+    await chat.say("nope")
+    assert "Cancelled" in chat.text
+    await chat.say("/delete_me")
+    await chat.say("ya")
+    assert "everything about you is deleted" in chat.text
+    assert (await _row_counts(engine))["learners"] == 0

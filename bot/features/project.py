@@ -11,7 +11,7 @@ import logging
 from bot.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.features.plan import current_phase
-from bot.features.recommend import elective_candidates
+from bot.features.recommend import candidates
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def checklist_reply(ctx: Context, phase_number: int, *, intro: str | None = None
         for item in proj.must_haves
     ]
     buttons.append(Button(ctx.t("button.project_done"), f"/project_done {phase_number}"))
-    if elective_candidates(ctx.kb, ctx.progress, current_phase(ctx.kb, ctx.progress)):
+    if candidates(ctx.kb, ctx.progress, current_phase(ctx.kb, ctx.progress), core=False):
         buttons.append(Button(ctx.t("button.elective"), "/another"))
     return Reply("\n".join(lines), rows(*buttons, per_row=1))
 

@@ -47,23 +47,12 @@ def _reached_phases(phase: int | None) -> range:
     return range(1, (phase or 4) + 1)
 
 
-def core_candidates(kb: KnowledgeBase, progress: Progress, phase: int | None) -> list[Skill]:
-    """Open core skills up to ``phase`` whose prerequisites are closed, in order."""
+def candidates(kb: KnowledgeBase, progress: Progress, phase: int | None, *, core: bool) -> list[Skill]:
+    """Open core skills (or electives) up to ``phase`` whose prerequisites are closed, in order."""
     return [
         skill
         for number in _reached_phases(phase)
-        for skill in kb.skills_in_phase(number, core=True)
-        if not progress.is_closed(skill.id)
-        and all(progress.is_closed(p) for p in skill.prerequisites)
-    ]
-
-
-def elective_candidates(kb: KnowledgeBase, progress: Progress, phase: int | None) -> list[Skill]:
-    """Open electives up to ``phase`` whose prerequisites are closed, in order."""
-    return [
-        skill
-        for number in _reached_phases(phase)
-        for skill in kb.skills_in_phase(number, core=False)
+        for skill in kb.skills_in_phase(number, core=core)
         if not progress.is_closed(skill.id)
         and all(progress.is_closed(p) for p in skill.prerequisites)
     ]
@@ -103,8 +92,8 @@ def recommend(
 ) -> Recommendation:
     """The next step. ``after`` asks for another option than that skill."""
     phase = current_phase(kb, progress)
-    core = core_candidates(kb, progress, phase)
-    electives = elective_candidates(kb, progress, phase)
+    core = candidates(kb, progress, phase, core=True)
+    electives = candidates(kb, progress, phase, core=False)
     options = core + electives
 
     def pick(choice: Skill) -> Recommendation:
