@@ -119,13 +119,15 @@ class Engine:
             raise ValueError(f"knowledge/ui/intents.yaml names unknown commands: {sorted(unknown)}")
 
     async def handle(self, incoming: Incoming, *, now: datetime) -> list[Reply]:
-        """Answer one message. Never raises: failures become an apology."""
+        """Answer one message. Bad input and storage failures become replies, never exceptions."""
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
-        text = clean_text(incoming.content)
+        # Clean only what can be read: a huge message is refused by its length anyway.
+        text = clean_text(incoming.content[: MAX_INPUT_CHARS + 1])
+        length = len(incoming.content)
         for attempt in (1, 2):
             try:
-                return await self._handle_once(incoming, text, now)
+                return await self._handle_once(incoming, text, length, now)
             except IntegrityError:
                 if attempt == 2:
                     log.exception("conflicting write for %s user", incoming.platform)
@@ -137,7 +139,7 @@ class Engine:
         lang = pick_language(incoming.language_hint, self.settings.default_language)
         return [Reply(self.texts(lang, "error.internal"))]
 
-    async def _handle_once(self, incoming: Incoming, text: str, now: datetime) -> list[Reply]:
+    async def _handle_once(self, incoming: Incoming, text: str, length: int, now: datetime) -> list[Reply]:
         async with self.db.transaction() as session:
             repo = Repository(session)
             learner = await repo.find_learner(incoming.platform, incoming.user_id)
@@ -153,16 +155,16 @@ class Engine:
                 kb=self.kb, texts=self.texts, finder=self.finder, settings=self.settings,
                 repo=repo, learner=learner, progress=await repo.load_progress(learner.id), now=now,
             )
-            replies = await self._dispatch(ctx, text)
+            replies = await self._dispatch(ctx, text, length)
             if not ctx.deleted:
                 learner.updated_at = now
             return replies
 
-    async def _dispatch(self, ctx: Context, text: str) -> list[Reply]:
+    async def _dispatch(self, ctx: Context, text: str, length: int) -> list[Reply]:
+        if len(text) > MAX_INPUT_CHARS:
+            return [Reply(ctx.t("input.too_long", length=length, limit=MAX_INPUT_CHARS))]
         if not text:
             return [Reply(ctx.t("input.empty"), rows(Button(ctx.t("button.help"), "/help")))]
-        if len(text) > MAX_INPUT_CHARS:
-            return [Reply(ctx.t("input.too_long", length=len(text), limit=MAX_INPUT_CHARS))]
         if text.startswith("/"):
             return await self._command(ctx, text)
         if not has_words(text):
