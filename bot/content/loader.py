@@ -24,6 +24,8 @@ from bot.content.models import (
     MessageFile,
     Phase,
     PhaseFile,
+    Question,
+    QuestionFile,
     Skill,
     SkillFile,
     Track,
@@ -113,6 +115,7 @@ class KnowledgeBase:
     intents: tuple[IntentPhrases, ...]
     command_aliases: dict[str, str]
     root: Path
+    questions: dict[str, Question] = field(default_factory=dict)
     _by_phase: dict[int, tuple[Skill, ...]] = field(default_factory=dict, repr=False)
 
     def phase(self, number: int) -> Phase:
@@ -135,6 +138,7 @@ class KnowledgeBase:
 
 
 _SKILL_GLOB = "roadmap/phase-*-skills.yaml"
+_QUESTION_GLOB = "questions/*.yaml"
 _KNOWN = {"roadmap/phases.yaml", "tracks.yaml", "ui/messages.yaml", "ui/intents.yaml"}
 
 
@@ -145,12 +149,13 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
         raise ContentError(f"{root}: knowledge directory not found")
 
     skill_paths = sorted(root.glob(_SKILL_GLOB))
-    known = {root / rel for rel in _KNOWN} | set(skill_paths)
+    question_paths = sorted(root.glob(_QUESTION_GLOB))
+    known = {root / rel for rel in _KNOWN} | set(skill_paths) | set(question_paths)
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.suffix in {".yaml", ".yml"} and path not in known:
             raise ContentError(
                 f"{_display_name(path, root)}: unknown content file (expected one of "
-                f"{', '.join(sorted(_KNOWN))} or {_SKILL_GLOB})"
+                f"{', '.join(sorted(_KNOWN))}, {_SKILL_GLOB} or {_QUESTION_GLOB})"
             )
     for rel in sorted(_KNOWN):
         if not (root / rel).is_file():
@@ -186,6 +191,8 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
         if not any(s.core for s in phase_skills):
             raise ContentError(f"{root.name}/{_SKILL_GLOB}: phase {number} has no core skills")
 
+    questions = load_questions(question_paths, skills, root)
+
     kb = KnowledgeBase(
         phases=tuple(phases),
         skills=skills,
@@ -195,10 +202,37 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
         intents=tuple(intents.intents),
         command_aliases=dict(intents.command_aliases),
         root=root,
+        questions=questions,
         _by_phase={n: tuple(s) for n, s in by_phase.items()},
     )
     log.debug("loaded %d skills, %d messages from %s", len(skills), len(messages), root)
     return kb
+
+
+def load_questions(
+    paths: list[Path], skills: dict[str, Skill], root: Path | None = None,
+    existing: dict[str, Question] | None = None,
+) -> dict[str, Question]:
+    """Load question files; ids must be unique and every question's skill must exist."""
+    questions: dict[str, Question] = {}
+    where: dict[str, str] = {}
+    taken = existing or {}
+    for path in paths:
+        name = _display_name(path, root) if root else str(path)
+        for index, question in enumerate(load_model(path, QuestionFile, root).questions):
+            if question.id in questions or question.id in taken:
+                other = where.get(question.id, "the question bank")
+                raise ContentError(
+                    f"{name}: questions[{index}].id: duplicate question id {question.id!r} (already in {other})"
+                )
+            if question.skill not in skills:
+                raise ContentError(
+                    f"{name}: questions[{index}].skill: unknown skill {question.skill!r} "
+                    f"(question {question.id!r})"
+                )
+            questions[question.id] = question
+            where[question.id] = name
+    return questions
 
 
 def _check_prerequisites(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -209,3 +209,71 @@ class IntentFile(Strict):
     command_aliases: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], Annotated[str, Field(pattern=r"^[a-z_]+$")]] = Field(
         default_factory=dict
     )
+
+
+class Phrases(Strict):
+    """Words and phrases that express a concept, per language."""
+
+    en: list[NonEmpty] = Field(min_length=1)
+    id: list[NonEmpty] = Field(min_length=1)
+
+
+class Concept(Strict):
+    """One key concept of an open question's rubric."""
+
+    id: Slug
+    weight: Annotated[int, Field(ge=1, le=5)] = 1
+    label: Localized
+    phrases: Phrases
+
+
+class Question(Strict):
+    """An interview question: ``choice`` (options, answer, explanation) or ``open`` (rubric)."""
+
+    id: Slug
+    skill: Slug
+    kind: Literal["choice", "open"]
+    prompt: Localized
+    options: list[Localized] = Field(default_factory=list)
+    answer: int | None = None
+    explanation: Localized | None = None
+    rubric: list[Concept] = Field(default_factory=list)
+    model_answer: Localized | None = None
+
+    @model_validator(mode="after")
+    def _complete_for_kind(self) -> Question:
+        if self.kind == "choice":
+            if not 2 <= len(self.options) <= 6:
+                raise ValueError(f"question {self.id!r}: options: a choice question needs 2-6 options")
+            if self.answer is None or not 0 <= self.answer < len(self.options):
+                raise ValueError(f"question {self.id!r}: answer: must be the index of one of the options")
+            if self.explanation is None:
+                raise ValueError(f"question {self.id!r}: explanation: required for a choice question")
+            if self.rubric or self.model_answer:
+                raise ValueError(f"question {self.id!r}: a choice question has no rubric or model_answer")
+        else:
+            if not self.rubric:
+                raise ValueError(f"question {self.id!r}: rubric: an open question needs at least one concept")
+            if self.model_answer is None:
+                raise ValueError(f"question {self.id!r}: model_answer: required for an open question")
+            if self.options or self.answer is not None:
+                raise ValueError(f"question {self.id!r}: an open question has no options or answer")
+            ids = [c.id for c in self.rubric]
+            if len(ids) != len(set(ids)):
+                raise ValueError(f"question {self.id!r}: rubric: duplicate concept ids")
+        return self
+
+
+class QuestionFile(Strict):
+    """A file (or a study group's pack) of questions."""
+
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> QuestionFile:
+        seen: set[str] = set()
+        for index, question in enumerate(self.questions):
+            if question.id in seen:
+                raise ValueError(f"questions[{index}].id: duplicate question id {question.id!r}")
+            seen.add(question.id)
+        return self
