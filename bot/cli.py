@@ -1,4 +1,4 @@
-"""The ``jalur`` command line: chat, run, db upgrade, content check.
+"""The ``jalur`` command line: chat, run, db upgrade, quiz grade, content check.
 
 The adapters are handed in by the launcher (``adapters/launcher.py``), so
 the core never imports a platform.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -17,8 +18,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.content.loader import ContentError, KnowledgeBase, load_knowledge
+from bot.content.loader import ContentError, KnowledgeBase, load_knowledge, load_questions
 from bot.engine import Engine
+from bot.intents import closest
+from bot.quiz.grader import grade_answer
 from bot.platforms import ChatOptions, ConsoleChat, Platform
 from bot.settings import Settings
 from bot.storage.database import Database, DatabaseError
@@ -64,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
     upgrade = db_sub.add_parser("upgrade", help="apply pending migrations")
     upgrade.add_argument("--db", default=None, help=db_help)
+
+    quiz = sub.add_parser("quiz", help="the interview question bank")
+    quiz_sub = quiz.add_subparsers(dest="quiz_command", metavar="ACTION")
+    grade = quiz_sub.add_parser("grade", help="grade one answer to one question")
+    grade.add_argument("--question", required=True, help="question id, for example n-plus-one")
+    grade.add_argument("--answer", required=True, help="the answer text (a number or letter for choice questions)")
+    grade.add_argument("--lang", choices=["en", "id"], default="en", help="language of the feedback")
+    grade.add_argument("--pack", type=Path, default=None, help="also load the questions of this YAML pack")
+    grade.add_argument("--json", action="store_true", help="print the grade as JSON")
 
     content = sub.add_parser("content", help="content files under knowledge/")
     content_sub = content.add_subparsers(dest="content_command", metavar="ACTION")
@@ -172,6 +184,34 @@ def _content_check(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _quiz_grade(args: argparse.Namespace, settings: Settings) -> int:
+    kb = load_content(settings)
+    questions = dict(kb.questions)
+    if args.pack is not None:
+        try:
+            questions.update(load_questions([args.pack], kb.skills, existing=kb.questions))
+        except ContentError as exc:
+            raise CliError(f"broken pack: {exc}", EXIT_USAGE) from exc
+    question = questions.get(args.question)
+    if question is None:
+        near = closest(args.question, questions)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise CliError(f"unknown question {args.question!r}{hint}", EXIT_USAGE)
+    result = grade_answer(question, args.answer)
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False))
+        return EXIT_OK
+    labels = {c.id: c.label.get(args.lang) for c in question.rubric}
+    print(f"{result.verdict} (score {result.score:.2f})")
+    for title, ids in (("hit", result.hit), ("missed", result.missed)):
+        for concept in ids:
+            print(f"  {title}: {labels.get(concept, concept)}")
+    feedback = question.model_answer or question.explanation
+    if feedback is not None:
+        print(f"model answer: {feedback.get(args.lang)}")
+    return EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -195,6 +235,8 @@ def main(
             return asyncio.run(_run(args, settings, platforms))
         if args.command == "db" and args.db_command == "upgrade":
             return asyncio.run(_db_upgrade(args, settings))
+        if args.command == "quiz" and args.quiz_command == "grade":
+            return _quiz_grade(args, settings)
         if args.command == "content" and args.content_command == "check":
             return _content_check(args, settings)
         parser.print_help()

@@ -1,0 +1,1 @@
+"""The interview quiz: grading answers (and, later, scheduling reviews)."""
