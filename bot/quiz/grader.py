@@ -6,7 +6,7 @@ lower-case words without accents or punctuation, and each rubric concept is
 looked for through its phrases in both languages, so English, Indonesian and
 a mix of both all count. A phrase matches a run of words in one clause:
 
-- word by word, in any order, with up to two filler words in between;
+- word by word, in any order, with up to three other words in between;
 - a word matches exactly, with a short suffix ("index" -> "indexes",
   "cache" -> "cachenya"), without an Indonesian prefix ("dicache"), or with
   a typo (one insertion, deletion or swap in a 5-letter word, one edit from
@@ -15,9 +15,10 @@ a mix of both all count. A phrase matches a run of words in one clause:
 
 An occurrence does not count when a negation stands just before it in the
 same clause ("don't cache", "jangan pakai cache", "tanpa index") or a
-"not needed" follows it ("cache is not needed"). Phrases that merely repeat
-the question's own words are ignored, so restating the question earns
-nothing. The score is the weight of the concepts hit over the total weight.
+"not needed" follows it ("cache is not needed"). Runs of four or more
+words copied from the question are blanked out first, so restating the
+question earns nothing. Filler words ("the", "yang") in rubric phrases are
+ignored. The score is the weight of the concepts hit over the total weight.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ Verdict = Literal["correct", "partial", "incorrect"]
 CORRECT_AT = 0.7
 PARTIAL_AT = 0.3
 MAX_ANSWER_CHARS = 5000
-MAX_FILLER_WORDS = 2
+MAX_FILLER_WORDS = 3
 NEGATION_REACH = 3
 AFTER_REACH = 4
 
@@ -66,6 +67,12 @@ USELESS_WORDS = frozenset({
 })
 E_DROP_SUFFIXES = frozenset({"ing", "ings", "ed", "er", "ers", "ation", "ations", "ion", "ions"})
 SUFFIXES = frozenset({"ation", "ations", "ment", "ments", "ings", "ness", "annya", "kannya", "ing", "ed"})
+STOPWORDS = frozenset({
+    "a", "an", "the", "of", "on", "in", "to", "for", "with", "and", "or", "is", "are", "be", "by",
+    "at", "it", "its", "as", "that", "this", "yang", "di", "ke", "dari", "dan", "atau", "untuk",
+    "dengan", "ini", "itu", "pada", "jadi", "akan", "nya",
+})
+COPIED_SPAN = 4
 INDONESIAN_PREFIXES = ("meng", "meny", "mem", "men", "me", "di", "ter", "ber", "peng", "pem", "pen", "pe", "ke")
 
 
@@ -99,6 +106,8 @@ def _typo_ok(phrase_word: str, word: str) -> bool:
 
 def word_matches(phrase_word: str, word: str) -> bool:
     """True when ``word`` in an answer stands for ``phrase_word`` of a rubric phrase."""
+    if not word:
+        return False
     if word == phrase_word:
         return True
     if len(phrase_word) <= 3:
@@ -171,16 +180,27 @@ def find_phrase(phrase: Sequence[str], answer: Sequence[Sequence[str]]) -> bool:
     return False
 
 
-def _contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
-    size = len(needle)
-    return any(list(haystack[i:i + size]) == list(needle) for i in range(len(haystack) - size + 1))
+def phrase_words(phrase: str) -> list[str]:
+    """A rubric phrase as words, without filler words unless it has nothing else."""
+    all_words = words(phrase)
+    content = [w for w in all_words if w not in STOPWORDS]
+    return content or all_words
 
 
-def _evidence_phrases(concept: Concept, prompt_words: Sequence[Sequence[str]]) -> list[list[str]]:
-    """The concept's phrases (both languages), minus those that only repeat the question."""
-    phrases = [w for p in (*concept.phrases.en, *concept.phrases.id) if (w := words(p))]
-    useful = [p for p in phrases if not any(_contains(prompt, p) for prompt in prompt_words)]
-    return useful or phrases
+def _mask_copied(answer: list[list[str]], prompts: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Blank out runs of four or more words copied from the question, so restating it earns nothing."""
+    grams = {
+        tuple(prompt[i:i + COPIED_SPAN]) for prompt in prompts for i in range(len(prompt) - COPIED_SPAN + 1)
+    }
+    masked = []
+    for clause in answer:
+        keep = list(clause)
+        for i in range(len(clause) - COPIED_SPAN + 1):
+            if tuple(clause[i:i + COPIED_SPAN]) in grams:
+                for j in range(i, i + COPIED_SPAN):
+                    keep[j] = ""
+        masked.append(keep)
+    return masked
 
 
 @dataclass(frozen=True)
@@ -211,14 +231,15 @@ def grade(question: Question, answer: str) -> Grade:
     """Grade ``answer`` to an open ``question``; never raises on any text."""
     if question.kind != "open":
         raise ValueError(f"question {question.id!r} is a choice question; grade the option instead")
-    answer_clauses = clauses(str(answer)[:MAX_ANSWER_CHARS])
     prompt_words = [words(question.prompt.en), words(question.prompt.id)]
+    answer_clauses = _mask_copied(clauses(str(answer)[:MAX_ANSWER_CHARS]), prompt_words)
     total = sum(c.weight for c in question.rubric)
     hit: list[str] = []
     missed: list[str] = []
     earned = 0
     for concept in question.rubric:
-        if any(find_phrase(p, answer_clauses) for p in _evidence_phrases(concept, prompt_words)):
+        phrases = [phrase_words(p) for p in (*concept.phrases.en, *concept.phrases.id)]
+        if any(find_phrase(p, answer_clauses) for p in phrases if p):
             hit.append(concept.id)
             earned += concept.weight
         else:
