@@ -131,3 +131,54 @@ def test_content_check_validates_a_directory(fresh_env: dict[str, str], tmp_path
     bad = jalur("content", "check", str(broken), env=fresh_env, cwd=tmp_path)
     assert bad.returncode == 1
     assert "tracks.yaml: tracks: Input should be a valid list" in bad.stderr
+
+
+def test_quiz_grade_prints_json(fresh_env: dict[str, str], tmp_path: Path) -> None:
+    import json
+
+    good = jalur("quiz", "grade", "--question", "n-plus-one", "--json", "--answer",
+                 "One query loads the list and then one more query runs for every row; fix it with "
+                 "eager loading or a JOIN / IN query, and spot it by logging the number of queries.",
+                 env=fresh_env, cwd=tmp_path)
+    assert good.returncode == 0, good.stderr
+    result = json.loads(good.stdout)
+    assert set(result) == {"verdict", "score", "hit", "missed"}
+    assert result["verdict"] == "correct" and 0.7 <= result["score"] <= 1
+
+    bad = jalur("quiz", "grade", "--question", "n-plus-one", "--answer", "jangan pakai join", "--json",
+                env=fresh_env, cwd=tmp_path)
+    assert json.loads(bad.stdout)["verdict"] == "incorrect"
+
+    text = jalur("quiz", "grade", "--question", "n-plus-one", "--answer", "pakai eager loading", "--lang", "id",
+                 env=fresh_env, cwd=tmp_path)
+    assert text.returncode == 0 and "model answer:" in text.stdout
+
+    unknown = jalur("quiz", "grade", "--question", "n-plus-onee", "--answer", "x", env=fresh_env, cwd=tmp_path)
+    assert unknown.returncode == 2 and "did you mean n-plus-one" in unknown.stderr
+
+
+def test_quiz_grade_with_a_pack(fresh_env: dict[str, str], tmp_path: Path) -> None:
+    import json
+
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "questions:\n"
+        "  - id: group-http-verbs\n"
+        "    skill: rest-api-design\n"
+        "    kind: open\n"
+        "    prompt: {en: 'When do you use PUT instead of PATCH?', id: 'Kapan pakai PUT, bukan PATCH?'}\n"
+        "    rubric:\n"
+        "      - id: replace\n"
+        "        weight: 1\n"
+        "        label: {en: 'PUT replaces the whole resource', id: 'PUT mengganti seluruh resource'}\n"
+        "        phrases: {en: ['replace the whole', 'full replacement'], id: ['mengganti seluruh', 'ganti semua']}\n"
+        "    model_answer: {en: 'PUT replaces the whole resource.', id: 'PUT mengganti seluruh resource.'}\n"
+    )
+    ok = jalur("quiz", "grade", "--pack", str(pack), "--question", "group-http-verbs", "--json",
+               "--answer", "PUT mengganti seluruh resource", env=fresh_env, cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["verdict"] == "correct"
+    pack.write_text(pack.read_text().replace("skill: rest-api-design", "skill: basket-weaving"))
+    broken = jalur("quiz", "grade", "--pack", str(pack), "--question", "group-http-verbs", "--answer", "x",
+                   env=fresh_env, cwd=tmp_path)
+    assert broken.returncode == 2 and "questions[0].skill: unknown skill 'basket-weaving'" in broken.stderr
