@@ -1,6 +1,6 @@
 """Agreement of the grader with the team's labelled answers.
 
-Usage:  python benchmarks/grader_agreement.py [LABELLED.yaml]
+Usage:  python benchmarks/grader_agreement.py [LABELLED.yaml] [-v]
 
 Prints 2-way agreement (correct vs not correct), 3-way agreement
 (correct / partial / incorrect), the confusion matrix, and the figures per
@@ -64,7 +64,8 @@ def evaluate(kb: KnowledgeBase, path: Path = DEFAULT_SET) -> tuple[Agreement, di
 
 def main(argv: list[str]) -> int:
     """Print the agreement figures."""
-    path = Path(argv[1]) if len(argv) > 1 else DEFAULT_SET
+    paths = [a for a in argv[1:] if not a.startswith("-")]
+    path = Path(paths[0]) if paths else DEFAULT_SET
     overall, groups, misses = evaluate(load_knowledge(), path)
     print(f"labelled answers: {overall.total} ({path})")
     print(f"2-way agreement (correct vs not): {overall.rate('two_way'):.1%}  (target {TARGET_TWO_WAY:.0%})")

@@ -15,7 +15,10 @@ a mix of both all count. A phrase matches a run of words in one clause:
 
 An occurrence does not count when a negation stands just before it in the
 same clause ("don't cache", "jangan pakai cache", "tanpa index") or a
-"not needed" follows it ("cache is not needed"). Runs of four or more
+"not needed" follows it ("cache is not needed"). A concept is also hit when
+two of its *distinctive* words (from its phrases and label, used by no other
+concept of the question and not by the question) stand in one clause, which
+catches paraphrases the phrase lists did not foresee. Runs of four or more
 words copied from the question are blanked out first, so restating the
 question earns nothing. Filler words ("the", "yang") in rubric phrases are
 ignored. The score is the weight of the concepts hit over the total weight.
@@ -73,6 +76,7 @@ STOPWORDS = frozenset({
     "dengan", "ini", "itu", "pada", "jadi", "akan", "nya",
 })
 COPIED_SPAN = 4
+VOCABULARY_HITS = 2
 INDONESIAN_PREFIXES = ("meng", "meny", "mem", "men", "me", "di", "ter", "ber", "peng", "pem", "pen", "pe", "ke")
 
 
@@ -187,6 +191,36 @@ def phrase_words(phrase: str) -> list[str]:
     return content or all_words
 
 
+def _concept_words(concept: Concept) -> set[str]:
+    texts = (*concept.phrases.en, *concept.phrases.id, concept.label.en, concept.label.id)
+    return {w for text in texts for w in words(text) if w not in STOPWORDS and len(w) >= 4}
+
+
+def _distinctive_words(question: Question, prompts: Sequence[Sequence[str]]) -> dict[str, set[str]]:
+    """Per concept, its words that no other concept of the question and not the question itself use."""
+    in_prompt = {w for prompt in prompts for w in prompt}
+    own = {c.id: _concept_words(c) for c in question.rubric}
+    result = {}
+    for concept_id, vocab in own.items():
+        others = set().union(*(v for k, v in own.items() if k != concept_id))
+        result[concept_id] = {w for w in vocab if w not in others and w not in in_prompt}
+    return result
+
+
+def _vocabulary_hit(vocabulary: set[str], answer: Sequence[Sequence[str]]) -> bool:
+    """Two or more of a concept's distinctive words, not negated, in one clause."""
+    for clause in answer:
+        found = set()
+        for index, word in enumerate(clause):
+            for term in vocabulary:
+                if term not in found and word_matches(term, word) and not _negated(clause, index, index + 1):
+                    found.add(term)
+                    break
+        if len(found) >= VOCABULARY_HITS:
+            return True
+    return False
+
+
 def _mask_copied(answer: list[list[str]], prompts: Sequence[Sequence[str]]) -> list[list[str]]:
     """Blank out runs of four or more words copied from the question, so restating it earns nothing."""
     grams = {
@@ -234,12 +268,15 @@ def grade(question: Question, answer: str) -> Grade:
     prompt_words = [words(question.prompt.en), words(question.prompt.id)]
     answer_clauses = _mask_copied(clauses(str(answer)[:MAX_ANSWER_CHARS]), prompt_words)
     total = sum(c.weight for c in question.rubric)
+    vocabulary = _distinctive_words(question, prompt_words)
     hit: list[str] = []
     missed: list[str] = []
     earned = 0
     for concept in question.rubric:
         phrases = [phrase_words(p) for p in (*concept.phrases.en, *concept.phrases.id)]
-        if any(find_phrase(p, answer_clauses) for p in phrases if p):
+        if any(find_phrase(p, answer_clauses) for p in phrases if p) or _vocabulary_hit(
+            vocabulary[concept.id], answer_clauses
+        ):
             hit.append(concept.id)
             earned += concept.weight
         else:
