@@ -179,7 +179,8 @@ def _content_check(args: argparse.Namespace, settings: Settings) -> int:
     core = sum(1 for s in kb.skills.values() if s.core)
     print(
         f"{kb.root}: ok ({len(kb.phases)} phases, {core} core skills, "
-        f"{len(kb.skills) - core} electives, {len(kb.tracks)} tracks, {len(kb.messages)} messages)"
+        f"{len(kb.skills) - core} electives, {len(kb.tracks)} tracks, {len(kb.questions)} questions, "
+        f"{len(kb.messages)} messages)"
     )
     return EXIT_OK
 
