@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -314,8 +314,3 @@ def grade_choice(question: Question, answer: str) -> Grade:
 def grade_answer(question: Question, answer: str) -> Grade:
     """Grade any question: the rubric for open ones, the option for choice ones."""
     return grade(question, answer) if question.kind == "open" else grade_choice(question, answer)
-
-
-def grade_many(question: Question, answers: Iterable[str]) -> list[Grade]:
-    """Grade several answers to one question."""
-    return [grade(question, a) for a in answers]
