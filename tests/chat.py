@@ -75,4 +75,4 @@ class Chat:
         await self.send_payload(f"/track {track}")
         await self.send_payload(f"/level {level}")
         await self.send_payload(f"/tz {timezone}")
-        assert any("/next" == b.payload for b in self.buttons), self.text
+        assert any(b.payload == "/next" for b in self.buttons), self.text

@@ -54,7 +54,7 @@ def _finish(ctx: Context) -> list[Reply]:
     learner.onboarding_step = None
     if learner.plan_start is None:
         learner.plan_start = ctx.local_today()
-    track = ctx.kb.tracks[learner.track] if learner.track in ctx.kb.tracks else None
+    track = ctx.kb.tracks.get(learner.track or "")
     phase = current_phase(ctx.kb, ctx.progress) or len(ctx.kb.phases)
     text = ctx.t(
         "onboarding.done",

@@ -27,7 +27,6 @@ ignored. The score is the weight of the concepts hit over the total weight.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -35,6 +34,7 @@ from typing import Literal
 from rapidfuzz.distance import OSA
 
 from bot.content.models import Concept, Question
+from bot.intents import normalize
 
 Verdict = Literal["correct", "partial", "incorrect"]
 
@@ -51,7 +51,6 @@ _CLAUSE_BREAK = re.compile(
     re.IGNORECASE,
 )
 _CONTRACTION = re.compile(r"(\w)n[’']t\b", re.IGNORECASE)
-_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 NEGATIONS = frozenset({
     "not", "no", "never", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent",
@@ -80,15 +79,9 @@ VOCABULARY_HITS = 2
 INDONESIAN_PREFIXES = ("meng", "meny", "mem", "men", "me", "di", "ter", "ber", "peng", "pem", "pen", "pe", "ke")
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-
-
 def words(text: str) -> list[str]:
-    """Lower-case words of ``text``, accents and punctuation removed."""
-    text = _CONTRACTION.sub(r"\1 not", _fold(text))
-    return [w for w in _NON_WORD.sub(" ", text).replace("_", " ").split() if w]
+    """Lower-case words of ``text``, accents and punctuation removed, "n't" read as "not"."""
+    return normalize(_CONTRACTION.sub(r"\1 not", text).replace("_", " ")).split()
 
 
 def clauses(text: str) -> list[list[str]]:

@@ -49,9 +49,7 @@ def normalize_url(raw: str, source: str = SETTING) -> URL:
     except (ArgumentError, ValueError) as exc:
         raise DatabaseError(f"{source} is not a valid database URL: {_hide(text)}") from exc
     backend = url.get_backend_name()
-    if backend == "postgres":
-        url = url.set(drivername="postgresql+asyncpg")
-    elif backend == "postgresql" and url.get_driver_name() != "asyncpg":
+    if backend == "postgres" or (backend == "postgresql" and url.get_driver_name() != "asyncpg"):
         url = url.set(drivername="postgresql+asyncpg")
     elif backend == "sqlite" and url.get_driver_name() != "aiosqlite":
         url = url.set(drivername="sqlite+aiosqlite")
