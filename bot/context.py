@@ -10,6 +10,7 @@ from bot.content.loader import KnowledgeBase
 from bot.content.models import Skill
 from bot.features.skill_finder import SkillFinder
 from bot.i18n import Texts
+from bot.quiz.bank import QuestionBank
 from bot.settings import Settings
 from bot.storage.repository import Progress, Repository
 from bot.storage.tables import Learner
@@ -27,6 +28,7 @@ class Context:
     learner: Learner
     progress: Progress
     now: datetime
+    bank: QuestionBank
     deleted: bool = False
 
     @property

@@ -19,11 +19,24 @@ from sqlalchemy.exc import IntegrityError
 from bot.content.loader import KnowledgeBase
 from bot.context import Context
 from bot.conversation import Button, Incoming, Reply, rows
-from bot.features import account, help as help_feature, next_step, onboarding, preferences, progress_report, project
+from bot.features import (
+    account,
+    help as help_feature,
+    interview,
+    next_step,
+    onboarding,
+    preferences,
+    progress_report,
+    project,
+    quiz,
+    stats,
+    streak_report,
+)
 from bot.features.skill_finder import SkillFinder
 from bot.i18n import Texts, pick_language
 from bot.intents import IntentMatcher, closest
 from bot.markup import escape
+from bot.quiz.bank import QuestionBank
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.repository import Repository
@@ -34,6 +47,7 @@ Handler = Callable[[Context, str], Awaitable[list[Reply]]]
 
 MAX_INPUT_CHARS = 4000
 MAX_COMMAND_CHARS = 32
+MAX_WORDS_FOR_COMMAND = 3  # while a question is open, longer text is an answer
 AWAITING_TIMEOUT = timedelta(minutes=10)
 
 
@@ -63,6 +77,12 @@ COMMANDS: dict[str, Command] = {
     "project": Command(project.cmd_project),
     "check": Command(project.cmd_check),
     "project_done": Command(project.cmd_project_done),
+    "quiz": Command(quiz.cmd_quiz),
+    "answer": Command(quiz.cmd_answer),
+    "rate": Command(quiz.cmd_rate),
+    "interview": Command(interview.cmd_interview),
+    "stats": Command(stats.cmd_stats),
+    "streak": Command(streak_report.cmd_streak),
 }
 
 # Commands that answer or cancel what the bot is waiting for, so they must not clear it first.
@@ -113,6 +133,7 @@ class Engine:
         self.texts = Texts(kb.messages)
         self.finder = SkillFinder(kb)
         self.intents = IntentMatcher(kb.intents)
+        self.bank = QuestionBank(kb)
         unknown = {c for c in kb.command_aliases.values() if c not in COMMANDS}
         unknown |= {i.command for i in kb.intents if i.command not in COMMANDS}
         if unknown:
@@ -151,9 +172,11 @@ class Engine:
                     timezone=self.settings.default_timezone,
                     now=now,
                 )
+            await self.bank.refresh(repo.quiz)
             ctx = Context(
                 kb=self.kb, texts=self.texts, finder=self.finder, settings=self.settings,
                 repo=repo, learner=learner, progress=await repo.load_progress(learner.id), now=now,
+                bank=self.bank,
             )
             replies = await self._dispatch(ctx, text, length)
             if not ctx.deleted:
@@ -178,6 +201,12 @@ class Engine:
                 return await AWAITING[awaiting](ctx, text)  # the handler clears or renews it
             ctx.learner.awaiting = None
         command = self.intents.match(text)
+        if ctx.learner.quiz_question is not None and (
+            command is None or len(text.split()) > MAX_WORDS_FOR_COMMAND
+        ):
+            answered = await quiz.typed_answer(ctx, text)
+            if answered is not None:
+                return answered
         if command is not None:
             return await COMMANDS[command].handler(ctx, "")
         return [Reply(ctx.t("input.not_understood"),

@@ -60,9 +60,15 @@ async def test_delete_me_asks_first_then_deletes_every_row(chat: Chat, engine: E
     other = Chat(engine, "budi")
     await other.onboard()
     await other.say("/done main-language")
+    await other.say("/quiz sql-injection-prevention")
+    await other.say("use parameterized queries")
     await chat.onboard(level=1)
     await chat.say("/done rest-api-design")
     await chat.say("/check 2 rbac")
+    await chat.say("/quiz")
+    await chat.press("I don't know")
+    await chat.say("/interview")
+    await chat.press("I don't know")
     before = await _row_counts(engine)
 
     await chat.say("/delete_me")
@@ -75,10 +81,11 @@ async def test_delete_me_asks_first_then_deletes_every_row(chat: Chat, engine: E
     assert "Are you sure?" in chat.text
     await chat.press("Yes, delete everything")
     assert "everything about you is deleted" in chat.text
-    # only budi is left: main-language done and the next skill being learned
+    # only budi is left: main-language done, the next skill being learned, one answer, one streak day
     after = await _row_counts(engine)
     assert after == {"learners": 1, "identities": 1, "skill_progress": 2,
-                     "project_items": 0, "phase_completions": 0}
+                     "project_items": 0, "phase_completions": 0, "interviews": 0, "pack_questions": 0,
+                     "quiz_answers": 1, "review_cards": 1, "streak_days": 1}
 
     await other.say("/progress")
     assert "1/5 skills" in other.text

@@ -56,9 +56,25 @@ def _format_location(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _format_error(err: Any) -> str:
+def _item_name(loc: tuple[Any, ...], data: Any) -> str:
+    """`` (question 'n-plus-one')`` for an error inside a list item that has an id."""
+    if len(loc) < 2 or not isinstance(loc[0], str) or not isinstance(loc[1], int):
+        return ""
+    try:
+        item = data[loc[0]][loc[1]]
+    except (KeyError, IndexError, TypeError):
+        return ""
+    if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"].strip():
+        kind = loc[0][:-1] if loc[0].endswith("s") else loc[0]
+        return f" ({kind} {item['id'].strip()[:60]!r})"
+    return ""
+
+
+def _format_error(err: Any, data: Any = None) -> str:
     message = str(err["msg"]).removeprefix("Value error, ")
-    return f"{_format_location(err['loc'])}: {message}" if err["loc"] else message
+    if not err["loc"]:
+        return message
+    return f"{_format_location(err['loc'])}: {message}{_item_name(err['loc'], data)}"
 
 
 def _read_yaml(path: Path, root: Path) -> Any:
@@ -97,7 +113,7 @@ def load_model(path: Path, model: type[M], root: Path | None = None) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(_format_error(err) for err in exc.errors()[:5])
+        problems = "; ".join(_format_error(err, data) for err in exc.errors()[:5])
         more = len(exc.errors()) - 5
         suffix = f" (and {more} more)" if more > 0 else ""
         raise ContentError(f"{_display_name(path, root)}: {problems}{suffix}") from exc
@@ -209,29 +225,36 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
     return kb
 
 
+def check_questions(
+    name: str, questions: list[Question], skills: dict[str, Skill], taken: dict[str, str]
+) -> None:
+    """Every id new (``taken`` maps ids to where they already are) and every skill known."""
+    for index, question in enumerate(questions):
+        if question.id in taken:
+            raise ContentError(
+                f"{name}: questions[{index}].id: duplicate question id {question.id!r} "
+                f"(already in {taken[question.id]})"
+            )
+        if question.skill not in skills:
+            raise ContentError(
+                f"{name}: questions[{index}].skill: unknown skill {question.skill!r} "
+                f"(question {question.id!r})"
+            )
+        taken[question.id] = name
+
+
 def load_questions(
     paths: list[Path], skills: dict[str, Skill], root: Path | None = None,
     existing: dict[str, Question] | None = None,
 ) -> dict[str, Question]:
     """Load question files; ids must be unique and every question's skill must exist."""
     questions: dict[str, Question] = {}
-    where: dict[str, str] = {}
-    taken = existing or {}
+    taken = {qid: "the question bank" for qid in existing or {}}
     for path in paths:
         name = _display_name(path, root) if root else str(path)
-        for index, question in enumerate(load_model(path, QuestionFile, root).questions):
-            if question.id in questions or question.id in taken:
-                other = where.get(question.id, "the question bank")
-                raise ContentError(
-                    f"{name}: questions[{index}].id: duplicate question id {question.id!r} (already in {other})"
-                )
-            if question.skill not in skills:
-                raise ContentError(
-                    f"{name}: questions[{index}].skill: unknown skill {question.skill!r} "
-                    f"(question {question.id!r})"
-                )
-            questions[question.id] = question
-            where[question.id] = name
+        loaded = load_model(path, QuestionFile, root).questions
+        check_questions(name, loaded, skills, taken)
+        questions.update((q.id, q) for q in loaded)
     return questions
 
 

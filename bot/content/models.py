@@ -277,3 +277,9 @@ class QuestionFile(Strict):
                 raise ValueError(f"questions[{index}].id: duplicate question id {question.id!r}")
             seen.add(question.id)
         return self
+
+
+class PackFile(QuestionFile):
+    """A study group's question pack: an optional name (default: the file name) and questions."""
+
+    pack: Slug | None = None

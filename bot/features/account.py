@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.context import Context
 from bot.conversation import Button, Reply, rows
+from bot.features.quiz import cancel_question
 from bot.intents import normalize
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,12 @@ async def delete_me_text(ctx: Context, text: str) -> list[Reply]:
 
 
 async def cmd_cancel(ctx: Context, args: str) -> list[Reply]:
-    """Cancel whatever the bot was waiting for."""
+    """Cancel whatever the bot was waiting for: a confirmation, an interview or a question."""
     had = ctx.learner.awaiting
+    if had is None:
+        stopped = await cancel_question(ctx)
+        if stopped is not None:
+            return stopped
     ctx.learner.awaiting, ctx.learner.awaiting_since = None, None
     return [Reply(ctx.t("cancel.done" if had else "cancel.nothing"),
                   rows(Button(ctx.t("button.next"), "/next")))]

@@ -9,6 +9,8 @@ from bot.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.features import project
 from bot.features.plan import week_in_plan
+from bot.features.recall import recall_by_skill, weakest_skill
+from bot.features.streak_report import count_activity, streak_line
 from bot.features.recommend import Reason, Recommendation, recommend
 from bot.markup import escape
 
@@ -68,9 +70,21 @@ async def present(ctx: Context, rec: Recommendation) -> list[Reply]:
     return [Reply(ctx.t("next.finished"), rows(Button(ctx.t("button.progress"), "/progress")))]
 
 
+async def review_first(ctx: Context) -> list[Reply]:
+    """A nudge to review the weakest skill first, when its estimated recall is low."""
+    cards = await ctx.repo.quiz.cards(ctx.learner.id)
+    weak = weakest_skill(recall_by_skill(ctx.bank, cards, ctx.now))
+    if weak is None:
+        return []
+    name = ctx.skill_name(weak.skill_id)
+    return [Reply(ctx.t("next.review_first", skill=name, recall=round(100 * weak.recall)),
+                  rows(Button(ctx.t("button.review_skill", skill=name), f"/quiz {weak.skill_id}")))]
+
+
 async def cmd_next(ctx: Context, args: str) -> list[Reply]:
     """Recommend the next skill (or project) with the reasons, the combo and a task."""
-    return await present(ctx, recommend(ctx.kb, ctx.progress, current_skill=ctx.learner.current_skill))
+    rec = recommend(ctx.kb, ctx.progress, current_skill=ctx.learner.current_skill)
+    return [*await review_first(ctx), *await present(ctx, rec)]
 
 
 def resolve_skill(ctx: Context, args: str, command: str) -> tuple[Skill | None, list[Reply]]:
@@ -106,6 +120,9 @@ async def _close_skill(ctx: Context, args: str, status: str) -> list[Reply]:
         core = ctx.kb.skills_in_phase(phase, core=True)
         closed = sum(1 for s in core if ctx.progress.is_closed(s.id))
         ack = ctx.t(f"{command}.ack", name=name, closed=closed, total=len(core), phase=phase)
+        if status == "done":
+            streak = streak_line(ctx, await count_activity(ctx))
+            ack += f"\n{streak}" if streak else ""
     if ctx.learner.current_skill == skill.id:
         ctx.learner.current_skill = None
     rec = recommend(ctx.kb, ctx.progress, current_skill=ctx.learner.current_skill)

@@ -19,6 +19,7 @@ from bot.features.preferences import (
     timezone_prompt,
     track_prompt,
 )
+from bot.features.streak_report import timezone_changed
 from bot.features.timezones import parse_timezone
 from bot.i18n import LANGUAGE_NAMES
 from bot.intents import normalize
@@ -167,7 +168,9 @@ async def cmd_tz(ctx: Context, args: str) -> list[Reply]:
             buttons = [Button(zone, f"/tz {zone}") for zone in guess.suggestions]
             return [Reply(ctx.t("tz.suggest", text=shown, current=ctx.learner.timezone), rows(*buttons, per_row=1))]
         return [Reply(ctx.t("tz.invalid", text=shown, current=ctx.learner.timezone)), timezone_prompt(ctx)]
+    old = ctx.tz()
     ctx.learner.timezone = guess.zone
+    timezone_changed(ctx, old, ctx.tz())
     ctx.learner.awaiting = None
     time = ctx.now.astimezone(ctx.tz()).strftime("%H:%M")
     return advance(ctx, "timezone", ctx.t("tz.set", timezone=guess.zone, time=time))

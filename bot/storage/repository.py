@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.quiz_store import QuizStore
 from bot.storage.tables import Identity, Learner, PhaseCompletion, ProjectItem, SkillProgress
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class Repository:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.quiz = QuizStore(session)
 
     async def find_learner(self, platform: str, external_id: str) -> Learner | None:
         """The learner behind a platform account, if there is one."""
@@ -137,6 +139,7 @@ class Repository:
 
     async def delete_learner(self, learner_id: int) -> None:
         """Delete every row about the learner, in every table."""
+        await self.quiz.delete_learner_rows(learner_id)
         for table in (SkillProgress, ProjectItem, PhaseCompletion, Identity):
             await self.session.execute(delete(table).where(table.learner_id == learner_id))
         await self.session.execute(delete(Learner).where(Learner.id == learner_id))

@@ -8,10 +8,12 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -69,6 +71,13 @@ class Learner(Base):
     awaiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     plan_start: Mapped[date | None] = mapped_column(Date)
     current_skill: Mapped[str | None] = mapped_column(String(64))
+    quiz_question: Mapped[str | None] = mapped_column(String(40))
+    quiz_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    streak_current: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    streak_longest: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    streak_freezes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    streak_last_day: Mapped[date | None] = mapped_column(Date)
+    streak_shift: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -130,3 +139,84 @@ class PhaseCompletion(Base):
     )
     phase: Mapped[int] = mapped_column(Integer, primary_key=True)
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReviewCard(Base):
+    """A learner's FSRS card for one question: its memory state and next due time."""
+
+    __tablename__ = "review_cards"
+
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    skill_id: Mapped[str] = mapped_column(String(64))
+    state: Mapped[int] = mapped_column(Integer)
+    step: Mapped[int | None] = mapped_column(Integer)
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
+    due: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    last_review: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Interview(Base):
+    """A mock interview: its questions (in order) and how far the learner got."""
+
+    __tablename__ = "interviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), index=True
+    )
+    question_ids: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class QuizAnswer(Base):
+    """One graded answer. ``asked_at`` identifies the asking, so an answer counts once."""
+
+    __tablename__ = "quiz_answers"
+    __table_args__ = (UniqueConstraint("learner_id", "question_id", "asked_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[str] = mapped_column(String(40))
+    skill_id: Mapped[str] = mapped_column(String(64))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    verdict: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float] = mapped_column(Float)
+    rating: Mapped[int] = mapped_column(Integer)
+    self_rated: Mapped[bool] = mapped_column(default=False)
+    card_before: Mapped[str | None] = mapped_column(Text)
+    interview_id: Mapped[int | None] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"))
+
+
+class StreakDay(Base):
+    """A streak day of a learner: ``active`` (did something) or ``frozen`` (saved by a freeze)."""
+
+    __tablename__ = "streak_days"
+    __table_args__ = (CheckConstraint("kind IN ('active', 'frozen')", name="kind"),)
+
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+
+
+class PackQuestion(Base):
+    """A question from a study group's pack, loaded with ``jalur pack add``."""
+
+    __tablename__ = "pack_questions"
+
+    question_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    pack: Mapped[str] = mapped_column(String(40), index=True)
+    skill_id: Mapped[str] = mapped_column(String(64))
+    data: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())

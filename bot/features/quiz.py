@@ -1,0 +1,239 @@
+"""/quiz, /answer and /rate: interview questions, graded, scheduled with FSRS.
+
+An answer counts once: it must answer the open question, and the stored
+answer is keyed by the moment the question was asked, so a button pressed
+twice (even by two processes at once) is answered "already answered".
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+
+from bot.content.models import Question
+from bot.context import Context
+from bot.conversation import Button, Reply, rows
+from bot.features import interview as interview_feature
+from bot.features.quiz_ask import (
+    DONT_KNOW,
+    ask,
+    clear_pending,
+    pending_question,
+    question_reply,
+    verdict_text,
+    when_text,
+)
+from bot.features.streak_report import count_activity, streak_line
+from bot.intents import normalize
+from bot.markup import escape
+from bot.quiz.grader import Grade, choice_index, grade, grade_choice
+from bot.quiz.scheduling import (
+    RATING_FOR_VERDICT,
+    RATINGS,
+    card_from_json,
+    card_json,
+    review,
+    store,
+    to_card,
+)
+from bot.quiz.selection import Pick, pick_question
+from bot.storage.tables import QuizAnswer, ReviewCard
+
+log = logging.getLogger(__name__)
+
+RATE_WINDOW = timedelta(days=1)
+MAX_ECHO = 40
+DONT_KNOW_WORDS = frozenset({
+    "?", "idk", "i dont know", "i don t know", "dont know", "no idea", "pass",
+    "tidak tahu", "tidak tau", "gak tahu", "gak tau", "nggak tahu", "nggak tau", "ga tau", "gatau",
+    "ngga tau", "belum tahu", "entah", "lewat",
+})
+_PHASE = re.compile(r"^(?:phase|fase)?\s*([1-9])$")
+
+
+def _header(ctx: Context, pick: Pick) -> str:
+    return ctx.t(f"quiz.header_{pick.kind}", skill=ctx.skill_name(pick.question.skill), id=pick.question.id)
+
+
+def _topic(ctx: Context, text: str) -> tuple[Question | None, list[str] | None, list[Reply]]:
+    """A question id, a skill or a phase named after /quiz; or replies saying it is unknown."""
+    query = text.strip().lower()
+    question = ctx.bank.get(query)
+    if question is not None:
+        return question, None, []
+    phase = _PHASE.match(normalize(query))
+    if phase and 1 <= int(phase.group(1)) <= len(ctx.kb.phases):
+        return None, [s.id for s in ctx.kb.skills_in_phase(int(phase.group(1)))], []
+    skill = ctx.finder.find(text)
+    if skill is not None:
+        return None, [skill.id], []
+    shown = escape(text[:MAX_ECHO]) + ("…" if len(text) > MAX_ECHO else "")
+    suggestions = ctx.finder.suggest(text)
+    buttons = [Button(ctx.skill_name(s), f"/quiz {s.id}") for s in suggestions]
+    return None, None, [Reply(ctx.t("quiz.unknown_topic", text=shown), rows(*buttons, per_row=1)
+                              or rows(Button(ctx.t("button.quiz"), "/quiz")))]
+
+
+async def cmd_quiz(ctx: Context, args: str) -> list[Reply]:
+    """Ask a question: a due review first, then a new one; ``/quiz TOPIC`` narrows it."""
+    interview = await ctx.repo.quiz.open_interview(ctx.learner.id)
+    if interview is not None:
+        return [Reply(ctx.t("quiz.in_interview"), rows(Button(ctx.t("button.interview"), "/interview"),
+                                                       Button(ctx.t("button.stop_interview"), "/cancel")))]
+    pending = pending_question(ctx)
+    if pending is not None and not args.strip():
+        header = ctx.t("quiz.header_open", skill=ctx.skill_name(pending.skill), id=pending.id)
+        return [Reply(ctx.t("quiz.still_open")), question_reply(ctx, pending, header)]
+    topic: list[str] | None = None
+    cards = await ctx.repo.quiz.cards(ctx.learner.id)
+    if args.strip():
+        question, topic, problem = _topic(ctx, args)
+        if problem:
+            return problem
+        if question is not None:
+            kind = "new" if question.id not in cards else "review" if cards[question.id].due <= ctx.now else "practice"
+            return [ask(ctx, question, _header(ctx, Pick(question, kind)))]
+    pick = pick_question(ctx.bank, ctx.progress, cards, now=ctx.now, learner_id=ctx.learner.id,
+                         current_skill=ctx.learner.current_skill, topic=topic)
+    if pick is None:
+        return [_caught_up(ctx, cards)]
+    return [ask(ctx, pick.question, _header(ctx, pick))]
+
+
+def _caught_up(ctx: Context, cards: dict[str, ReviewCard]) -> Reply:
+    upcoming = [c.due for c in cards.values() if ctx.bank.get(c.question_id) is not None]
+    text = ctx.t("quiz.caught_up")
+    if upcoming:
+        text += "\n" + ctx.t("quiz.next_review", when=when_text(ctx, min(upcoming)))
+    return Reply(text, rows(Button(ctx.t("button.next"), "/next"), Button(ctx.t("button.stats"), "/stats")))
+
+
+async def cmd_answer(ctx: Context, args: str) -> list[Reply]:
+    """``/answer QUESTION-ID ANSWER``: what the option buttons send; typing it works too."""
+    question_id, _, text = args.strip().partition(" ")
+    if not question_id:
+        pending = pending_question(ctx)
+        if pending is None:
+            return [Reply(ctx.t("quiz.nothing_open"), rows(Button(ctx.t("button.quiz"), "/quiz")))]
+        return [Reply(ctx.t("quiz.answer_usage"))]
+    return await answer(ctx, question_id.lower(), text.strip())
+
+
+async def typed_answer(ctx: Context, text: str) -> list[Reply] | None:
+    """Free text while a question is open: the answer to it (``None`` if it cannot be one)."""
+    question = pending_question(ctx)
+    if question is None:
+        return None
+    if question.kind == "choice" and choice_index(question, text) is None and normalize(text) not in DONT_KNOW_WORDS:
+        return None
+    return await answer(ctx, question.id, text)
+
+
+async def answer(ctx: Context, question_id: str, text: str) -> list[Reply]:
+    """Grade an answer to the open question, schedule its review, count the streak day."""
+    question = ctx.bank.get(question_id)
+    pending = pending_question(ctx)
+    if question is None or pending is None or pending.id != question.id:
+        return await _not_open(ctx, question, pending)
+    if not text:
+        return [Reply(ctx.t("quiz.empty_answer"))]
+    if text == DONT_KNOW or normalize(text) in DONT_KNOW_WORDS:
+        missed = tuple(c.id for c in question.rubric) or ("answer",)
+        result = Grade("incorrect", 0.0, (), missed)
+    elif question.kind == "choice":
+        if choice_index(question, text) is None:
+            letters = ", ".join("ABCDEF"[: len(question.options)])
+            return [Reply(ctx.t("quiz.pick_option", letters=letters))]
+        result = grade_choice(question, text)
+    else:
+        result = grade(question, text)
+    return await _record(ctx, question, result)
+
+
+async def _not_open(ctx: Context, question: Question | None, pending: Question | None) -> list[Reply]:
+    quiz_button = Button(ctx.t("button.next_question"), "/quiz")
+    if question is None:
+        return [Reply(ctx.t("quiz.unknown_question"), rows(quiz_button))]
+    answered = await ctx.repo.quiz.last_answer(ctx.learner.id, question.id) is not None
+    text = ctx.t("quiz.already_answered" if answered else "quiz.not_asked")
+    if pending is not None:
+        header = ctx.t("quiz.header_open", skill=ctx.skill_name(pending.skill), id=pending.id)
+        return [Reply(text), question_reply(ctx, pending, header)]
+    return [Reply(text, rows(quiz_button))]
+
+
+async def _record(ctx: Context, question: Question, result: Grade) -> list[Reply]:
+    quiz = ctx.repo.quiz
+    learner = ctx.learner
+    row = await quiz.card(learner.id, question.id)
+    before = to_card(row, ctx.now)
+    after = review(before, RATING_FOR_VERDICT[result.verdict], ctx.now)
+    if row is None:
+        row = ReviewCard(learner_id=learner.id, question_id=question.id, reviews=0)
+    row.skill_id = question.skill
+    store(after, row)
+    row.reviews += 1
+    await quiz.save_card(row)
+    interview = await quiz.open_interview(learner.id)
+    if interview is not None and not interview_feature.is_current(interview, question.id):
+        interview = None
+    asked_at = learner.quiz_asked_at
+    assert asked_at is not None
+    await quiz.add_answer(QuizAnswer(
+        learner_id=learner.id, question_id=question.id, skill_id=question.skill, asked_at=asked_at,
+        answered_at=ctx.now, verdict=result.verdict, score=result.score,
+        rating=int(RATING_FOR_VERDICT[result.verdict]), self_rated=False, card_before=card_json(before),
+        interview_id=interview.id if interview is not None else None,
+    ))
+    clear_pending(ctx)
+    streak = streak_line(ctx, await count_activity(ctx))
+    log.info("learner %s answered %s: %s", learner.id, question.id, result.verdict)
+    lines = [verdict_text(ctx, question, result), "", ctx.t("quiz.next_review", when=when_text(ctx, row.due))]
+    if streak:
+        lines.append(streak)
+    if interview is not None:
+        return [Reply("\n".join(lines)), *await interview_feature.advance(ctx, interview)]
+    buttons = rows(Button(ctx.t("button.next_question"), "/quiz"), Button(ctx.t("button.next"), "/next"))
+    if question.kind == "open":
+        lines += ["", ctx.t("quiz.rate_prompt")]
+        ratings = [Button(ctx.t(f"button.rate_{n}"), f"/rate {question.id} {n}") for n in RATINGS]
+        buttons = rows(*ratings, per_row=4) + buttons
+    return [Reply("\n".join(lines), buttons)]
+
+
+async def cmd_rate(ctx: Context, args: str) -> list[Reply]:
+    """``/rate QUESTION-ID 1-4``: the learner's own rating replaces the grader's for the last answer."""
+    parts = args.split()
+    if len(parts) != 2 or not parts[1].isdigit() or int(parts[1]) not in RATINGS:
+        return [Reply(ctx.t("quiz.rate_usage"))]
+    question_id, number = parts[0].lower(), int(parts[1])
+    last = await ctx.repo.quiz.last_answer(ctx.learner.id, question_id)
+    question = ctx.bank.get(question_id)
+    if last is None or question is None or question.kind != "open" or last.interview_id is not None:
+        return [Reply(ctx.t("quiz.rate_nothing"))]
+    label = ctx.t(f"button.rate_{number}")
+    if last.self_rated:
+        return [Reply(ctx.t("quiz.rate_already", rating=ctx.t(f"button.rate_{last.rating}")))]
+    row = await ctx.repo.quiz.card(ctx.learner.id, question_id)
+    if (ctx.now - last.answered_at > RATE_WINDOW or row is None or last.card_before is None
+            or row.last_review != last.answered_at):
+        return [Reply(ctx.t("quiz.rate_too_late"))]
+    redone = review(card_from_json(last.card_before), RATINGS[number], last.answered_at)
+    store(redone, row)
+    last.rating, last.self_rated = number, True
+    await ctx.repo.quiz.save_card(row)
+    return [Reply(ctx.t("quiz.rated", rating=label, when=when_text(ctx, row.due)),
+                  rows(Button(ctx.t("button.next_question"), "/quiz"), Button(ctx.t("button.next"), "/next")))]
+
+
+async def cancel_question(ctx: Context) -> list[Reply] | None:
+    """/cancel with an interview or a question open: stop it (``None`` when neither is)."""
+    stopped = await interview_feature.stop(ctx)
+    if stopped is not None:
+        return stopped
+    if pending_question(ctx) is None:
+        return None
+    clear_pending(ctx)
+    return [Reply(ctx.t("quiz.skipped"), rows(Button(ctx.t("button.next_question"), "/quiz"),
+                                               Button(ctx.t("button.next"), "/next")))]

@@ -1,0 +1,85 @@
+"""Asking a question and showing a verdict: the replies the quiz and the interview share."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from bot.content.models import Question
+from bot.context import Context
+from bot.conversation import Button, Reply, rows
+from bot.quiz.grader import Grade
+
+log = logging.getLogger(__name__)
+
+PENDING_TTL = timedelta(days=2)
+LETTERS = "ABCDEF"
+DONT_KNOW = "?"
+VERDICT_MARK = {"correct": "✅", "partial": "🟡", "incorrect": "❌"}
+
+
+def pending_question(ctx: Context) -> Question | None:
+    """The question the learner was asked and has not answered yet (forgotten after 2 days)."""
+    learner = ctx.learner
+    if learner.quiz_question is None:
+        return None
+    question = ctx.bank.get(learner.quiz_question)
+    asked = learner.quiz_asked_at
+    if question is None or asked is None or ctx.now - asked > PENDING_TTL:
+        clear_pending(ctx)
+        return None
+    return question
+
+
+def clear_pending(ctx: Context) -> None:
+    """Forget the open question."""
+    ctx.learner.quiz_question, ctx.learner.quiz_asked_at = None, None
+
+
+def question_reply(ctx: Context, question: Question, header: str) -> Reply:
+    """A question with its options (choice) or an answering hint (open), and its buttons."""
+    lines = [header, "", question.prompt.get(ctx.lang)]
+    dont_know = Button(ctx.t("button.dont_know"), f"/answer {question.id} {DONT_KNOW}")
+    if question.kind == "choice":
+        lines.append("")
+        lines += [f"**{LETTERS[i]}.** {option.get(ctx.lang)}" for i, option in enumerate(question.options)]
+        letters = [Button(LETTERS[i], f"/answer {question.id} {i + 1}") for i in range(len(question.options))]
+        return Reply("\n".join(lines), rows(*letters, per_row=len(letters)) + rows(dont_know))
+    lines += ["", ctx.t("quiz.answer_hint")]
+    return Reply("\n".join(lines), rows(dont_know, Button(ctx.t("button.skip_question"), "/cancel")))
+
+
+def ask(ctx: Context, question: Question, header: str) -> Reply:
+    """Ask ``question`` now: it becomes the learner's open question."""
+    ctx.learner.quiz_question, ctx.learner.quiz_asked_at = question.id, ctx.now
+    return question_reply(ctx, question, header)
+
+
+def when_text(ctx: Context, due: datetime) -> str:
+    """"in 3 days (Thu 5 Mar)" in the learner's language and timezone."""
+    days = (due.astimezone(ctx.tz()).date() - ctx.local_today()).days
+    if days <= 0:
+        return ctx.t("when.today")
+    if days == 1:
+        return ctx.t("when.tomorrow")
+    return ctx.t("when.days", days=days, date=due.astimezone(ctx.tz()).strftime("%Y-%m-%d"))
+
+
+def verdict_text(ctx: Context, question: Question, grade: Grade) -> str:
+    """The verdict, what was hit and missed, and the model answer or explanation."""
+    lang = ctx.lang
+    lines = [ctx.t(f"verdict.{grade.verdict}", mark=VERDICT_MARK[grade.verdict], score=round(grade.score * 100))]
+    if question.kind == "open":
+        labels = {c.id: c.label.get(lang) for c in question.rubric}
+        if grade.hit:
+            lines += ["", ctx.t("verdict.hit")] + [f"- {labels[c]}" for c in grade.hit]
+        if grade.missed:
+            lines += ["", ctx.t("verdict.missed")] + [f"- {labels[c]}" for c in grade.missed]
+        assert question.model_answer is not None
+        lines += ["", ctx.t("verdict.model_answer"), question.model_answer.get(lang)]
+    else:
+        assert question.answer is not None and question.explanation is not None
+        right = question.options[question.answer].get(lang)
+        lines += ["", ctx.t("verdict.right_option", letter=LETTERS[question.answer], option=right),
+                  question.explanation.get(lang)]
+    return "\n".join(lines)

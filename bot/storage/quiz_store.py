@@ -1,0 +1,185 @@
+"""Queries for the quiz: review cards, answers, interviews, streak days and packs.
+
+Like ``Repository``, one ``QuizStore`` works inside one transaction's session,
+and the same code runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import case, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.tables import Interview, PackQuestion, QuizAnswer, ReviewCard, StreakDay
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SkillTally:
+    """How a learner did on one skill: answers given and how many were correct."""
+
+    skill_id: str
+    answers: int
+    correct: int
+    partial: int
+
+
+@dataclass(frozen=True)
+class PackSummary:
+    """A loaded question pack: its name, question count and when it was added."""
+
+    name: str
+    questions: int
+    added_at: datetime
+
+
+class QuizStore:
+    """Quiz queries and writes for one transaction's session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # --- review cards ---------------------------------------------------------
+
+    async def card(self, learner_id: int, question_id: str) -> ReviewCard | None:
+        """The learner's card for one question, if they have seen it."""
+        return await self.session.get(ReviewCard, (learner_id, question_id))
+
+    async def cards(self, learner_id: int) -> dict[str, ReviewCard]:
+        """Every card of the learner, by question id."""
+        rows = await self.session.execute(select(ReviewCard).where(ReviewCard.learner_id == learner_id))
+        return {card.question_id: card for card in rows.scalars()}
+
+    async def save_card(self, card: ReviewCard) -> None:
+        """Insert or update a card."""
+        self.session.add(card)
+        await self.session.flush()
+
+    # --- answers --------------------------------------------------------------
+
+    async def add_answer(self, answer: QuizAnswer) -> None:
+        """Store one graded answer (IntegrityError if the same asking was answered)."""
+        self.session.add(answer)
+        await self.session.flush()
+
+    async def last_answer(self, learner_id: int, question_id: str) -> QuizAnswer | None:
+        """The learner's most recent answer to a question."""
+        stmt = (
+            select(QuizAnswer)
+            .where(QuizAnswer.learner_id == learner_id, QuizAnswer.question_id == question_id)
+            .order_by(QuizAnswer.answered_at.desc(), QuizAnswer.id.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def tallies(self, learner_id: int) -> list[SkillTally]:
+        """Answers and correct answers per skill."""
+        stmt = (
+            select(
+                QuizAnswer.skill_id,
+                func.count(),
+                func.sum(case((QuizAnswer.verdict == "correct", 1), else_=0)),
+                func.sum(case((QuizAnswer.verdict == "partial", 1), else_=0)),
+            )
+            .where(QuizAnswer.learner_id == learner_id)
+            .group_by(QuizAnswer.skill_id)
+        )
+        return [
+            SkillTally(skill, int(total), int(correct or 0), int(partial or 0))
+            for skill, total, correct, partial in await self.session.execute(stmt)
+        ]
+
+    # --- interviews -----------------------------------------------------------
+
+    async def open_interview(self, learner_id: int) -> Interview | None:
+        """The learner's unfinished mock interview, if any."""
+        stmt = (
+            select(Interview)
+            .where(Interview.learner_id == learner_id, Interview.finished_at.is_(None))
+            .order_by(Interview.id.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def start_interview(self, learner_id: int, question_ids: list[str], now: datetime) -> Interview:
+        """Start a mock interview with these questions."""
+        interview = Interview(
+            learner_id=learner_id, question_ids=",".join(question_ids), position=0, started_at=now
+        )
+        self.session.add(interview)
+        await self.session.flush()
+        return interview
+
+    async def interview_answers(self, interview_id: int) -> list[QuizAnswer]:
+        """The answers given in one interview, in order."""
+        stmt = select(QuizAnswer).where(QuizAnswer.interview_id == interview_id).order_by(QuizAnswer.id)
+        return list((await self.session.execute(stmt)).scalars())
+
+    # --- streak days ----------------------------------------------------------
+
+    async def streak_days(self, learner_id: int, since: date) -> dict[date, str]:
+        """Active and frozen streak days from ``since`` on."""
+        stmt = select(StreakDay).where(StreakDay.learner_id == learner_id, StreakDay.day >= since)
+        return {row.day: row.kind for row in (await self.session.execute(stmt)).scalars()}
+
+    async def add_streak_days(self, learner_id: int, days: dict[date, str]) -> None:
+        """Record streak days (a day already stored keeps its first kind)."""
+        for day, kind in days.items():
+            if await self.session.get(StreakDay, (learner_id, day)) is None:
+                self.session.add(StreakDay(learner_id=learner_id, day=day, kind=kind))
+        await self.session.flush()
+
+    # --- question packs -------------------------------------------------------
+
+    async def pack_stamp(self) -> tuple[int, datetime | None]:
+        """A cheap fingerprint of the loaded packs: question count and latest change."""
+        count, latest = (
+            await self.session.execute(select(func.count(), func.max(PackQuestion.added_at)))
+        ).one()
+        return int(count), latest
+
+    async def pack_rows(self) -> list[PackQuestion]:
+        """Every pack question row."""
+        return list((await self.session.execute(select(PackQuestion))).scalars())
+
+    async def packs(self) -> list[PackSummary]:
+        """The loaded packs with their sizes."""
+        stmt = (
+            select(PackQuestion.pack, func.count(), func.max(PackQuestion.added_at))
+            .group_by(PackQuestion.pack)
+            .order_by(PackQuestion.pack)
+        )
+        return [PackSummary(name, int(count), added) for name, count, added in await self.session.execute(stmt)]
+
+    async def pack_owners(self, question_ids: Iterable[str]) -> dict[str, str]:
+        """Which pack already holds each of these question ids."""
+        ids = list(question_ids)
+        if not ids:
+            return {}
+        stmt = select(PackQuestion.question_id, PackQuestion.pack).where(PackQuestion.question_id.in_(ids))
+        return {qid: pack for qid, pack in await self.session.execute(stmt)}
+
+    async def replace_pack(self, name: str, rows: list[PackQuestion]) -> int:
+        """Replace every question of pack ``name`` with ``rows``; returns how many were removed."""
+        removed = await self.remove_pack(name)
+        self.session.add_all(rows)
+        await self.session.flush()
+        return removed
+
+    async def remove_pack(self, name: str) -> int:
+        """Remove a pack's questions (learners' cards stay, unused); returns how many."""
+        result = await self.session.execute(delete(PackQuestion).where(PackQuestion.pack == name))
+        await self.session.flush()
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    # --- account --------------------------------------------------------------
+
+    async def delete_learner_rows(self, learner_id: int) -> None:
+        """Delete the learner's quiz rows (answers before interviews: they refer to them)."""
+        for table in (QuizAnswer, Interview, ReviewCard, StreakDay):
+            await self.session.execute(delete(table).where(table.learner_id == learner_id))
