@@ -1,4 +1,4 @@
-"""The ``jalur`` command line: chat, run, db upgrade, quiz grade, content check.
+"""The ``jalur`` command line: chat, run, db upgrade, quiz grade, pack, content check.
 
 The adapters are handed in by the launcher (``adapters/launcher.py``), so
 the core never imports a platform.
@@ -13,18 +13,21 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.content.loader import ContentError, KnowledgeBase, load_knowledge, load_questions
+from bot.content.loader import ContentError, KnowledgeBase, load_knowledge
 from bot.engine import Engine
 from bot.intents import closest
 from bot.quiz.grader import grade_answer
+from bot.quiz.packs import Pack, PackError, read_pack, store_pack
 from bot.platforms import ChatOptions, ConsoleChat, Platform
 from bot.settings import Settings
 from bot.storage.database import Database, DatabaseError
+from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--lang", choices=["en", "id"], default="en", help="language of the feedback")
     grade.add_argument("--pack", type=Path, default=None, help="also load the questions of this YAML pack")
     grade.add_argument("--json", action="store_true", help="print the grade as JSON")
+
+    pack = sub.add_parser("pack", help="question packs written by a study group")
+    pack_sub = pack.add_subparsers(dest="pack_command", metavar="ACTION")
+    validate = pack_sub.add_parser("validate", help="check a pack file without loading it")
+    validate.add_argument("file", type=Path, help="the pack's YAML file")
+    add = pack_sub.add_parser("add", help="load (or replace) a pack in the database")
+    add.add_argument("file", type=Path, help="the pack's YAML file")
+    add.add_argument("--db", default=None, help=db_help)
+    listing = pack_sub.add_parser("list", help="list the packs in the database")
+    listing.add_argument("--db", default=None, help=db_help)
+    remove = pack_sub.add_parser("remove", help="remove a pack from the database")
+    remove.add_argument("name", help="the pack's name (see `jalur pack list`)")
+    remove.add_argument("--db", default=None, help=db_help)
 
     content = sub.add_parser("content", help="content files under knowledge/")
     content_sub = content.add_subparsers(dest="content_command", metavar="ACTION")
@@ -189,10 +205,7 @@ def _quiz_grade(args: argparse.Namespace, settings: Settings) -> int:
     kb = load_content(settings)
     questions = dict(kb.questions)
     if args.pack is not None:
-        try:
-            questions.update(load_questions([args.pack], kb.skills, existing=kb.questions))
-        except ContentError as exc:
-            raise CliError(f"broken pack: {exc}", EXIT_USAGE) from exc
+        questions.update((q.id, q) for q in _read_pack(args.pack, kb).questions)
     question = questions.get(args.question)
     if question is None:
         near = closest(args.question, questions)
@@ -210,6 +223,52 @@ def _quiz_grade(args: argparse.Namespace, settings: Settings) -> int:
     feedback = question.model_answer or question.explanation
     if feedback is not None:
         print(f"model answer: {feedback.get(args.lang)}")
+    return EXIT_OK
+
+
+def _read_pack(path: Path, kb: KnowledgeBase) -> Pack:
+    try:
+        return read_pack(path, kb)
+    except ContentError as exc:
+        raise CliError(f"broken pack: {exc}") from exc
+
+
+def _pack_validate(args: argparse.Namespace, settings: Settings) -> int:
+    pack = _read_pack(args.file, load_content(settings))
+    kinds = {kind: sum(1 for q in pack.questions if q.kind == kind) for kind in ("open", "choice")}
+    print(f"{args.file}: ok, pack {pack.name!r}: {len(pack.questions)} questions "
+          f"({kinds['open']} open, {kinds['choice']} choice)")
+    return EXIT_OK
+
+
+async def _pack_db(args: argparse.Namespace, settings: Settings) -> int:
+    pack = _read_pack(args.file, load_content(settings)) if args.pack_command == "add" else None
+    db = open_database(settings, args.db)
+    try:
+        await db.upgrade()
+        async with db.transaction() as session:
+            store = Repository(session).quiz
+            if pack is not None:
+                replaced = await store_pack(store, pack, datetime.now(UTC))
+                action = f"replaced {replaced} questions of" if replaced else "added"
+                print(f"{action} pack {pack.name!r}: {len(pack.questions)} questions in {db.display_url}")
+            elif args.pack_command == "remove":
+                removed = await store.remove_pack(args.name)
+                if not removed:
+                    names = [p.name for p in await store.packs()]
+                    known = f"; packs here: {', '.join(names)}" if names else "; there are no packs here"
+                    raise CliError(f"no pack named {args.name!r}{known}", EXIT_USAGE)
+                print(f"removed pack {args.name!r} ({removed} questions); learners' review history is kept")
+            else:
+                packs = await store.packs()
+                for summary in packs:
+                    print(f"{summary.name}\t{summary.questions} questions\tadded {summary.added_at:%Y-%m-%d %H:%M} UTC")
+                if not packs:
+                    print(f"no packs in {db.display_url}")
+    except (DatabaseError, PackError) as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        await db.close()
     return EXIT_OK
 
 
@@ -238,6 +297,10 @@ def main(
             return asyncio.run(_db_upgrade(args, settings))
         if args.command == "quiz" and args.quiz_command == "grade":
             return _quiz_grade(args, settings)
+        if args.command == "pack" and args.pack_command == "validate":
+            return _pack_validate(args, settings)
+        if args.command == "pack" and args.pack_command in {"add", "list", "remove"}:
+            return asyncio.run(_pack_db(args, settings))
         if args.command == "content" and args.content_command == "check":
             return _content_check(args, settings)
         parser.print_help()

@@ -74,7 +74,10 @@ def _format_error(err: Any, data: Any = None) -> str:
     message = str(err["msg"]).removeprefix("Value error, ")
     if not err["loc"]:
         return message
-    return f"{_format_location(err['loc'])}: {message}{_item_name(err['loc'], data)}"
+    item = _item_name(err["loc"], data)
+    if item and item.split(" ", 2)[-1].rstrip(")") in message:
+        item = ""  # the message names it already
+    return f"{_format_location(err['loc'])}: {message}{item}"
 
 
 def _read_yaml(path: Path, root: Path) -> Any:

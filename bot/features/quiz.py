@@ -121,11 +121,9 @@ async def cmd_answer(ctx: Context, args: str) -> list[Reply]:
 
 
 async def typed_answer(ctx: Context, text: str) -> list[Reply] | None:
-    """Free text while a question is open: the answer to it (``None`` if it cannot be one)."""
+    """Free text while a question is open: the answer to it (``None`` if none is open)."""
     question = pending_question(ctx)
     if question is None:
-        return None
-    if question.kind == "choice" and choice_index(question, text) is None and normalize(text) not in DONT_KNOW_WORDS:
         return None
     return await answer(ctx, question.id, text)
 
@@ -144,7 +142,8 @@ async def answer(ctx: Context, question_id: str, text: str) -> list[Reply]:
     elif question.kind == "choice":
         if choice_index(question, text) is None:
             letters = ", ".join("ABCDEF"[: len(question.options)])
-            return [Reply(ctx.t("quiz.pick_option", letters=letters))]
+            buttons = question_reply(ctx, question, "").buttons
+            return [Reply(ctx.t("quiz.pick_option", letters=letters), buttons)]
         result = grade_choice(question, text)
     else:
         result = grade(question, text)
