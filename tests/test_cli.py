@@ -1,7 +1,8 @@
-"""The ``jalur`` command as a user runs it: piped chat, restarts, errors, ``run`` and ``db``."""
+"""The ``jalur`` command as a user runs it: piped chat, restarts, errors, ``run``, ``db`` and ``pack``."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -181,4 +182,129 @@ def test_quiz_grade_with_a_pack(fresh_env: dict[str, str], tmp_path: Path) -> No
     pack.write_text(pack.read_text().replace("skill: rest-api-design", "skill: basket-weaving"))
     broken = jalur("quiz", "grade", "--pack", str(pack), "--question", "group-http-verbs", "--answer", "x",
                    env=fresh_env, cwd=tmp_path)
-    assert broken.returncode == 2 and "questions[0].skill: unknown skill 'basket-weaving'" in broken.stderr
+    assert broken.returncode == 1 and "questions[0].skill: unknown skill 'basket-weaving'" in broken.stderr
+
+
+def _with_typo(phrase: str) -> str:
+    """The phrase with one letter dropped from its longest word, as a hurried typist would."""
+    words = phrase.split()
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    if len(word) >= 5:
+        words[longest] = word[:2] + word[3:]
+    return " ".join(words)
+
+
+def test_piped_chat_quiz_in_indonesian_with_a_typo(database_url: str, fresh_env: dict[str, str],
+                                                   tmp_path: Path) -> None:
+    from bot.content.loader import load_knowledge
+
+    kb = load_knowledge()
+    setup = "\n".join(["/start", "/lang id", "/track python", "/level 0", "/tz WIB", "/quiz"]) + "\n"
+    first = jalur("chat", "--user", "dewi", "--db", database_url, env=fresh_env, cwd=tmp_path, stdin=setup)
+    assert first.returncode == 0, first.stderr
+    asked = re.search(r"Pertanyaan baru · .+ · ([a-z0-9-]+)\n", first.stdout)
+    assert asked, first.stdout
+    question = kb.questions[asked.group(1)]
+    if question.kind == "open":
+        concepts = sorted(question.rubric, key=lambda c: -c.weight)[:2]
+        answer = "menurut saya " + ", lalu ".join(_with_typo(c.phrases.id[0]) for c in concepts)
+    else:
+        assert question.answer is not None
+        answer = "ABCDEF"[question.answer].lower()
+    second = jalur("chat", "--user", "dewi", "--db", database_url, env=fresh_env, cwd=tmp_path,
+                   stdin=f"{answer}\n/streak\n")
+    assert second.returncode == 0, second.stderr
+    out = second.stdout
+    assert "Benar" in out or "Sebagian benar" in out, out
+    if question.kind == "open":
+        assert "Yang sudah kamu sebut:" in out and "Contoh jawaban:" in out
+        assert concepts[0].label.id in out
+    assert "Streak: hari ke-1." in out and "Streak: **hari ke-1**" not in out
+    assert "🔥 Streak: hari ke-1 · terpanjang: 1" in out
+
+
+PACK = """pack: kelompok-belajar
+questions:
+  - id: kb-put-vs-patch
+    skill: rest-api-design
+    kind: open
+    prompt: {en: "When do you use PUT instead of PATCH?", id: "Kapan pakai PUT, bukan PATCH?"}
+    rubric:
+      - id: replace
+        weight: 1
+        label: {en: "PUT replaces the whole resource", id: "PUT mengganti seluruh resource"}
+        phrases: {en: ["replace the whole", "full replacement"], id: ["mengganti seluruh", "ganti semua"]}
+    model_answer: {en: "PUT replaces the whole resource.", id: "PUT mengganti seluruh resource."}
+  - id: kb-status-created
+    skill: rest-api-design
+    kind: choice
+    prompt: {en: "Which status code fits a successful POST that created a resource?", id: "Status code apa untuk POST yang berhasil membuat resource?"}
+    options:
+      - {en: "200 OK", id: "200 OK"}
+      - {en: "201 Created", id: "201 Created"}
+    answer: 1
+    explanation: {en: "201 says a resource was created.", id: "201 menandakan resource baru dibuat."}
+"""
+
+
+def test_pack_validate_names_the_file_question_and_field(fresh_env: dict[str, str], tmp_path: Path) -> None:
+    good = tmp_path / "group.yaml"
+    good.write_text(PACK, encoding="utf-8")
+    ok = jalur("pack", "validate", str(good), env=fresh_env, cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert "pack 'kelompok-belajar': 2 questions (1 open, 1 choice)" in ok.stdout
+
+    broken = {
+        "dup.yaml": (PACK.replace("id: kb-status-created", "id: kb-put-vs-patch"),
+                     "dup.yaml: questions[1].id: duplicate question id 'kb-put-vs-patch'"),
+        "lang.yaml": (PACK.replace(', id: "Kapan pakai PUT, bukan PATCH?"', ""),
+                      "lang.yaml: questions[0].prompt.id: Field required (question 'kb-put-vs-patch')"),
+        "rubric.yaml": (PACK.replace(PACK[PACK.index("    rubric:"):PACK.index("    model_answer:")], "    rubric: []\n"),
+                        "rubric.yaml: questions[0]: question 'kb-put-vs-patch': rubric: an open question needs"),
+        "clash.yaml": (PACK.replace("id: kb-put-vs-patch", "id: n-plus-one"),
+                       "clash.yaml: questions[0].id: duplicate question id 'n-plus-one' (already in the built-in"),
+        "skill.yaml": (PACK.replace("skill: rest-api-design", "skill: knitting", 1),
+                       "skill.yaml: questions[0].skill: unknown skill 'knitting' (question 'kb-put-vs-patch')"),
+        "yaml.yaml": ("questions: [\n", "yaml.yaml: invalid YAML"),
+    }
+    for name, (text, expected) in broken.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        result = jalur("pack", "validate", name, env=fresh_env, cwd=tmp_path)
+        assert result.returncode == 1, (name, result.stdout)
+        assert expected in result.stderr, (name, result.stderr)
+        assert "Traceback" not in result.stderr
+    missing = jalur("pack", "validate", "nowhere.yaml", env=fresh_env, cwd=tmp_path)
+    assert missing.returncode == 1 and "nowhere.yaml: no such file" in missing.stderr
+
+
+def test_pack_add_list_remove_and_a_learner_gets_the_questions(database_url: str, fresh_env: dict[str, str],
+                                                                tmp_path: Path) -> None:
+    pack = tmp_path / "group.yaml"
+    pack.write_text(PACK, encoding="utf-8")
+    added = jalur("pack", "add", str(pack), "--db", database_url, env=fresh_env, cwd=tmp_path)
+    assert added.returncode == 0, added.stderr
+    assert "added pack 'kelompok-belajar': 2 questions" in added.stdout
+    again = jalur("pack", "add", str(pack), "--db", database_url, env=fresh_env, cwd=tmp_path)
+    assert "replaced 2 questions of pack 'kelompok-belajar'" in again.stdout
+    other = tmp_path / "other.yaml"
+    other.write_text(PACK.replace("pack: kelompok-belajar", "pack: other-group"), encoding="utf-8")
+    clash = jalur("pack", "add", str(other), "--db", database_url, env=fresh_env, cwd=tmp_path)
+    assert clash.returncode == 1 and "already in pack 'kelompok-belajar'" in clash.stderr
+
+    listed = jalur("pack", "list", "--db", database_url, env=fresh_env, cwd=tmp_path)
+    assert re.search(r"^kelompok-belajar\t2 questions\tadded ", listed.stdout, re.M), listed.stdout
+    assert "other-group" not in listed.stdout
+
+    chat = jalur("chat", "--user", "rina", "--db", database_url, env=fresh_env, cwd=tmp_path,
+                 stdin="/start\n/lang en\n/track go\n/level 0\n/tz UTC\n/quiz kb-status-created\nb\n")
+    assert chat.returncode == 0, chat.stderr
+    assert "Which status code fits a successful POST" in chat.stdout and "Correct" in chat.stdout
+
+    removed = jalur("pack", "remove", "kelompok-belajar", "--db", database_url, env=fresh_env, cwd=tmp_path)
+    assert removed.returncode == 0 and "removed pack 'kelompok-belajar' (2 questions)" in removed.stdout
+    unknown = jalur("pack", "remove", "kelompok-belajar", "--db", database_url, env=fresh_env, cwd=tmp_path)
+    assert unknown.returncode == 2 and "no pack named 'kelompok-belajar'; there are no packs here" in unknown.stderr
+    after = jalur("chat", "--user", "rina", "--db", database_url, env=fresh_env, cwd=tmp_path,
+                  stdin="/quiz kb-status-created\n/stats\n")
+    assert "no questions on" in after.stdout and "Answers: 1" in after.stdout

@@ -33,3 +33,15 @@ def test_ci_runs_the_readme_test_command() -> None:
     command = block.removeprefix("sh").strip()
     assert "pytest" in command and "pip install" in command
     assert "test-command" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_pack_example_in_the_readme_is_a_valid_pack(tmp_path: Path) -> None:
+    from bot.content.loader import load_knowledge
+    from bot.quiz.packs import read_pack
+
+    section = README[README.index("### Question packs"):]
+    example = section.split("```yaml")[1].split("```")[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    pack = read_pack(path, load_knowledge())
+    assert pack.name == "kelompok-belajar-jakarta" and len(pack.questions) == 2
