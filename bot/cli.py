@@ -22,9 +22,9 @@ from pydantic import ValidationError
 from bot.content.loader import ContentError, KnowledgeBase, load_knowledge
 from bot.engine import Engine
 from bot.intents import closest
+from bot.platforms import ChatOptions, ConsoleChat, Platform
 from bot.quiz.grader import grade_answer
 from bot.quiz.packs import Pack, PackError, read_pack, store_pack
-from bot.platforms import ChatOptions, ConsoleChat, Platform
 from bot.settings import Settings
 from bot.storage.database import Database, DatabaseError
 from bot.storage.repository import Repository
@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--user", default=None, help="learner name (default: your login name)")
     chat.add_argument("--db", default=None, help=db_help)
     chat.add_argument("--lang", choices=["en", "id"], default=None, help="language for a new learner")
+    chat.add_argument("--now", type=_moment, default=None, metavar="TIME",
+                      help="pretend it is this time, e.g. 2026-03-04T09:00+07:00 (to try reviews and streaks)")
 
     run = sub.add_parser("run", help="start the configured chat platforms (Telegram, Discord)")
     run.add_argument("--db", default=None, help=db_help)
@@ -98,6 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     check = content_sub.add_parser("check", help="validate every content file")
     check.add_argument("path", nargs="?", type=Path, default=None, help="knowledge directory")
     return parser
+
+
+def _moment(text: str) -> datetime:
+    """An ISO 8601 time for ``--now``; without an offset it is UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r} (try 2026-03-04T09:00+07:00)") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def load_settings() -> Settings:
@@ -146,7 +157,7 @@ async def _chat(args: argparse.Namespace, settings: Settings, console: ConsoleCh
         raise CliError("--user must not be empty", EXIT_USAGE)
     try:
         return await console(engine, ChatOptions(user=user[:128], language=args.lang,
-                                                 stdin=sys.stdin, stdout=sys.stdout))
+                                                 stdin=sys.stdin, stdout=sys.stdout, now=args.now))
     finally:
         await db.close()
 

@@ -21,7 +21,6 @@ from bot.context import Context
 from bot.conversation import Button, Incoming, Reply, rows
 from bot.features import (
     account,
-    help as help_feature,
     interview,
     next_step,
     onboarding,
@@ -32,6 +31,7 @@ from bot.features import (
     stats,
     streak_report,
 )
+from bot.features import help as help_feature
 from bot.features.skill_finder import SkillFinder
 from bot.i18n import Texts, pick_language
 from bot.intents import IntentMatcher, closest

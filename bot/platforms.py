@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TextIO
 
 from bot.engine import Engine
@@ -34,6 +35,7 @@ class ChatOptions:
     language: str | None
     stdin: TextIO
     stdout: TextIO
+    now: datetime | None = None  # a fixed clock (``--now``) instead of the real one
 
 
 ConsoleChat = Callable[[Engine, ChatOptions], Awaitable[int]]

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from chat import Chat
 from sqlalchemy import make_url, text
 
 from bot.content.loader import KnowledgeBase, load_knowledge
@@ -25,7 +26,6 @@ from bot.engine import Engine
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.tables import Base
-from chat import Chat
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 ON_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

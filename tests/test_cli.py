@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sample_pack import PACK
 
 BIN = Path(sys.executable).parent / "jalur"
 JALUR = [str(BIN)] if BIN.exists() else [sys.executable, "-m", "adapters"]
@@ -162,25 +163,13 @@ def test_quiz_grade_with_a_pack(fresh_env: dict[str, str], tmp_path: Path) -> No
     import json
 
     pack = tmp_path / "pack.yaml"
-    pack.write_text(
-        "questions:\n"
-        "  - id: group-http-verbs\n"
-        "    skill: rest-api-design\n"
-        "    kind: open\n"
-        "    prompt: {en: 'When do you use PUT instead of PATCH?', id: 'Kapan pakai PUT, bukan PATCH?'}\n"
-        "    rubric:\n"
-        "      - id: replace\n"
-        "        weight: 1\n"
-        "        label: {en: 'PUT replaces the whole resource', id: 'PUT mengganti seluruh resource'}\n"
-        "        phrases: {en: ['replace the whole', 'full replacement'], id: ['mengganti seluruh', 'ganti semua']}\n"
-        "    model_answer: {en: 'PUT replaces the whole resource.', id: 'PUT mengganti seluruh resource.'}\n"
-    )
-    ok = jalur("quiz", "grade", "--pack", str(pack), "--question", "group-http-verbs", "--json",
+    pack.write_text(PACK, encoding="utf-8")
+    ok = jalur("quiz", "grade", "--pack", str(pack), "--question", "kb-put-vs-patch", "--json",
                "--answer", "PUT mengganti seluruh resource", env=fresh_env, cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["verdict"] == "correct"
     pack.write_text(pack.read_text().replace("skill: rest-api-design", "skill: basket-weaving"))
-    broken = jalur("quiz", "grade", "--pack", str(pack), "--question", "group-http-verbs", "--answer", "x",
+    broken = jalur("quiz", "grade", "--pack", str(pack), "--question", "kb-put-vs-patch", "--answer", "x",
                    env=fresh_env, cwd=tmp_path)
     assert broken.returncode == 1 and "questions[0].skill: unknown skill 'basket-weaving'" in broken.stderr
 
@@ -224,28 +213,25 @@ def test_piped_chat_quiz_in_indonesian_with_a_typo(database_url: str, fresh_env:
     assert "🔥 Streak: hari ke-1 · terpanjang: 1" in out
 
 
-PACK = """pack: kelompok-belajar
-questions:
-  - id: kb-put-vs-patch
-    skill: rest-api-design
-    kind: open
-    prompt: {en: "When do you use PUT instead of PATCH?", id: "Kapan pakai PUT, bukan PATCH?"}
-    rubric:
-      - id: replace
-        weight: 1
-        label: {en: "PUT replaces the whole resource", id: "PUT mengganti seluruh resource"}
-        phrases: {en: ["replace the whole", "full replacement"], id: ["mengganti seluruh", "ganti semua"]}
-    model_answer: {en: "PUT replaces the whole resource.", id: "PUT mengganti seluruh resource."}
-  - id: kb-status-created
-    skill: rest-api-design
-    kind: choice
-    prompt: {en: "Which status code fits a successful POST that created a resource?", id: "Status code apa untuk POST yang berhasil membuat resource?"}
-    options:
-      - {en: "200 OK", id: "200 OK"}
-      - {en: "201 Created", id: "201 Created"}
-    answer: 1
-    explanation: {en: "201 says a resource was created.", id: "201 menandakan resource baru dibuat."}
-"""
+def test_piped_chat_brings_a_question_back_when_its_review_is_due(database_url: str, fresh_env: dict[str, str],
+                                                                  tmp_path: Path) -> None:
+    def session(now: str, lines: list[str]) -> str:
+        result = jalur("chat", "--user", "eko", "--db", database_url, "--now", now, env=fresh_env,
+                       cwd=tmp_path, stdin="\n".join(lines) + "\n")
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    first = session("2026-03-02T09:00+07:00", ["/start", "/lang en", "/track go", "/level 0", "/tz WIB",
+                                               "/quiz cap-theorem", "I don't know"])
+    assert "Not yet" in first and "Next review: tomorrow" in first
+    same_day = session("2026-03-02T20:00+07:00", ["/quiz"])
+    assert "New question" in same_day and "cap-theorem" not in same_day
+    next_day = session("2026-03-03T09:00+07:00", ["/cancel", "/quiz"])
+    assert "Review · System Design · cap-theorem" in next_day
+    bad = jalur("chat", "--now", "next tuesday", env=fresh_env, cwd=tmp_path)
+    assert bad.returncode == 2 and "not an ISO 8601 time" in bad.stderr
+
+
 
 
 def test_pack_validate_names_the_file_question_and_field(fresh_env: dict[str, str], tmp_path: Path) -> None:

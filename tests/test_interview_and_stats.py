@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from chat import Chat
+from sample_pack import PACK
+
 from bot.content.loader import KnowledgeBase
 from bot.engine import Engine
 from bot.quiz.packs import read_pack, store_pack
 from bot.storage.repository import Repository
-from chat import Chat
 
 
 def _model_answer(kb: KnowledgeBase, chat: Chat) -> str:
@@ -104,28 +106,15 @@ async def test_what_next_suggests_reviewing_a_weak_skill_first(chat: Chat) -> No
 async def test_a_pack_added_to_the_database_reaches_a_running_bot(chat: Chat, engine: Engine, kb: KnowledgeBase,
                                                                  tmp_path: Path) -> None:
     await chat.onboard()
-    await chat.say("/quiz group-put-vs-patch")
+    await chat.say("/quiz kb-put-vs-patch")
     assert "no questions on" in chat.text
     pack_file = tmp_path / "study-group.yaml"
-    pack_file.write_text(
-        "questions:\n"
-        "  - id: group-put-vs-patch\n"
-        "    skill: rest-api-design\n"
-        "    kind: open\n"
-        "    prompt: {en: 'When do you use PUT instead of PATCH?', id: 'Kapan pakai PUT, bukan PATCH?'}\n"
-        "    rubric:\n"
-        "      - id: replace\n"
-        "        weight: 1\n"
-        "        label: {en: 'PUT replaces the whole resource', id: 'PUT mengganti seluruh resource'}\n"
-        "        phrases: {en: ['replace the whole', 'full replacement'], id: ['mengganti seluruh', 'ganti semua']}\n"
-        "    model_answer: {en: 'PUT replaces the whole resource.', id: 'PUT mengganti seluruh resource.'}\n",
-        encoding="utf-8",
-    )
+    pack_file.write_text(PACK.replace("pack: kelompok-belajar\n", ""), encoding="utf-8")
     pack = read_pack(pack_file, kb)
     assert pack.name == "study-group"
     async with engine.db.transaction() as session:
         await store_pack(Repository(session).quiz, pack, chat.now)
-    await chat.say("/quiz group-put-vs-patch")
+    await chat.say("/quiz kb-put-vs-patch")
     assert "When do you use PUT instead of PATCH?" in chat.text
     await chat.say("PUT is a full replacement of the resource")
     assert "Correct" in chat.text and "PUT replaces the whole resource" in chat.text

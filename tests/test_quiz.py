@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from chat import Chat
 from sqlalchemy import func, select
 
 from bot.content.loader import KnowledgeBase
 from bot.engine import Engine
 from bot.storage.tables import QuizAnswer, ReviewCard, StreakDay
-from chat import Chat
 
 
 async def _count(engine: Engine, table: type) -> int:
@@ -193,3 +193,22 @@ async def test_an_open_question_is_forgotten_after_two_days(chat: Chat) -> None:
     chat.wait(days=3)
     await chat.say("In a network partition you choose consistency or availability")
     assert "Model answer" not in chat.text
+
+
+async def test_two_presses_at_the_same_moment_count_once(chat: Chat, engine: Engine, kb: KnowledgeBase) -> None:
+    import asyncio
+
+    from bot.conversation import Incoming
+
+    await chat.onboard()
+    await chat.say("/quiz redis-pubsub-offline")
+    question = kb.questions["redis-pubsub-offline"]
+    assert question.answer is not None
+    press = Incoming(platform=chat.platform, user_id=chat.user, chat_id=chat.user,
+                     payload=f"/answer redis-pubsub-offline {question.answer + 1}")
+    first, second = await asyncio.gather(engine.handle(press, now=chat.now), engine.handle(press, now=chat.now))
+    texts = sorted(reply.text for reply in [*first, *second])
+    assert sum("**Correct**" in t for t in texts) == 1, texts
+    assert sum("already answered" in t for t in texts) == 1, texts
+    assert await _count(engine, QuizAnswer) == 1
+    assert await _count(engine, StreakDay) == 1

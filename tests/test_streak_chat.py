@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from chat import Chat
 from sqlalchemy import select
 
 from bot.engine import Engine
 from bot.storage.tables import StreakDay
-from chat import Chat
 
 # 2026-03-02 20:00 in Jakarta (UTC+7): a Monday evening
 EVENING = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)

@@ -86,7 +86,8 @@ class ConsoleSession:
         """Send one line to the engine and print the replies."""
         if not self.interactive:
             self._write(f"> {line}")
-        replies = await self.engine.handle(self.to_incoming(line), now=datetime.now(UTC))
+        now = self.options.now or datetime.now(UTC)
+        replies = await self.engine.handle(self.to_incoming(line), now=now)
         self._show(replies)
 
 

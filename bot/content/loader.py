@@ -34,6 +34,9 @@ from bot.content.models import (
 
 log = logging.getLogger(__name__)
 
+# libyaml's safe loader when PyYAML was built with it: content loads about ten times faster.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -91,7 +94,7 @@ def _read_yaml(path: Path, root: Path) -> Any:
     except UnicodeDecodeError as exc:
         raise ContentError(f"{name}: not UTF-8 text (byte {exc.start})") from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -10,8 +10,8 @@ from bot.conversation import Button, Reply, rows
 from bot.features import project
 from bot.features.plan import week_in_plan
 from bot.features.recall import recall_by_skill, weakest_skill
-from bot.features.streak_report import count_activity, streak_line
 from bot.features.recommend import Reason, Recommendation, recommend
+from bot.features.streak_report import count_activity, streak_line
 from bot.markup import escape
 
 log = logging.getLogger(__name__)
