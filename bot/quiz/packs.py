@@ -41,6 +41,8 @@ class Pack:
 def read_pack(path: Path, kb: KnowledgeBase) -> Pack:
     """Read and validate a pack file against the roadmap and the built-in questions."""
     source = str(path)
+    if path.is_dir():
+        raise PackError(f"{source}: is a directory; give the pack's YAML file")
     if not path.is_file():
         raise PackError(f"{source}: no such file")
     if path.stat().st_size > MAX_PACK_BYTES:
