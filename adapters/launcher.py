@@ -5,10 +5,19 @@ from __future__ import annotations
 import sys
 
 from adapters.console.chat import run_console_chat
+from adapters.telegram.bot import configured as telegram_configured
+from adapters.telegram.bot import run_telegram
 from bot.cli import main as cli_main
 from bot.platforms import Platform
 
-PLATFORMS: tuple[Platform, ...] = ()
+PLATFORMS: tuple[Platform, ...] = (
+    Platform(
+        name="Telegram",
+        configured=telegram_configured,
+        run=run_telegram,
+        how_to_enable="set JALUR_TELEGRAM_TOKEN to the token @BotFather gave you",
+    ),
+)
 
 
 def main() -> None:

@@ -38,6 +38,9 @@ class Reply:
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+    # An answer to the message whose button was pressed (a quiz verdict): an adapter
+    # may show it by editing that message in place instead of sending a new one.
+    edits_pressed: bool = False
 
     @property
     def flat_buttons(self) -> list[Button]:
@@ -61,6 +64,7 @@ class Incoming:
     text: str = ""
     payload: str | None = None
     language_hint: str | None = None
+    attachment: str | None = None  # what was sent instead of text: "sticker", "photo", "voice"...
 
     @property
     def content(self) -> str:

@@ -160,10 +160,18 @@ class Engine:
         lang = pick_language(incoming.language_hint, self.settings.default_language)
         return [Reply(self.texts(lang, "error.internal"))]
 
+    async def mark_unreachable(self, platform: str, user_id: str, *, now: datetime) -> None:
+        """Remember that a platform refuses messages to this user (they blocked the bot)."""
+        async with self.db.transaction() as session:
+            await Repository(session).set_reachable(platform, user_id, reachable=False, now=now)
+        log.info("a %s user blocked the bot; pushes skip them until they write again", platform)
+
     async def _handle_once(self, incoming: Incoming, text: str, length: int, now: datetime) -> list[Reply]:
         async with self.db.transaction() as session:
             repo = Repository(session)
             learner = await repo.find_learner(incoming.platform, incoming.user_id)
+            if learner is not None:
+                await repo.set_reachable(incoming.platform, incoming.user_id, reachable=True, now=now)
             if learner is None:
                 learner = await repo.create_learner(
                     incoming.platform,
@@ -178,7 +186,10 @@ class Engine:
                 repo=repo, learner=learner, progress=await repo.load_progress(learner.id), now=now,
                 bank=self.bank,
             )
-            replies = await self._dispatch(ctx, text, length)
+            if incoming.attachment and not text:
+                replies = [Reply(ctx.t("input.not_text"), rows(Button(ctx.t("button.help"), "/help")))]
+            else:
+                replies = await self._dispatch(ctx, text, length)
             if not ctx.deleted:
                 learner.updated_at = now
             return replies

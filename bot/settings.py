@@ -7,7 +7,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -40,6 +40,20 @@ class Settings(BaseSettings):
     knowledge_dir: Path | None = Field(
         default=None, description="Load content from this directory instead of the shipped one"
     )
+    telegram_token: SecretStr | None = Field(
+        default=None, description="Bot token from @BotFather; setting it enables Telegram in `jalur run`"
+    )
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org/bot", description="Bot API base URL (the token is appended)"
+    )
+    telegram_webhook_url: str | None = Field(
+        default=None, description="Public HTTPS URL for webhook mode; unset means long polling"
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret Telegram sends with every webhook request (required for webhooks)"
+    )
+    telegram_listen: str = Field(default="0.0.0.0", description="Address the webhook server listens on")
+    telegram_port: int = Field(default=8443, ge=1, le=65535, description="Port the webhook server listens on")
 
     @field_validator("default_timezone")
     @classmethod
@@ -54,3 +68,8 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("telegram_token", "telegram_webhook_secret", "telegram_webhook_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value

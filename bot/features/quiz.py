@@ -192,13 +192,13 @@ async def _record(ctx: Context, question: Question, result: Grade) -> list[Reply
     if streak:
         lines.append(streak)
     if interview is not None:
-        return [Reply("\n".join(lines)), *await interview_feature.advance(ctx, interview)]
+        return [Reply("\n".join(lines), edits_pressed=True), *await interview_feature.advance(ctx, interview)]
     buttons = rows(Button(ctx.t("button.next_question"), "/quiz"), Button(ctx.t("button.next"), "/next"))
     if question.kind == "open":
         lines += ["", ctx.t("quiz.rate_prompt")]
         ratings = [Button(ctx.t(f"button.rate_{n}"), f"/rate {question.id} {n}") for n in RATINGS]
         buttons = rows(*ratings, per_row=4) + buttons
-    return [Reply("\n".join(lines), buttons)]
+    return [Reply("\n".join(lines), buttons, edits_pressed=True)]
 
 
 async def cmd_rate(ctx: Context, args: str) -> list[Reply]:

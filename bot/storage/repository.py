@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.quiz_store import QuizStore
@@ -76,6 +76,15 @@ class Repository:
         )
         await self.session.flush()
         return learner
+
+    async def set_reachable(self, platform: str, external_id: str, *, reachable: bool, now: datetime) -> None:
+        """Mark a platform account reachable again, or unreachable (it blocked the bot)."""
+        stmt = update(Identity).where(Identity.platform == platform, Identity.external_id == external_id)
+        if reachable:
+            stmt = stmt.where(Identity.unreachable_since.is_not(None)).values(unreachable_since=None)
+        else:
+            stmt = stmt.where(Identity.unreachable_since.is_(None)).values(unreachable_since=now)
+        await self.session.execute(stmt)
 
     async def load_progress(self, learner_id: int) -> Progress:
         """Load the learner's whole progress (a few dozen rows at most)."""

@@ -95,6 +95,7 @@ class Identity(Base):
         ForeignKey("learners.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SkillProgress(Base):

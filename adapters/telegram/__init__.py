@@ -1,0 +1,1 @@
+"""Jalur on Telegram (python-telegram-bot 22)."""

@@ -1,0 +1,306 @@
+"""The Telegram adapter: python-telegram-bot's Application in front of Jalur's engine.
+
+Every update goes through one handler that turns it into an ``Incoming``,
+asks the engine, and sends the replies: HTML text, inline keyboards, long
+replies split, a quiz verdict edited into the message whose button was
+pressed. Outgoing messages pass python-telegram-bot's ``AIORateLimiter``
+(which also waits out ``RetryAfter``); a user who blocked the bot is marked
+unreachable; network errors are retried with backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from telegram import (
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import BaseRequest
+
+from adapters.telegram.flood import FloodGate
+from adapters.telegram.render import messages
+from bot.conversation import Incoming, Reply
+from bot.engine import Engine
+from bot.i18n import pick_language
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+SEND_ATTEMPTS = 3
+SEEN_UPDATES = 10_000
+MENU = ("start", "next", "quiz", "interview", "progress", "streak", "stats", "project", "settings",
+        "help", "cancel", "delete_me")
+ATTACHMENTS = ("sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
+               "location", "contact", "poll", "dice")
+
+Clock = Callable[[], datetime]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TelegramAdapter:
+    """Serves one Telegram bot with the engine, by long polling or by webhook."""
+
+    def __init__(self, engine: Engine, settings: Settings, *, request: BaseRequest | None = None,
+                 clock: Clock = _now, flood: FloodGate | None = None) -> None:
+        if settings.telegram_token is None:
+            raise ValueError("JALUR_TELEGRAM_TOKEN is not set")
+        self.engine = engine
+        self.settings = settings
+        self.clock = clock
+        self.flood = flood or FloodGate()
+        self._seen: OrderedDict[int, None] = OrderedDict()
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        builder = (
+            ApplicationBuilder()
+            .token(settings.telegram_token.get_secret_value())
+            .base_url(settings.telegram_api_url)
+            .rate_limiter(AIORateLimiter(max_retries=SEND_ATTEMPTS))
+            .concurrent_updates(True)
+        )
+        if request is not None:
+            builder = builder.request(request).get_updates_request(request)
+        self.app: Application = builder.build()  # type: ignore[type-arg]
+        self.app.add_handler(TypeHandler(Update, self._on_update))
+        self.app.add_error_handler(self._on_error)
+
+    # --- lifecycle ----------------------------------------------------------
+
+    async def run(self) -> None:
+        """Start, serve until cancelled, then stop cleanly."""
+        app = self.app
+        await app.initialize()
+        try:
+            await self._register_menu()
+            await app.start()
+            assert app.updater is not None
+            if self.settings.telegram_webhook_url:
+                secret = self.settings.telegram_webhook_secret
+                if secret is None:
+                    raise ValueError("JALUR_TELEGRAM_WEBHOOK_SECRET must be set in webhook mode")
+                await app.updater.start_webhook(
+                    listen=self.settings.telegram_listen, port=self.settings.telegram_port,
+                    url_path=app.bot.token, webhook_url=self.settings.telegram_webhook_url,
+                    secret_token=secret.get_secret_value(), allowed_updates=Update.ALL_TYPES,
+                )
+                log.info("telegram: webhook server on %s:%s", self.settings.telegram_listen,
+                         self.settings.telegram_port)
+            else:
+                await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+                log.info("telegram: long polling")
+            await asyncio.Event().wait()  # until cancelled
+        finally:
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+            await app.shutdown()
+
+    async def _register_menu(self) -> None:
+        texts = self.engine.texts
+        for lang, code in (("en", None), ("id", "id")):
+            commands = [BotCommand(name, texts(lang, f"menu.{name}")) for name in MENU]
+            try:
+                await self.app.bot.set_my_commands(commands, language_code=code)
+            except TelegramError as exc:
+                log.warning("telegram: could not register the %s command menu: %s", lang, exc)
+
+    # --- inbound --------------------------------------------------------------
+
+    def _first_time(self, update_id: int) -> bool:
+        """False for an update already handled (Telegram may deliver one twice)."""
+        if update_id in self._seen:
+            return False
+        self._seen[update_id] = None
+        if len(self._seen) > SEEN_UPDATES:
+            self._seen.popitem(last=False)
+        return True
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not self._first_time(update.update_id):
+            log.info("telegram: update %s seen before; skipped", update.update_id)
+            return
+        user = update.effective_user
+        if user is None:
+            return  # channel posts and other updates without a person
+        lock = self._locks.get(user.id)
+        if lock is None:
+            lock = self._locks[user.id] = asyncio.Lock()
+        async with lock:  # one learner's messages in order; different learners in parallel
+            if update.callback_query is not None:
+                await self._on_button(update.callback_query)
+            elif update.message is not None:
+                await self._on_message(update.message)
+        # edited messages, channel posts, reactions, member updates...: nothing to answer
+
+    def _addressed(self, message: Message) -> bool:
+        """In a group, only commands for this bot, mentions of it and replies to it count."""
+        if message.chat.type == ChatType.PRIVATE:
+            return True
+        username = (self.app.bot.username or "").lower()
+        text = message.text or ""
+        if text.startswith("/"):
+            head = text.split(maxsplit=1)[0]
+            return "@" not in head or head.split("@", 1)[1].lower() == username
+        if username and f"@{username}" in text.lower():
+            return True
+        replied = message.reply_to_message
+        return replied is not None and replied.from_user is not None and replied.from_user.id == self.app.bot.id
+
+    async def _on_message(self, message: Message) -> None:
+        user = message.from_user
+        if user is None or user.is_bot or message.chat.type == ChatType.CHANNEL:
+            return
+        if not self._addressed(message):
+            return
+        text = message.text or message.caption or ""
+        if text and message.chat.type != ChatType.PRIVATE and self.app.bot.username:
+            text = text.replace(f"@{self.app.bot.username}", "").strip() or text
+        attachment = next((kind for kind in ATTACHMENTS if getattr(message, kind, None)), None)
+        if not text and attachment is None:
+            return  # service messages: joins, pins, title changes
+        if not await self._admit(user.id, message.chat.id, user.language_code):
+            return
+        incoming = Incoming(platform=PLATFORM, user_id=str(user.id), chat_id=str(message.chat.id), text=text,
+                            language_hint=user.language_code, attachment=None if text else attachment)
+        replies = await self.engine.handle(incoming, now=self.clock())
+        reply_to = message.message_id if message.chat.type != ChatType.PRIVATE else None
+        await self._send_all(message.chat.id, user.id, replies, reply_to=reply_to)
+
+    async def _on_button(self, query: CallbackQuery) -> None:
+        user = query.from_user
+        data = query.data if isinstance(query.data, str) else None
+        message = query.message
+        chat_id = message.chat.id if message is not None else user.id
+        if not await self._admit(user.id, chat_id, user.language_code):
+            await self._answer(query)
+            return
+        if data is None or not data.startswith("/") or len(data.encode()) > 64:
+            lang = pick_language(user.language_code, self.settings.default_language)
+            await self._answer(query, self.engine.texts(lang, "input.unknown_button"))
+            return
+        await self._answer(query)
+        incoming = Incoming(platform=PLATFORM, user_id=str(user.id), chat_id=str(chat_id), payload=data,
+                            language_hint=user.language_code)
+        replies = await self.engine.handle(incoming, now=self.clock())
+        if replies and replies[0].edits_pressed and isinstance(message, Message) and message.text:
+            if await self._edit_in_place(message, replies[0]):
+                replies = replies[1:]
+        await self._send_all(chat_id, user.id, replies)
+
+    async def _admit(self, user_id: int, chat_id: int, language_code: str | None) -> bool:
+        """Flood control: False (after one polite warning) while a user sends too fast."""
+        verdict = self.flood.check(user_id, self.clock())
+        if verdict == "warn":
+            lang = pick_language(language_code, self.settings.default_language)
+            await self._send(chat_id, user_id, self.engine.texts(lang, "input.slow_down"), None)
+        return verdict == "ok"
+
+    async def _answer(self, query: CallbackQuery, text: str | None = None) -> None:
+        try:
+            await query.answer(text=text)
+        except TelegramError as exc:  # an old query can no longer be answered; nothing to do
+            log.info("telegram: could not answer a callback query: %s", exc)
+
+    # --- outbound -------------------------------------------------------------
+
+    async def _edit_in_place(self, message: Message, reply: Reply) -> bool:
+        """Append the verdict to the question message and swap its buttons; False if Telegram refuses."""
+        parts = messages(reply)
+        if len(parts) != 1:
+            return False
+        body, markup = parts[0]
+        text = f"{message.text_html}\n\n{body}"
+        if len(text) > 4096:
+            return False
+        try:
+            await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                                    disable_web_page_preview=True)
+        except BadRequest as exc:
+            log.info("telegram: could not edit message %s: %s", message.message_id, exc)
+            return False
+        except Forbidden:
+            return False
+        return True
+
+    async def _send_all(self, chat_id: int, user_id: int, replies: list[Reply], *, reply_to: int | None = None) -> None:
+        for reply in replies:
+            for body, markup in messages(reply):
+                if not await self._send(chat_id, user_id, body, markup, reply_to=reply_to):
+                    return
+                reply_to = None
+
+    async def _send(self, chat_id: int, user_id: int, html: str, markup: InlineKeyboardMarkup | None, *,
+                    reply_to: int | None = None) -> bool:
+        """Send one message; False when the user cannot be reached (so the rest is not tried)."""
+        delay = 1.0
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                await self.app.bot.send_message(
+                    chat_id, html, parse_mode=ParseMode.HTML, reply_markup=markup,
+                    disable_web_page_preview=True, reply_to_message_id=reply_to,
+                    allow_sending_without_reply=True,
+                )
+                return True
+            except Forbidden:
+                await self.engine.mark_unreachable(PLATFORM, str(user_id), now=self.clock())
+                return False
+            except BadRequest as exc:
+                if "parse entities" in str(exc).lower() and html != to_plain_html(html):
+                    log.warning("telegram: HTML refused (%s); sending plain text", exc)
+                    html = to_plain_html(html)
+                    continue
+                log.warning("telegram: message to chat %s refused: %s", chat_id, exc)
+                return True
+            except RetryAfter as exc:  # the rate limiter already retried; give up on this one
+                log.warning("telegram: still rate limited after retries: %s", exc)
+                return True
+            except NetworkError as exc:
+                if attempt == SEND_ATTEMPTS:
+                    log.warning("telegram: network error sending to chat %s, giving up: %s", chat_id, exc)
+                    return True
+                log.info("telegram: network error (%s); retrying in %.0f s", exc, delay)
+                await asyncio.sleep(delay)
+                delay *= 2
+        return True
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("telegram: error handling update %s", update_id, exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None and update.effective_user is not None:
+            lang = pick_language(update.effective_user.language_code, self.settings.default_language)
+            try:
+                await self.app.bot.send_message(update.effective_chat.id, self.engine.texts(lang, "error.internal"))
+            except TelegramError:
+                log.info("telegram: could not send the apology for update %s", update_id)
+
+
+def to_plain_html(html_text: str) -> str:
+    """HTML without tags (entities kept), for a message Telegram refused to parse."""
+    return re.sub(r"<[^>]+>", "", html_text)
+
+
+async def run_telegram(engine: Engine, settings: Settings) -> None:
+    """``jalur run`` entry point."""
+    await TelegramAdapter(engine, settings).run()
+
+
+def configured(settings: Settings) -> bool:
+    """Telegram runs when a token is set."""
+    return settings.telegram_token is not None

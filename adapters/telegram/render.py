@@ -1,0 +1,76 @@
+"""Replies as Telegram messages: HTML text, inline keyboards, and splitting under 4096 characters.
+
+Telegram's HTML parse mode needs only ``<``, ``>`` and ``&`` escaped, so a
+learner's ``_`` or ``*`` can never break a message the way it can in
+MarkdownV2.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.conversation import Reply
+from bot.markup import Span, parse
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 4096
+CHUNK_CHARS = 3500  # of markup source: leaves room, since rendering never adds visible characters
+_TAGS = {"bold": "b", "italic": "i", "code": "code"}
+
+
+def span_html(span: Span) -> str:
+    """One span as Telegram HTML."""
+    text = html.escape(span.text, quote=False)
+    if span.kind == "link" and span.url:
+        return f'<a href="{html.escape(span.url, quote=True)}">{text}</a>'
+    tag = _TAGS.get(span.kind)
+    return f"<{tag}>{text}</{tag}>" if tag else text
+
+
+def to_html(text: str) -> str:
+    """Jalur's markdown subset as Telegram HTML."""
+    return "".join(span_html(span) for span in parse(text))
+
+
+def split_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
+    """Cut markup text into pieces of at most ``limit`` characters, at line breaks where possible."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # one huge line: cut at the last space before the limit
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit and current:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """The reply's buttons as an inline keyboard (the payload is the callback data)."""
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.payload) for b in row] for row in reply.buttons]
+    )
+
+
+def messages(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """The HTML messages for one reply; the keyboard goes on the last one."""
+    pieces = [to_html(piece) for piece in split_text(reply.text)]
+    pieces = [piece if piece.strip() else "…" for piece in pieces]
+    return [(piece, keyboard(reply) if i == len(pieces) - 1 else None) for i, piece in enumerate(pieces)]

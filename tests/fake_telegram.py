@@ -1,0 +1,205 @@
+"""A fake Telegram Bot API on a local port: enough of Telegram to drive the real
+python-telegram-bot ``Application`` and ``Bot`` objects in tests.
+
+Tests queue updates (a learner's messages and button presses), the bot
+fetches them with ``getUpdates`` and calls ``sendMessage``, ``editMessageText``
+and ``answerCallbackQuery``; every call is recorded. Errors can be scripted:
+``403 Forbidden`` for a chat, or ``429 Too Many Requests`` for the next sends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from tornado.web import Application, RequestHandler
+
+BOT_ID = 777000
+BOT_USERNAME = "JalurTestBot"
+TOKEN = "123456:TEST-token"
+
+
+@dataclass
+class Call:
+    """One Bot API call the bot made."""
+
+    method: str
+    params: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        """The message text without HTML tags."""
+        return re.sub(r"<[^>]+>", "", str(self.params.get("text", ""))).replace("&lt;", "<").replace(
+            "&gt;", ">").replace("&amp;", "&")
+
+    @property
+    def buttons(self) -> list[dict[str, str]]:
+        """The inline keyboard's buttons, row by row."""
+        markup = self.params.get("reply_markup")
+        if not markup:
+            return []
+        return [b for row in json.loads(markup)["inline_keyboard"] for b in row]
+
+
+@dataclass
+class FakeTelegram:
+    """The fake server's state: queued updates, recorded calls, scripted failures."""
+
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    blocked_chats: set[int] = field(default_factory=set)
+    rate_limit_next: int = 0
+    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
+    port: int = 0
+    _server: HTTPServer | None = None
+
+    # --- what a learner does ------------------------------------------------
+
+    def _user(self, user_id: int, language: str | None) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}
+        if language:
+            user["language_code"] = language
+        return user
+
+    def _chat(self, chat_id: int, kind: str) -> dict[str, Any]:
+        chat: dict[str, Any] = {"id": chat_id, "type": kind}
+        if kind != "private":
+            chat["title"] = "Study group"
+        return chat
+
+    def push(self, update: dict[str, Any]) -> int:
+        """Queue a raw update (an ``update_id`` is added when missing)."""
+        update.setdefault("update_id", next(self._update_ids))
+        self.updates.append(update)
+        return int(update["update_id"])
+
+    def say(self, user_id: int, text: str, *, chat_id: int | None = None, language: str | None = "en",
+            **extra: Any) -> int:
+        """A learner sends a text message (in a private chat unless ``chat_id`` is a group)."""
+        chat = self._chat(chat_id or user_id, "private" if chat_id is None else "supergroup")
+        message = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
+                   "from": self._user(user_id, language), "text": text, **extra}
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return self.push({"message": message})
+
+    def send_other(self, user_id: int, kind: str, content: Any, *, language: str | None = "en") -> int:
+        """A learner sends something that is not text (a sticker, a photo...)."""
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": self._chat(user_id, "private"), "from": self._user(user_id, language), kind: content}
+        return self.push({"message": message})
+
+    def press(self, user_id: int, data: str, *, message: dict[str, Any] | None = None,
+              language: str | None = "en") -> int:
+        """A learner presses an inline button with ``data`` on ``message`` (a sent message)."""
+        query: dict[str, Any] = {"id": str(next(self._message_ids)), "from": self._user(user_id, language),
+                                 "chat_instance": "1", "data": data}
+        if message is not None:
+            query["message"] = message
+        return self.push({"callback_query": query})
+
+    # --- what the bot did -----------------------------------------------------
+
+    def sent(self, chat_id: int | None = None) -> list[Call]:
+        """Messages sent (to one chat, or to all)."""
+        return [c for c in self.calls if c.method == "sendMessage"
+                and (chat_id is None or int(c.params["chat_id"]) == chat_id)]
+
+    def methods(self, name: str) -> list[Call]:
+        """Every call of one Bot API method."""
+        return [c for c in self.calls if c.method == name]
+
+    async def wait_for(self, predicate: Any, timeout: float = 10.0) -> None:
+        """Wait until ``predicate()`` is true (the bot works asynchronously)."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out; calls: {[(c.method, c.text[:60]) for c in self.calls[-8:]]}")
+            await asyncio.sleep(0.02)
+
+    async def reply_to(self, send: Any, chat_id: int, *, count: int = 1) -> list[Call]:
+        """Do ``send()`` and wait for ``count`` new messages to ``chat_id``; return them."""
+        before = len(self.sent(chat_id))
+        send()
+        await self.wait_for(lambda: len(self.sent(chat_id)) >= before + count)
+        await asyncio.sleep(0.15)  # let any further messages of the same answer arrive
+        return self.sent(chat_id)[before:]
+
+    # --- the server -------------------------------------------------------------
+
+    def message_result(self, params: dict[str, Any], message_id: int | None = None) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        result = {"message_id": message_id or next(self._message_ids), "date": int(time.time()),
+                  "chat": self._chat(chat_id, "private" if chat_id > 0 else "supergroup"),
+                  "from": {"id": BOT_ID, "is_bot": True, "first_name": "Jalur", "username": BOT_USERNAME},
+                  "text": Call("sendMessage", params).text}
+        if params.get("reply_markup"):
+            result["reply_markup"] = json.loads(params["reply_markup"])
+        return result
+
+    async def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            deadline = time.monotonic() + min(float(params.get("timeout") or 0), 0.3)
+            while True:
+                ready = [u for u in self.updates if u["update_id"] >= offset]
+                if ready or time.monotonic() >= deadline:
+                    return 200, {"ok": True, "result": ready}
+                await asyncio.sleep(0.02)
+        self.calls.append(Call(method, params))
+        if method == "getMe":
+            return 200, {"ok": True, "result": {"id": BOT_ID, "is_bot": True, "first_name": "Jalur",
+                                                "username": BOT_USERNAME, "can_join_groups": True,
+                                                "can_read_all_group_messages": False,
+                                                "supports_inline_queries": False}}
+        if method in {"sendMessage", "editMessageText"}:
+            if self.rate_limit_next > 0:
+                self.rate_limit_next -= 1
+                return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                             "parameters": {"retry_after": 1}}
+            if int(params["chat_id"]) in self.blocked_chats:
+                return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+            message_id = int(params["message_id"]) if method == "editMessageText" else None
+            return 200, {"ok": True, "result": self.message_result(params, message_id)}
+        return 200, {"ok": True, "result": True}
+
+    async def start(self) -> None:
+        fake = self
+
+        class Handler(RequestHandler):
+            async def post(self, token: str, method: str) -> None:
+                if token != TOKEN:
+                    self.set_status(401)
+                    self.finish({"ok": False, "error_code": 401, "description": "Unauthorized"})
+                    return
+                params: dict[str, Any] = {k: self.get_body_argument(k) for k in self.request.body_arguments}
+                if self.request.headers.get("Content-Type", "").startswith("application/json") and self.request.body:
+                    params = json.loads(self.request.body)
+                status, body = await fake.handle(method, params)
+                self.set_status(status)
+                self.finish(body)
+
+        app = Application([(r"/bot([^/]+)/([A-Za-z]+)", Handler)])
+        sockets = bind_sockets(0, "127.0.0.1")
+        self.port = sockets[0].getsockname()[1]
+        self._server = HTTPServer(app)
+        self._server.add_sockets(sockets)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+
+    @property
+    def api_url(self) -> str:
+        """The value for ``JALUR_TELEGRAM_API_URL``."""
+        return f"http://127.0.0.1:{self.port}/bot"

@@ -1,0 +1,177 @@
+"""Jalur on Telegram: the real python-telegram-bot Application against a fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from fake_telegram import TOKEN, FakeTelegram
+from pydantic import SecretStr
+from sqlalchemy import func, select
+
+from adapters.telegram.bot import TelegramAdapter
+from bot.engine import Engine
+from bot.settings import Settings
+from bot.storage.tables import Identity, QuizAnswer
+
+LEARNER = 5001
+
+
+@pytest.fixture
+async def telegram(engine: Engine, settings: Settings) -> AsyncIterator[FakeTelegram]:
+    """A fake Bot API with Jalur's Telegram adapter polling it."""
+    fake = FakeTelegram()
+    await fake.start()
+    tg_settings = settings.model_copy(update={"telegram_token": SecretStr(TOKEN), "telegram_api_url": fake.api_url})
+    adapter = TelegramAdapter(engine, tg_settings, clock=lambda: datetime.now(UTC))
+    task = asyncio.create_task(adapter.run())
+    await fake.wait_for(lambda: fake.methods("getMe"))
+    yield fake
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    await fake.stop()
+
+
+async def _count(engine: Engine, table: type) -> int:
+    async with engine.db.transaction() as session:
+        return (await session.execute(select(func.count()).select_from(table))).scalar_one()
+
+
+def _payload(calls: list, label: str) -> str:
+    found = [b["callback_data"] for c in calls for b in c.buttons if label.lower() in b["text"].lower()]
+    assert len(found) == 1, (label, [b["text"] for c in calls for b in c.buttons])
+    return found[0]
+
+
+async def test_a_whole_conversation_with_buttons(telegram: FakeTelegram, engine: Engine) -> None:
+    fake = telegram
+    assert {c.params.get("language_code") for c in fake.methods("setMyCommands")} == {None, "id"}
+    out = await fake.reply_to(lambda: fake.say(LEARNER, "/start"), LEARNER)
+    assert "Welcome to Jalur" in out[-1].text
+    for data in ("/lang en", "/track go", "/level 0", "/tz Asia/Jakarta"):
+        out = await fake.reply_to(lambda d=data: fake.press(LEARNER, d), LEARNER, count=1)
+    assert "All set" in out[-1].text
+    out = await fake.reply_to(lambda: fake.say(LEARNER, "what should i lern next?"), LEARNER)
+    assert "Next: Main Language" in out[-1].text
+    done = _payload(out, "Done")
+    out = await fake.reply_to(lambda: fake.press(LEARNER, done), LEARNER, count=2)
+    assert "Main Language done" in out[0].text and "Streak: day 1" in out[0].text
+
+    # a choice question answered by a button: the verdict is edited into the question
+    question = (await fake.reply_to(lambda: fake.say(LEARNER, "/quiz redis-pubsub-offline"), LEARNER))[-1]
+    sent_message = fake.message_result(question.params)
+    before_edits = len(fake.methods("editMessageText"))
+    fake.press(LEARNER, _payload([question], "B"), message=sent_message)
+    await fake.wait_for(lambda: len(fake.methods("editMessageText")) > before_edits)
+    edit = fake.methods("editMessageText")[-1]
+    assert "A service publishes an event" in edit.text and "Correct" in edit.text
+    assert len(fake.methods("answerCallbackQuery")) >= 5
+
+    # an open question answered by text
+    await fake.reply_to(lambda: fake.say(LEARNER, "/quiz sql-injection-prevention"), LEARNER)
+    out = await fake.reply_to(lambda: fake.say(
+        LEARNER, "Use parameterized queries with placeholders, never concatenate user input, validate "
+                 "input with an allowlist and connect with a least privilege user."), LEARNER)
+    assert "Correct" in out[-1].text and "Model answer" in out[-1].text
+    out = await fake.reply_to(lambda: fake.say(LEARNER, "/streak"), LEARNER)
+    assert "Streak: day 1" in out[-1].text
+    assert await _count(engine, QuizAnswer) == 2
+    assert all(c.params.get("parse_mode") == "HTML" for c in fake.sent(LEARNER))
+
+
+async def test_learner_text_cannot_break_the_html(telegram: FakeTelegram) -> None:
+    fake = telegram
+    out = await fake.reply_to(lambda: fake.say(LEARNER, "/tz <b>*_Mars_*</b> & co"), LEARNER)
+    assert "&lt;b&gt;" in out[0].params["text"] and "<b>*_Mars_*</b>" not in out[0].params["text"]
+
+
+async def test_odd_updates_are_answered_politely_or_ignored(telegram: FakeTelegram) -> None:
+    fake = telegram
+    out = await fake.reply_to(lambda: fake.send_other(LEARNER, "sticker", {
+        "file_id": "x", "file_unique_id": "y", "width": 1, "height": 1, "is_animated": False,
+        "is_video": False, "type": "regular"}), LEARNER)
+    assert "only read text" in out[-1].text
+    fake.push({"edited_message": {"message_id": 1, "date": 0, "edit_date": 1,
+                                  "chat": {"id": LEARNER, "type": "private"},
+                                  "from": {"id": LEARNER, "is_bot": False, "first_name": "a"}, "text": "/help"}})
+    fake.push({"channel_post": {"message_id": 2, "date": 0, "chat": {"id": -100, "type": "channel",
+                                                                     "title": "c"}, "text": "/help"}})
+    before = len(fake.sent())
+    fake.press(LEARNER, "not a command")
+    await fake.wait_for(lambda: any(c.params.get("text") for c in fake.methods("answerCallbackQuery")))
+    assert "no longer works" in fake.methods("answerCallbackQuery")[-1].params["text"]
+    await asyncio.sleep(0.3)
+    assert len(fake.sent()) == before
+
+
+async def test_a_button_on_an_old_message_still_works(telegram: FakeTelegram) -> None:
+    fake = telegram
+    old = {"message_id": 1, "date": 0, "chat": {"id": LEARNER, "type": "private"}}  # inaccessible message
+    out = await fake.reply_to(lambda: fake.press(LEARNER, "/help", message=old), LEARNER)
+    assert "/quiz" in out[-1].text
+
+
+async def test_a_duplicated_update_is_processed_once(telegram: FakeTelegram, engine: Engine) -> None:
+    fake = telegram
+    await fake.reply_to(lambda: fake.say(LEARNER, "/start"), LEARNER)
+    update_id = fake.say(LEARNER, "/help")
+    fake.push(dict(fake.updates[-1], update_id=update_id))
+    await asyncio.sleep(0.8)
+    assert sum("/quiz" in c.text for c in fake.sent(LEARNER)) == 1
+
+
+async def test_groups_answer_commands_addressed_to_the_bot_per_member(telegram: FakeTelegram,
+                                                                      engine: Engine) -> None:
+    fake = telegram
+    group = -100123
+    out = await fake.reply_to(lambda: fake.say(1, "/help@JalurTestBot", chat_id=group), group)
+    assert "/quiz" in out[-1].text
+    before = len(fake.sent(group))
+    fake.say(2, "/help@OtherBot", chat_id=group)
+    fake.say(2, "just chatting with friends", chat_id=group)
+    await asyncio.sleep(0.6)
+    assert len(fake.sent(group)) == before
+    await fake.reply_to(lambda: fake.say(2, "/start", chat_id=group), group)
+    assert await _count(engine, Identity) == 2
+
+
+async def test_a_blocked_bot_marks_the_learner_unreachable_until_they_write(telegram: FakeTelegram,
+                                                                            engine: Engine) -> None:
+    fake = telegram
+    await fake.reply_to(lambda: fake.say(LEARNER, "/start"), LEARNER)
+    fake.blocked_chats.add(LEARNER)
+    fake.say(LEARNER, "/help")
+    await asyncio.sleep(0.6)
+
+    async def unreachable() -> object:
+        async with engine.db.transaction() as session:
+            return (await session.execute(select(Identity.unreachable_since))).scalar_one()
+
+    assert await unreachable() is not None
+    fake.blocked_chats.clear()
+    await fake.reply_to(lambda: fake.say(LEARNER, "/help"), LEARNER)
+    assert await unreachable() is None
+
+
+async def test_retry_after_is_honoured(telegram: FakeTelegram) -> None:
+    fake = telegram
+    fake.rate_limit_next = 1
+    fake.say(LEARNER, "/start")
+    await fake.wait_for(lambda: len(fake.sent(LEARNER)) >= 2)  # refused with "retry after 1", then sent
+    first, second = fake.sent(LEARNER)[:2]
+    assert first.params == second.params and "Welcome to Jalur" in second.text
+
+
+async def test_a_flood_gets_one_slow_down_and_no_extra_writes(telegram: FakeTelegram, engine: Engine) -> None:
+    fake = telegram
+    await fake.reply_to(lambda: fake.say(LEARNER, "/start"), LEARNER)
+    for _ in range(40):
+        fake.say(LEARNER, "/help")
+    await asyncio.sleep(2.0)
+    texts = [c.text for c in fake.sent(LEARNER)]
+    assert sum("lot of messages" in t for t in texts) == 1
+    assert sum("/quiz" in t for t in texts) <= 20
