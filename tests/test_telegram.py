@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from fake_telegram import TOKEN, FakeTelegram
@@ -18,6 +20,8 @@ from bot.settings import Settings
 from bot.storage.tables import Identity, QuizAnswer
 
 LEARNER = 5001
+BIN = Path(sys.executable).parent / "jalur"
+JALUR = [str(BIN)] if BIN.exists() else [sys.executable, "-m", "adapters"]
 
 
 @pytest.fixture
@@ -175,3 +179,78 @@ async def test_a_flood_gets_one_slow_down_and_no_extra_writes(telegram: FakeTele
     texts = [c.text for c in fake.sent(LEARNER)]
     assert sum("lot of messages" in t for t in texts) == 1
     assert sum("/quiz" in t for t in texts) <= 20
+
+
+async def test_webhook_mode_refuses_a_wrong_secret(engine: Engine, settings: Settings) -> None:
+    import json
+    import socket
+    import urllib.error
+    import urllib.request
+
+    fake = FakeTelegram()
+    await fake.start()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    hook = f"http://127.0.0.1:{port}/hooks/telegram"
+    tg_settings = settings.model_copy(update={
+        "telegram_token": SecretStr(TOKEN), "telegram_api_url": fake.api_url, "telegram_webhook_url": hook,
+        "telegram_webhook_secret": SecretStr("s3cret-token"), "telegram_listen": "127.0.0.1",
+        "telegram_port": port})
+    task = asyncio.create_task(TelegramAdapter(engine, tg_settings).run())
+    try:
+        await fake.wait_for(lambda: fake.methods("setWebhook"))
+        registered = fake.methods("setWebhook")[-1].params
+        assert registered["url"] == hook and registered["secret_token"] == "s3cret-token"
+        update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": LEARNER, "type": "private"},
+                                               "from": {"id": LEARNER, "is_bot": False, "first_name": "a"},
+                                               "text": "/start"}}
+
+        def post(secret: str | None) -> int:
+            headers = {"Content-Type": "application/json"}
+            if secret is not None:
+                headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+            request = urllib.request.Request(hook, data=json.dumps(update).encode(), headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    return response.status
+            except urllib.error.HTTPError as exc:
+                return exc.code
+
+        assert await asyncio.to_thread(post, "wrong") == 403
+        assert await asyncio.to_thread(post, None) == 403
+        await asyncio.sleep(0.3)
+        assert fake.sent() == []
+        assert await asyncio.to_thread(post, "s3cret-token") == 200
+        await fake.wait_for(lambda: fake.sent(LEARNER))
+        assert "Welcome to Jalur" in fake.sent(LEARNER)[0].text
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await fake.stop()
+
+
+async def test_jalur_run_serves_telegram_against_a_local_bot_api(database_url: str, fresh_env: dict[str, str],
+                                                                 tmp_path: Path) -> None:
+    fake = FakeTelegram()
+    await fake.start()
+    env = {**fresh_env, "JALUR_TELEGRAM_TOKEN": TOKEN, "JALUR_TELEGRAM_API_URL": fake.api_url,
+           "JALUR_DATABASE_URL": database_url}
+    process = await asyncio.create_subprocess_exec(*JALUR, "run", env=env, cwd=tmp_path,
+                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake.wait_for(lambda: fake.methods("getMe"), timeout=60)
+        out = await fake.reply_to(lambda: fake.say(LEARNER, "/start", language="id"), LEARNER)
+        assert "Selamat datang di Jalur" in out[-1].text
+        for label in ("Bahasa Indonesia", "Go", "Baru mulai", "WIB"):
+            out = await fake.reply_to(lambda lb=label: fake.press(LEARNER, _payload(out, lb), language="id"),
+                                      LEARNER)
+        assert "Beres" in out[-1].text
+        out = await fake.reply_to(lambda: fake.press(LEARNER, "/quiz", language="id"), LEARNER)
+        assert "Pertanyaan baru" in out[-1].text
+    finally:
+        process.terminate()
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        await fake.stop()
+    assert b"Traceback" not in stderr, stderr.decode()

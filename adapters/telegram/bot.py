@@ -17,6 +17,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from telegram import (
     BotCommand,
@@ -96,7 +97,8 @@ class TelegramAdapter:
                     raise ValueError("JALUR_TELEGRAM_WEBHOOK_SECRET must be set in webhook mode")
                 await app.updater.start_webhook(
                     listen=self.settings.telegram_listen, port=self.settings.telegram_port,
-                    url_path=app.bot.token, webhook_url=self.settings.telegram_webhook_url,
+                    url_path=urlsplit(self.settings.telegram_webhook_url).path.lstrip("/"),
+                    webhook_url=self.settings.telegram_webhook_url,
                     secret_token=secret.get_secret_value(), allowed_updates=Update.ALL_TYPES,
                 )
                 log.info("telegram: webhook server on %s:%s", self.settings.telegram_listen,
