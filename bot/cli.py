@@ -27,6 +27,7 @@ from bot.quiz.grader import grade_answer
 from bot.quiz.packs import Pack, PackError, read_pack, store_pack
 from bot.settings import Settings
 from bot.storage.database import Database, DatabaseError
+from bot.storage.quiz_store import QuizStore
 from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -252,30 +253,41 @@ def _pack_validate(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+async def _pack_add(store: QuizStore, args: argparse.Namespace, pack: Pack | None, where: str) -> None:
+    assert pack is not None
+    replaced = await store_pack(store, pack, datetime.now(UTC))
+    action = f"replaced {replaced} questions of" if replaced else "added"
+    print(f"{action} pack {pack.name!r}: {len(pack.questions)} questions in {where}")
+
+
+async def _pack_remove(store: QuizStore, args: argparse.Namespace, pack: Pack | None, where: str) -> None:
+    removed = await store.remove_pack(args.name)
+    if not removed:
+        names = [p.name for p in await store.packs()]
+        known = f"; packs here: {', '.join(names)}" if names else "; there are no packs here"
+        raise CliError(f"no pack named {args.name!r}{known}", EXIT_USAGE)
+    print(f"removed pack {args.name!r} ({removed} questions); learners' review history is kept")
+
+
+async def _pack_list(store: QuizStore, args: argparse.Namespace, pack: Pack | None, where: str) -> None:
+    packs = await store.packs()
+    for summary in packs:
+        print(f"{summary.name}\t{summary.questions} questions\tadded {summary.added_at:%Y-%m-%d %H:%M} UTC")
+    if not packs:
+        print(f"no packs in {where}")
+
+
+_PACK_ACTIONS = {"add": _pack_add, "remove": _pack_remove, "list": _pack_list}
+
+
 async def _pack_db(args: argparse.Namespace, settings: Settings) -> int:
+    """``pack add|remove|list``: one transaction on the migrated database."""
     pack = _read_pack(args.file, load_content(settings)) if args.pack_command == "add" else None
     db = open_database(settings, args.db)
     try:
         await db.upgrade()
         async with db.transaction() as session:
-            store = Repository(session).quiz
-            if pack is not None:
-                replaced = await store_pack(store, pack, datetime.now(UTC))
-                action = f"replaced {replaced} questions of" if replaced else "added"
-                print(f"{action} pack {pack.name!r}: {len(pack.questions)} questions in {db.display_url}")
-            elif args.pack_command == "remove":
-                removed = await store.remove_pack(args.name)
-                if not removed:
-                    names = [p.name for p in await store.packs()]
-                    known = f"; packs here: {', '.join(names)}" if names else "; there are no packs here"
-                    raise CliError(f"no pack named {args.name!r}{known}", EXIT_USAGE)
-                print(f"removed pack {args.name!r} ({removed} questions); learners' review history is kept")
-            else:
-                packs = await store.packs()
-                for summary in packs:
-                    print(f"{summary.name}\t{summary.questions} questions\tadded {summary.added_at:%Y-%m-%d %H:%M} UTC")
-                if not packs:
-                    print(f"no packs in {db.display_url}")
+            await _PACK_ACTIONS[args.pack_command](Repository(session).quiz, args, pack, db.display_url)
     except (DatabaseError, PackError) as exc:
         raise CliError(str(exc)) from exc
     finally:
@@ -310,7 +322,7 @@ def main(
             return _quiz_grade(args, settings)
         if args.command == "pack" and args.pack_command == "validate":
             return _pack_validate(args, settings)
-        if args.command == "pack" and args.pack_command in {"add", "list", "remove"}:
+        if args.command == "pack" and args.pack_command in _PACK_ACTIONS:
             return asyncio.run(_pack_db(args, settings))
         if args.command == "content" and args.content_command == "check":
             return _content_check(args, settings)

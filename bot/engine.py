@@ -163,15 +163,13 @@ class Engine:
     async def mark_unreachable(self, platform: str, user_id: str, *, now: datetime) -> None:
         """Remember that a platform refuses messages to this user (they blocked the bot)."""
         async with self.db.transaction() as session:
-            await Repository(session).set_reachable(platform, user_id, reachable=False, now=now)
+            await Repository(session).mark_unreachable(platform, user_id, now=now)
         log.info("a %s user blocked the bot; pushes skip them until they write again", platform)
 
     async def _handle_once(self, incoming: Incoming, text: str, length: int, now: datetime) -> list[Reply]:
         async with self.db.transaction() as session:
             repo = Repository(session)
             learner = await repo.find_learner(incoming.platform, incoming.user_id)
-            if learner is not None:
-                await repo.set_reachable(incoming.platform, incoming.user_id, reachable=True, now=now)
             if learner is None:
                 learner = await repo.create_learner(
                     incoming.platform,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
@@ -32,7 +31,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 from adapters.telegram.flood import FloodGate
-from adapters.telegram.render import messages
+from adapters.telegram.render import messages, without_tags
 from bot.conversation import Incoming, Reply
 from bot.engine import Engine
 from bot.i18n import pick_language
@@ -264,9 +263,9 @@ class TelegramAdapter:
                 await self.engine.mark_unreachable(PLATFORM, str(user_id), now=self.clock())
                 return False
             except BadRequest as exc:
-                if "parse entities" in str(exc).lower() and html != to_plain_html(html):
+                if "parse entities" in str(exc).lower() and html != without_tags(html):
                     log.warning("telegram: HTML refused (%s); sending plain text", exc)
-                    html = to_plain_html(html)
+                    html = without_tags(html)
                     continue
                 log.warning("telegram: message to chat %s refused: %s", chat_id, exc)
                 return True
@@ -292,10 +291,6 @@ class TelegramAdapter:
             except TelegramError:
                 log.info("telegram: could not send the apology for update %s", update_id)
 
-
-def to_plain_html(html_text: str) -> str:
-    """HTML without tags (entities kept), for a message Telegram refused to parse."""
-    return re.sub(r"<[^>]+>", "", html_text)
 
 
 async def run_telegram(engine: Engine, settings: Settings) -> None:

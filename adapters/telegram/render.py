@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 4096
 CHUNK_CHARS = 3500  # of markup source: leaves room, since rendering never adds visible characters
 _TAGS = {"bold": "b", "italic": "i", "code": "code"}
+_TAG = re.compile(r"<[^>]+>")
 
 
 def span_html(span: Span) -> str:
@@ -34,6 +36,11 @@ def span_html(span: Span) -> str:
 def to_html(text: str) -> str:
     """Jalur's markdown subset as Telegram HTML."""
     return "".join(span_html(span) for span in parse(text))
+
+
+def without_tags(html_text: str) -> str:
+    """HTML without its tags (entities kept), for a message Telegram refused to parse."""
+    return _TAG.sub("", html_text)
 
 
 def split_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.content.models import Question
 from bot.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.features.quiz_ask import VERDICT_MARK, ask, clear_pending, pending_question, question_reply
@@ -26,14 +27,17 @@ def is_current(interview: Interview, question_id: str) -> bool:
     return interview.position < len(ids) and ids[interview.position] == question_id
 
 
+def _header(ctx: Context, interview: Interview, question: Question) -> str:
+    return ctx.t("interview.question", number=interview.position + 1, total=len(_ids(interview)),
+                 skill=ctx.skill_name(question.skill))
+
+
 def _ask_current(ctx: Context, interview: Interview) -> list[Reply]:
     ids = _ids(interview)
     while interview.position < len(ids):
         question = ctx.bank.get(ids[interview.position])
         if question is not None:
-            header = ctx.t("interview.question", number=interview.position + 1, total=len(ids),
-                           skill=ctx.skill_name(question.skill))
-            return [ask(ctx, question, header)]
+            return [ask(ctx, question, _header(ctx, interview, question))]
         interview.position += 1  # its pack was removed meanwhile
     return []
 
@@ -45,10 +49,7 @@ async def cmd_interview(ctx: Context, args: str) -> list[Reply]:
     if interview is not None:
         pending = pending_question(ctx)
         if pending is not None and is_current(interview, pending.id):
-            ids = _ids(interview)
-            header = ctx.t("interview.question", number=interview.position + 1, total=len(ids),
-                           skill=ctx.skill_name(pending.skill))
-            return [Reply(ctx.t("interview.resume")), question_reply(ctx, pending, header)]
+            return [Reply(ctx.t("interview.resume")), question_reply(ctx, pending, _header(ctx, interview, pending))]
         asked = _ask_current(ctx, interview)
         if asked:
             return [Reply(ctx.t("interview.resume")), *asked]

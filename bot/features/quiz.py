@@ -24,6 +24,7 @@ from bot.features.quiz_ask import (
     verdict_text,
     when_text,
 )
+from bot.features.recall import next_due
 from bot.features.streak_report import count_activity, streak_line
 from bot.intents import normalize
 from bot.markup import escape
@@ -56,6 +57,10 @@ def _header(ctx: Context, pick: Pick) -> str:
     return ctx.t(f"quiz.header_{pick.kind}", skill=ctx.skill_name(pick.question.skill), id=pick.question.id)
 
 
+def _open_header(ctx: Context, question: Question) -> str:
+    return ctx.t("quiz.header_open", skill=ctx.skill_name(question.skill), id=question.id)
+
+
 def _topic(ctx: Context, text: str) -> tuple[Question | None, list[str] | None, list[Reply]]:
     """A question id, a skill or a phase named after /quiz; or replies saying it is unknown."""
     query = text.strip().lower()
@@ -83,8 +88,7 @@ async def cmd_quiz(ctx: Context, args: str) -> list[Reply]:
                                                        Button(ctx.t("button.stop_interview"), "/cancel")))]
     pending = pending_question(ctx)
     if pending is not None and not args.strip():
-        header = ctx.t("quiz.header_open", skill=ctx.skill_name(pending.skill), id=pending.id)
-        return [Reply(ctx.t("quiz.still_open")), question_reply(ctx, pending, header)]
+        return [Reply(ctx.t("quiz.still_open")), question_reply(ctx, pending, _open_header(ctx, pending))]
     topic: list[str] | None = None
     cards = await ctx.repo.quiz.cards(ctx.learner.id)
     if args.strip():
@@ -102,10 +106,10 @@ async def cmd_quiz(ctx: Context, args: str) -> list[Reply]:
 
 
 def _caught_up(ctx: Context, cards: dict[str, ReviewCard]) -> Reply:
-    upcoming = [c.due for c in cards.values() if ctx.bank.get(c.question_id) is not None]
+    upcoming = next_due(ctx.bank, cards)
     text = ctx.t("quiz.caught_up")
     if upcoming:
-        text += "\n" + ctx.t("quiz.next_review", when=when_text(ctx, min(upcoming)))
+        text += "\n" + ctx.t("quiz.next_review", when=when_text(ctx, upcoming))
     return Reply(text, rows(Button(ctx.t("button.next"), "/next"), Button(ctx.t("button.stats"), "/stats")))
 
 
@@ -157,8 +161,7 @@ async def _not_open(ctx: Context, question: Question | None, pending: Question |
     answered = await ctx.repo.quiz.last_answer(ctx.learner.id, question.id) is not None
     text = ctx.t("quiz.already_answered" if answered else "quiz.not_asked")
     if pending is not None:
-        header = ctx.t("quiz.header_open", skill=ctx.skill_name(pending.skill), id=pending.id)
-        return [Reply(text), question_reply(ctx, pending, header)]
+        return [Reply(text), question_reply(ctx, pending, _open_header(ctx, pending))]
     return [Reply(text, rows(quiz_button))]
 
 

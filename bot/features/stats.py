@@ -7,7 +7,7 @@ import logging
 from bot.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.features.quiz_ask import when_text
-from bot.features.recall import due_count, recall_by_skill
+from bot.features.recall import due_count, next_due, recall_by_skill
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,8 @@ async def cmd_stats(ctx: Context, args: str) -> list[Reply]:
     if due:
         lines.append(ctx.t("stats.due", count=due))
     else:
-        upcoming = [c.due for c in cards.values() if ctx.bank.get(c.question_id) is not None]
-        lines.append(ctx.t("stats.none_due", when=when_text(ctx, min(upcoming))) if upcoming
+        upcoming = next_due(ctx.bank, cards)
+        lines.append(ctx.t("stats.none_due", when=when_text(ctx, upcoming)) if upcoming
                      else ctx.t("stats.none_due_ever"))
     if recalls:
         mean = sum(r.recall for r in recalls.values()) / len(recalls)

@@ -50,13 +50,22 @@ class Repository:
         self.quiz = QuizStore(session)
 
     async def find_learner(self, platform: str, external_id: str) -> Learner | None:
-        """The learner behind a platform account, if there is one."""
+        """The learner behind a platform account that just wrote, if there is one.
+
+        An account that writes is reachable again, so an unreachable mark is cleared.
+        """
         stmt = (
-            select(Learner)
+            select(Learner, Identity)
             .join(Identity, Identity.learner_id == Learner.id)
             .where(Identity.platform == platform, Identity.external_id == external_id)
         )
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        row = (await self.session.execute(stmt)).one_or_none()
+        if row is None:
+            return None
+        learner, identity = row
+        if identity.unreachable_since is not None:
+            identity.unreachable_since = None
+        return learner
 
     async def create_learner(
         self, platform: str, external_id: str, *, language: str, timezone: str, now: datetime
@@ -77,14 +86,14 @@ class Repository:
         await self.session.flush()
         return learner
 
-    async def set_reachable(self, platform: str, external_id: str, *, reachable: bool, now: datetime) -> None:
-        """Mark a platform account reachable again, or unreachable (it blocked the bot)."""
-        stmt = update(Identity).where(Identity.platform == platform, Identity.external_id == external_id)
-        if reachable:
-            stmt = stmt.where(Identity.unreachable_since.is_not(None)).values(unreachable_since=None)
-        else:
-            stmt = stmt.where(Identity.unreachable_since.is_(None)).values(unreachable_since=now)
-        await self.session.execute(stmt)
+    async def mark_unreachable(self, platform: str, external_id: str, *, now: datetime) -> None:
+        """Mark a platform account unreachable (it blocked the bot) until it writes again."""
+        await self.session.execute(
+            update(Identity)
+            .where(Identity.platform == platform, Identity.external_id == external_id,
+                   Identity.unreachable_since.is_(None))
+            .values(unreachable_since=now)
+        )
 
     async def load_progress(self, learner_id: int) -> Progress:
         """Load the learner's whole progress (a few dozen rows at most)."""
