@@ -6,7 +6,7 @@ import sys
 
 from adapters.console.chat import run_console_chat
 from adapters.telegram.bot import configured as telegram_configured
-from adapters.telegram.bot import run_telegram
+from adapters.telegram.bot import run_telegram, telegram_sender
 from bot.cli import main as cli_main
 from bot.platforms import Platform
 
@@ -15,6 +15,7 @@ PLATFORMS: tuple[Platform, ...] = (
         name="Telegram",
         configured=telegram_configured,
         run=run_telegram,
+        sender=telegram_sender,
         how_to_enable="set JALUR_TELEGRAM_TOKEN to the token @BotFather gave you",
     ),
 )

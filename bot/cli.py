@@ -1,4 +1,4 @@
-"""The ``jalur`` command line: chat, run, db upgrade, quiz grade, pack, content check.
+"""The ``jalur`` command line: chat, run, pushes tick, db upgrade, quiz grade, pack, content check.
 
 The adapters are handed in by the launcher (``adapters/launcher.py``), so
 the core never imports a platform.
@@ -13,6 +13,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -23,6 +24,8 @@ from bot.content.loader import ContentError, KnowledgeBase, load_knowledge
 from bot.engine import Engine
 from bot.intents import closest
 from bot.platforms import ChatOptions, ConsoleChat, Platform
+from bot.pushes.delivery import PushRunner, Senders, preview
+from bot.pushes.scheduler import PushScheduler
 from bot.quiz.grader import grade_answer
 from bot.quiz.packs import Pack, PackError, read_pack, store_pack
 from bot.settings import Settings
@@ -68,6 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="start the configured chat platforms (Telegram, Discord)")
     run.add_argument("--db", default=None, help=db_help)
+
+    pushes = sub.add_parser("pushes", help="daily quizzes, weekly nudges and streak reminders")
+    pushes_sub = pushes.add_subparsers(dest="pushes_command", metavar="ACTION")
+    tick = pushes_sub.add_parser("tick", help="run one delivery pass for a given time, then exit")
+    tick.add_argument("--now", type=_moment, default=None, metavar="TIME",
+                      help="the time of the pass, e.g. 2026-03-04T19:00+07:00 (default: now)")
+    tick.add_argument("--dry-run", action="store_true", help="print what would be sent; send and record nothing")
+    tick.add_argument("--db", default=None, help=db_help)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
@@ -180,14 +191,51 @@ async def _run(args: argparse.Namespace, settings: Settings, platforms: Sequence
         lines.append("To chat with the mentor in this terminal, run: jalur chat")
         raise CliError("\n".join(lines), EXIT_USAGE)
     db, engine = await _prepared(settings, args.db)
+    senders = Senders()
     try:
         async with asyncio.TaskGroup() as group:
             for platform in enabled:
                 log.info("starting %s", platform.name)
-                group.create_task(platform.run(engine, settings))
+                group.create_task(platform.run(engine, settings, senders))
+            if settings.pushes:
+                if db.is_sqlite:
+                    log.warning("pushes: SQLite allows one scheduler; run a single `jalur run` on this "
+                                "database (use PostgreSQL to run several)")
+                scheduler = PushScheduler(PushRunner(engine, senders), settings.push_interval)
+                group.create_task(scheduler.run())
+            else:
+                log.info("pushes: off (JALUR_PUSHES=false)")
     finally:
         await db.close()
     return EXIT_OK
+
+
+async def _pushes_tick(args: argparse.Namespace, settings: Settings, platforms: Sequence[Platform]) -> int:
+    """One delivery pass at ``--now`` through the configured platforms (or a preview)."""
+    db, engine = await _prepared(settings, args.db)
+    now = args.now or datetime.now(UTC)
+    try:
+        if args.dry_run:
+            lines = await preview(engine, now)
+            for _, line in lines:
+                print(line)
+            print(f"dry run at {now.isoformat()}: {len(lines)} due, nothing sent or recorded")
+            return EXIT_OK
+        senders = Senders()
+        async with AsyncExitStack() as stack:
+            for platform in platforms:
+                if platform.configured(settings):
+                    senders.add(platform.name.lower(), await stack.enter_async_context(platform.sender(engine, settings)))
+            if not senders.names:
+                print("no chat platform is configured: due pushes wait until one is "
+                      "(or expire when they are too late)", file=sys.stderr)
+            report = await PushRunner(engine, senders).tick(now)
+        for push, status in report.pushes:
+            print(f"{status}: {push.kind} to {push.platform} user {push.user_id}: {push.preview}")
+        print(f"pass at {now.isoformat()}: {report.summary()}")
+        return EXIT_OK
+    finally:
+        await db.close()
 
 
 async def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -316,6 +364,8 @@ def main(
             return asyncio.run(_chat(args, settings, console))
         if args.command == "run":
             return asyncio.run(_run(args, settings, platforms))
+        if args.command == "pushes" and args.pushes_command == "tick":
+            return asyncio.run(_pushes_tick(args, settings, platforms))
         if args.command == "db" and args.db_command == "upgrade":
             return asyncio.run(_db_upgrade(args, settings))
         if args.command == "quiz" and args.quiz_command == "grade":

@@ -28,18 +28,22 @@ from bot.features import (
     progress_report,
     project,
     quiz,
+    reminders,
     stats,
     streak_report,
 )
 from bot.features import help as help_feature
+from bot.features.push_messages import COMPOSERS
 from bot.features.skill_finder import SkillFinder
 from bot.i18n import Texts, pick_language
 from bot.intents import IntentMatcher, closest
 from bot.markup import escape
+from bot.pushes.kinds import changed_kinds, reschedule, schedule_inputs
 from bot.quiz.bank import QuestionBank
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.repository import Repository
+from bot.storage.tables import Learner
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +87,9 @@ COMMANDS: dict[str, Command] = {
     "interview": Command(interview.cmd_interview),
     "stats": Command(stats.cmd_stats),
     "streak": Command(streak_report.cmd_streak),
+    "reminders": Command(reminders.cmd_reminders),
+    "pause": Command(reminders.cmd_pause),
+    "resume": Command(reminders.cmd_resume),
 }
 
 # Commands that answer or cancel what the bot is waiting for, so they must not clear it first.
@@ -176,21 +183,38 @@ class Engine:
                     incoming.user_id,
                     language=pick_language(incoming.language_hint, self.settings.default_language),
                     timezone=self.settings.default_timezone,
+                    quiz_minute=self.settings.default_quiz_minute,
                     now=now,
                 )
+            inputs = schedule_inputs(learner)
             await self.bank.refresh(repo.quiz)
-            ctx = Context(
-                kb=self.kb, texts=self.texts, finder=self.finder, settings=self.settings,
-                repo=repo, learner=learner, progress=await repo.load_progress(learner.id), now=now,
-                bank=self.bank,
-            )
+            ctx = await self._context(repo, learner, now)
             if incoming.attachment and not text:
                 replies = [Reply(ctx.t("input.not_text"), rows(Button(ctx.t("button.help"), "/help")))]
             else:
                 replies = await self._dispatch(ctx, text, length)
             if not ctx.deleted:
                 learner.updated_at = now
+                changed = changed_kinds(inputs, learner)
+                if changed:
+                    await reschedule(repo.pushes, learner, now, changed)
             return replies
+
+    async def _context(self, repo: Repository, learner: Learner, now: datetime) -> Context:
+        return Context(
+            kb=self.kb, texts=self.texts, finder=self.finder, settings=self.settings,
+            repo=repo, learner=learner, progress=await repo.load_progress(learner.id), now=now,
+            bank=self.bank,
+        )
+
+    async def compose_push(self, repo: Repository, learner: Learner, kind: str, now: datetime) -> list[Reply] | None:
+        """What a push of ``kind`` says to the learner now (``None``: nothing worth sending).
+
+        Runs inside the caller's transaction: a daily quiz becomes the learner's open question.
+        The caller refreshes the question bank (once for a batch of pushes).
+        """
+        ctx = await self._context(repo, learner, now)
+        return await COMPOSERS[kind](ctx)
 
     async def _dispatch(self, ctx: Context, text: str, length: int) -> list[Reply]:
         if len(text) > MAX_INPUT_CHARS:

@@ -4,11 +4,13 @@ adapters without the core importing any of them."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TextIO
 
 from bot.engine import Engine
+from bot.pushes.delivery import PushSender, Senders
 from bot.settings import Settings
 
 
@@ -17,13 +19,16 @@ class Platform:
     """A chat platform ``jalur run`` can start.
 
     ``configured`` says whether the settings enable it (for example a token
-    is set); ``run`` serves it until cancelled; ``how_to_enable`` is shown
-    when no platform is configured.
+    is set); ``run`` serves it until cancelled and adds it to ``Senders``
+    while it can deliver pushes; ``sender`` opens the platform just for
+    sending (``jalur pushes tick``); ``how_to_enable`` is shown when no
+    platform is configured.
     """
 
     name: str
     configured: Callable[[Settings], bool]
-    run: Callable[[Engine, Settings], Awaitable[None]]
+    run: Callable[[Engine, Settings, Senders], Awaitable[None]]
+    sender: Callable[[Engine, Settings], AbstractAsyncContextManager[PushSender]]
     how_to_enable: str
 
 

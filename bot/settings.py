@@ -11,6 +11,8 @@ import platformdirs
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.pushes.timing import parse_clock
+
 
 def default_database_url() -> str:
     """SQLite file in the user's data directory (created on first use)."""
@@ -35,6 +37,19 @@ class Settings(BaseSettings):
     default_timezone: str = Field(
         default="Asia/Jakarta", description="Timezone of a new learner until they choose one"
     )
+    default_quiz_time: str = Field(
+        default="19:00", description="Local time of the daily quiz for new learners (HH:MM; they can change it)"
+    )
+    pushes: bool = Field(
+        default=True, description="Run the push scheduler (daily quiz, weekly nudge, streak reminder) in `jalur run`"
+    )
+    push_interval: int = Field(
+        default=60, ge=5, le=3600, description="Seconds between the scheduler's passes over due pushes"
+    )
+    push_concurrency: int = Field(
+        default=16, ge=1, le=512,
+        description="Pushes in flight at once; about rate x round-trip time (30/s x 0.2 s = 6) is enough",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="WARNING", description="Log level for Jalur's own loggers"
     )
@@ -53,6 +68,11 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(
         default=None, description="Secret Telegram sends with every webhook request (required for webhooks)"
     )
+    telegram_rate: float = Field(
+        default=30.0, gt=0, le=1000,
+        description="Messages per second Telegram may receive from Jalur (30 is Telegram's limit; "
+                    "up to 1000 with paid broadcasts)",
+    )
     telegram_listen: str = Field(default="0.0.0.0", description="Address the webhook server listens on")
     telegram_port: int = Field(default=8443, ge=1, le=65535, description="Port the webhook server listens on")
 
@@ -64,6 +84,20 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA timezone {value!r} (for example Asia/Jakarta)") from exc
         return value
+
+    @field_validator("default_quiz_time")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if parse_clock(value) is None:
+            raise ValueError(f"not a time of day: {value!r} (use HH:MM, for example 19:00)")
+        return value
+
+    @property
+    def default_quiz_minute(self) -> int:
+        """``default_quiz_time`` in minutes after midnight."""
+        minute = parse_clock(self.default_quiz_time)
+        assert minute is not None
+        return minute
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -5,6 +5,12 @@ Tests queue updates (a learner's messages and button presses), the bot
 fetches them with ``getUpdates`` and calls ``sendMessage``, ``editMessageText``
 and ``answerCallbackQuery``; every call is recorded. Errors can be scripted:
 ``403 Forbidden`` for a chat, or ``429 Too Many Requests`` for the next sends.
+
+With ``rate`` set it also enforces a sending rate like the real platform: a
+token bucket of ``rate`` messages a second with ``burst`` seconds' worth of
+headroom; a message over it gets ``429`` and is counted. Run as a script
+(``python tests/fake_telegram.py --rate 1000``) it serves in its own process
+and prints its port, for benchmarks; ``POST .../benchStats`` returns the counts.
 """
 
 from __future__ import annotations
@@ -56,6 +62,13 @@ class FakeTelegram:
     calls: list[Call] = field(default_factory=list)
     blocked_chats: set[int] = field(default_factory=set)
     rate_limit_next: int = 0
+    rate: float | None = None  # enforced messages per second (None: unlimited)
+    burst: float = 0.1  # seconds of rate the bucket holds
+    record: bool = True  # False keeps memory flat in long benchmark runs
+    accepted: int = 0
+    too_many: int = 0
+    _tokens: float = 0.0
+    _refilled: float = 0.0
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     port: int = 0
@@ -146,6 +159,21 @@ class FakeTelegram:
             result["reply_markup"] = json.loads(params["reply_markup"])
         return result
 
+    def _over_rate(self) -> bool:
+        """Token bucket: True when this message exceeds the enforced rate."""
+        if self.rate is None:
+            return False
+        now = time.monotonic()
+        capacity = max(1.0, self.rate * self.burst)
+        if self._refilled == 0.0:
+            self._tokens, self._refilled = capacity, now
+        self._tokens = min(capacity, self._tokens + (now - self._refilled) * self.rate)
+        self._refilled = now
+        if self._tokens < 1.0:
+            return True
+        self._tokens -= 1.0
+        return False
+
     async def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if method == "getUpdates":
             offset = int(params.get("offset") or 0)
@@ -155,19 +183,27 @@ class FakeTelegram:
                 if ready or time.monotonic() >= deadline:
                     return 200, {"ok": True, "result": ready}
                 await asyncio.sleep(0.02)
-        self.calls.append(Call(method, params))
+        if method == "benchStats":
+            return 200, {"ok": True, "result": {"accepted": self.accepted, "too_many": self.too_many}}
+        if self.record:
+            self.calls.append(Call(method, params))
         if method == "getMe":
             return 200, {"ok": True, "result": {"id": BOT_ID, "is_bot": True, "first_name": "Jalur",
                                                 "username": BOT_USERNAME, "can_join_groups": True,
                                                 "can_read_all_group_messages": False,
                                                 "supports_inline_queries": False}}
         if method in {"sendMessage", "editMessageText"}:
+            if self._over_rate():
+                self.too_many += 1
+                return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                             "parameters": {"retry_after": 1}}
             if self.rate_limit_next > 0:
                 self.rate_limit_next -= 1
                 return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
                              "parameters": {"retry_after": 1}}
             if int(params["chat_id"]) in self.blocked_chats:
                 return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+            self.accepted += 1
             message_id = int(params["message_id"]) if method == "editMessageText" else None
             return 200, {"ok": True, "result": self.message_result(params, message_id)}
         return 200, {"ok": True, "result": True}
@@ -203,3 +239,20 @@ class FakeTelegram:
     def api_url(self) -> str:
         """The value for ``JALUR_TELEGRAM_API_URL``."""
         return f"http://127.0.0.1:{self.port}/bot"
+
+
+async def _serve(rate: float | None, burst: float) -> None:
+    fake = FakeTelegram(rate=rate, burst=burst, record=False)
+    await fake.start()
+    print(fake.port, flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="a fake Telegram Bot API for benchmarks")
+    parser.add_argument("--rate", type=float, default=None, help="enforced messages per second")
+    parser.add_argument("--burst", type=float, default=0.1, help="seconds of rate the bucket holds")
+    options = parser.parse_args()
+    asyncio.run(_serve(options.rate, options.burst))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from chat import Chat
+from recording_sender import RecordingSender
 from sqlalchemy import func, select
 
 from bot.engine import Engine
+from bot.pushes.delivery import PushRunner, Senders
 from bot.storage.tables import Base
 
 
@@ -69,7 +73,11 @@ async def test_delete_me_asks_first_then_deletes_every_row(chat: Chat, engine: E
     await chat.press("I don't know")
     await chat.say("/interview")
     await chat.press("I don't know")
+    senders = Senders()
+    senders.add("test", RecordingSender())
+    await PushRunner(engine, senders).tick(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))  # 19:00 in Jakarta
     before = await _row_counts(engine)
+    assert before["push_deliveries"] == 2
 
     await chat.say("/delete_me")
     assert "deletes **everything**" in chat.replies[0].text
@@ -85,7 +93,8 @@ async def test_delete_me_asks_first_then_deletes_every_row(chat: Chat, engine: E
     after = await _row_counts(engine)
     assert after == {"learners": 1, "identities": 1, "skill_progress": 2,
                      "project_items": 0, "phase_completions": 0, "interviews": 0, "pack_questions": 0,
-                     "quiz_answers": 1, "review_cards": 1, "streak_days": 1}
+                     "quiz_answers": 1, "review_cards": 1, "streak_days": 1,
+                     "push_schedules": 2, "push_deliveries": 1}
 
     await other.say("/progress")
     assert "1/5 skills" in other.text

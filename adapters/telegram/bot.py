@@ -3,9 +3,10 @@
 Every update goes through one handler that turns it into an ``Incoming``,
 asks the engine, and sends the replies: HTML text, inline keyboards, long
 replies split, a quiz verdict edited into the message whose button was
-pressed. Outgoing messages pass python-telegram-bot's ``AIORateLimiter``
-(which also waits out ``RetryAfter``); a user who blocked the bot is marked
-unreachable; network errors are retried with backoff.
+pressed. Outgoing messages, replies and pushes alike, pass
+python-telegram-bot's ``AIORateLimiter`` at ``JALUR_TELEGRAM_RATE`` messages
+a second (which also waits out ``RetryAfter``); a user who blocked the bot
+is marked unreachable; network errors are retried with backoff.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import asyncio
 import logging
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -35,6 +37,7 @@ from adapters.telegram.render import messages, without_tags
 from bot.conversation import Incoming, Reply
 from bot.engine import Engine
 from bot.i18n import pick_language
+from bot.pushes.delivery import Senders, SendResult
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,8 @@ MENU = ("start", "next", "quiz", "interview", "progress", "streak", "stats", "pr
         "help", "cancel", "delete_me")
 ATTACHMENTS = ("sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
                "location", "contact", "poll", "dice")
+
+RATE_WINDOW_SECONDS = 0.05  # the limiter's burst: rate x 50 ms, so sending stays smooth
 
 Clock = Callable[[], datetime]
 
@@ -71,7 +76,7 @@ class TelegramAdapter:
             ApplicationBuilder()
             .token(settings.telegram_token.get_secret_value())
             .base_url(settings.telegram_api_url)
-            .rate_limiter(AIORateLimiter(max_retries=SEND_ATTEMPTS))
+            .rate_limiter(rate_limiter(settings.telegram_rate))
             .concurrent_updates(True)
         )
         if request is not None:
@@ -82,13 +87,15 @@ class TelegramAdapter:
 
     # --- lifecycle ----------------------------------------------------------
 
-    async def run(self) -> None:
-        """Start, serve until cancelled, then stop cleanly."""
+    async def run(self, senders: Senders | None = None) -> None:
+        """Start, serve until cancelled, then stop cleanly; deliver pushes meanwhile."""
         app = self.app
         await app.initialize()
         try:
             await self._register_menu()
             await app.start()
+            if senders is not None:
+                senders.add(PLATFORM, self)
             assert app.updater is not None
             if self.settings.telegram_webhook_url:
                 secret = self.settings.telegram_webhook_secret
@@ -107,6 +114,8 @@ class TelegramAdapter:
                 log.info("telegram: long polling")
             await asyncio.Event().wait()  # until cancelled
         finally:
+            if senders is not None:
+                senders.remove(PLATFORM)
             if app.updater is not None and app.updater.running:
                 await app.updater.stop()
             if app.running:
@@ -210,7 +219,7 @@ class TelegramAdapter:
         verdict = self.flood.check(user_id, self.clock())
         if verdict == "warn":
             lang = pick_language(language_code, self.settings.default_language)
-            await self._send(chat_id, user_id, self.engine.texts(lang, "input.slow_down"), None)
+            await self._send_all(chat_id, user_id, [Reply(self.engine.texts(lang, "input.slow_down"))])
         return verdict == "ok"
 
     async def _answer(self, query: CallbackQuery, text: str | None = None) -> None:
@@ -240,16 +249,31 @@ class TelegramAdapter:
             return False
         return True
 
-    async def _send_all(self, chat_id: int, user_id: int, replies: list[Reply], *, reply_to: int | None = None) -> None:
+    async def push(self, user_id: str, replies: Sequence[Reply]) -> SendResult:
+        """Send a push to a user's private chat (the scheduler's way in)."""
+        try:
+            chat_id = int(user_id)
+        except ValueError:
+            return SendResult.FAILED
+        return await self._deliver(chat_id, replies)
+
+    async def _deliver(self, chat_id: int, replies: Sequence[Reply], *, reply_to: int | None = None) -> SendResult:
+        """Send replies in order; stop at the first message that does not go out."""
         for reply in replies:
             for body, markup in messages(reply):
-                if not await self._send(chat_id, user_id, body, markup, reply_to=reply_to):
-                    return
+                result = await self._send(chat_id, body, markup, reply_to=reply_to)
+                if result is not SendResult.SENT:
+                    return result
                 reply_to = None
+        return SendResult.SENT
 
-    async def _send(self, chat_id: int, user_id: int, html: str, markup: InlineKeyboardMarkup | None, *,
-                    reply_to: int | None = None) -> bool:
-        """Send one message; False when the user cannot be reached (so the rest is not tried)."""
+    async def _send_all(self, chat_id: int, user_id: int, replies: list[Reply], *, reply_to: int | None = None) -> None:
+        if await self._deliver(chat_id, replies, reply_to=reply_to) is SendResult.UNREACHABLE:
+            await self.engine.mark_unreachable(PLATFORM, str(user_id), now=self.clock())
+
+    async def _send(self, chat_id: int, html: str, markup: InlineKeyboardMarkup | None, *,
+                    reply_to: int | None = None) -> SendResult:
+        """Send one message: sent, unreachable (blocked), retry later (network, rate) or failed."""
         delay = 1.0
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
@@ -258,28 +282,29 @@ class TelegramAdapter:
                     disable_web_page_preview=True, reply_to_message_id=reply_to,
                     allow_sending_without_reply=True,
                 )
-                return True
+                return SendResult.SENT
             except Forbidden:
-                await self.engine.mark_unreachable(PLATFORM, str(user_id), now=self.clock())
-                return False
+                return SendResult.UNREACHABLE
             except BadRequest as exc:
                 if "parse entities" in str(exc).lower() and html != without_tags(html):
                     log.warning("telegram: HTML refused (%s); sending plain text", exc)
                     html = without_tags(html)
                     continue
+                if "chat not found" in str(exc).lower():
+                    return SendResult.UNREACHABLE
                 log.warning("telegram: message to chat %s refused: %s", chat_id, exc)
-                return True
+                return SendResult.FAILED
             except RetryAfter as exc:  # the rate limiter already retried; give up on this one
                 log.warning("telegram: still rate limited after retries: %s", exc)
-                return True
+                return SendResult.RETRY
             except NetworkError as exc:
                 if attempt == SEND_ATTEMPTS:
                     log.warning("telegram: network error sending to chat %s, giving up: %s", chat_id, exc)
-                    return True
+                    return SendResult.RETRY
                 log.info("telegram: network error (%s); retrying in %.0f s", exc, delay)
                 await asyncio.sleep(delay)
                 delay *= 2
-        return True
+        return SendResult.FAILED
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
@@ -293,9 +318,26 @@ class TelegramAdapter:
 
 
 
-async def run_telegram(engine: Engine, settings: Settings) -> None:
+def rate_limiter(rate: float) -> AIORateLimiter:
+    """python-telegram-bot's limiter at ``rate`` messages a second, with a burst of 50 ms worth."""
+    window = max(RATE_WINDOW_SECONDS, 1 / rate)
+    return AIORateLimiter(overall_max_rate=rate * window, overall_time_period=window, max_retries=SEND_ATTEMPTS)
+
+
+async def run_telegram(engine: Engine, settings: Settings, senders: Senders) -> None:
     """``jalur run`` entry point."""
-    await TelegramAdapter(engine, settings).run()
+    await TelegramAdapter(engine, settings).run(senders)
+
+
+@asynccontextmanager
+async def telegram_sender(engine: Engine, settings: Settings) -> AsyncIterator[TelegramAdapter]:
+    """The bot opened only for sending pushes (``jalur pushes tick``): no polling, no webhook."""
+    adapter = TelegramAdapter(engine, settings)
+    await adapter.app.initialize()
+    try:
+        yield adapter
+    finally:
+        await adapter.app.shutdown()
 
 
 def configured(settings: Settings) -> bool:

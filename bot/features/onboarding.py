@@ -24,6 +24,7 @@ from bot.features.timezones import parse_timezone
 from bot.i18n import LANGUAGE_NAMES
 from bot.intents import normalize
 from bot.markup import escape
+from bot.pushes.timing import clock_text
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,8 @@ def _finish(ctx: Context) -> list[Reply]:
         title=ctx.kb.phase(phase).title.get(ctx.lang),
         timezone=learner.timezone,
     )
+    if learner.quiz_minute is not None:
+        text += "\n\n" + ctx.t("onboarding.pushes", time=clock_text(learner.quiz_minute))
     log.info("learner %s finished onboarding", learner.id)
     return [Reply(text, rows(Button(ctx.t("button.next"), "/next"),
                              Button(ctx.t("button.progress"), "/progress"),

@@ -11,6 +11,7 @@ from bot.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.i18n import LANGUAGE_NAMES
 from bot.intents import normalize
+from bot.pushes.timing import clock_text
 
 LANGUAGE_WORDS = {
     "en": "en", "english": "en", "eng": "en", "inggris": "en", "bahasa inggris": "en",
@@ -87,11 +88,22 @@ async def cmd_settings(ctx: Context, args: str) -> list[Reply]:
         track=track.name if track else ctx.t("settings.no_track"),
         timezone=ctx.learner.timezone,
         time=ctx.now.astimezone(ctx.tz()).strftime("%H:%M"),
+        reminders=_reminders_summary(ctx),
     )
     buttons = rows(
         Button(ctx.t("button.language"), "/lang"),
         Button(ctx.t("button.track"), "/track"),
         Button(ctx.t("button.timezone"), "/tz"),
+        Button(ctx.t("button.reminders"), "/reminders"),
         Button(ctx.t("button.delete_me"), "/delete_me"),
     )
     return [Reply(text, buttons)]
+
+
+def _reminders_summary(ctx: Context) -> str:
+    learner = ctx.learner
+    if learner.pushes_paused:
+        return ctx.t("reminders.paused_short")
+    if learner.quiz_minute is None:
+        return ctx.t("reminders.quiz_off_short")
+    return ctx.t("reminders.quiz_short", time=clock_text(learner.quiz_minute))

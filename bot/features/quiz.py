@@ -53,7 +53,8 @@ DONT_KNOW_WORDS = frozenset({
 _PHASE = re.compile(r"^(?:phase|fase)?\s*([1-9])$")
 
 
-def _header(ctx: Context, pick: Pick) -> str:
+def pick_header(ctx: Context, pick: Pick) -> str:
+    """The line above a picked question: new, review or practice, with its skill."""
     return ctx.t(f"quiz.header_{pick.kind}", skill=ctx.skill_name(pick.question.skill), id=pick.question.id)
 
 
@@ -97,12 +98,12 @@ async def cmd_quiz(ctx: Context, args: str) -> list[Reply]:
             return problem
         if question is not None:
             kind = "new" if question.id not in cards else "review" if cards[question.id].due <= ctx.now else "practice"
-            return [ask(ctx, question, _header(ctx, Pick(question, kind)))]
+            return [ask(ctx, question, pick_header(ctx, Pick(question, kind)))]
     pick = pick_question(ctx.bank, ctx.progress, cards, now=ctx.now, learner_id=ctx.learner.id,
                          current_skill=ctx.learner.current_skill, topic=topic)
     if pick is None:
         return [_caught_up(ctx, cards)]
-    return [ask(ctx, pick.question, _header(ctx, pick))]
+    return [ask(ctx, pick.question, pick_header(ctx, pick))]
 
 
 def _caught_up(ctx: Context, cards: dict[str, ReviewCard]) -> Reply:

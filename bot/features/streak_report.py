@@ -34,7 +34,8 @@ def learner_day(ctx: Context) -> date:
     return streak_day(ctx.now, ctx.tz(), shift=ctx.learner.streak_shift)
 
 
-def _stored(ctx: Context, days: dict[date, str] | None = None) -> Streak:
+def stored_streak(ctx: Context, days: dict[date, str] | None = None) -> Streak:
+    """The learner's streak as stored (with the given calendar days, if any)."""
     learner = ctx.learner
     days = days or {}
     return Streak(
@@ -49,7 +50,7 @@ def _stored(ctx: Context, days: dict[date, str] | None = None) -> Streak:
 
 async def count_activity(ctx: Context) -> int | None:
     """Count today for the streak; the new length, or ``None`` if today already counted."""
-    before = _stored(ctx)
+    before = stored_streak(ctx)
     after = record_activity(before, learner_day(ctx))
     if after is before:
         return None
@@ -63,10 +64,15 @@ async def count_activity(ctx: Context) -> int | None:
     return after.current
 
 
+def current_streak(ctx: Context) -> int:
+    """The length of the learner's streak today (0 when it is broken)."""
+    return current_length(stored_streak(ctx), learner_day(ctx))
+
+
 def timezone_changed(ctx: Context, old: ZoneInfo, new: ZoneInfo) -> None:
     """Keep today's streak day when the learner moves, so the streak neither breaks nor grows."""
     learner = ctx.learner
-    alive = current_length(_stored(ctx), learner_day(ctx)) > 0
+    alive = current_length(stored_streak(ctx), learner_day(ctx)) > 0
     if not alive:
         learner.streak_shift = 0
         return
@@ -84,7 +90,7 @@ async def cmd_streak(ctx: Context, args: str) -> list[Reply]:
     """The current and longest streak, freezes held, and the last 30 days."""
     today = learner_day(ctx)
     days = await ctx.repo.quiz.streak_days(ctx.learner.id, today - timedelta(days=CALENDAR_DAYS - 1))
-    streak = _stored(ctx, days)
+    streak = stored_streak(ctx, days)
     length = current_length(streak, today)
     quiz_button = Button(ctx.t("button.quiz"), "/quiz")
     if streak.longest == 0:

@@ -43,6 +43,31 @@ class QuizStore:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self._primed_cards: dict[int, dict[str, ReviewCard]] = {}
+        self._primed_interviews: dict[int, Interview | None] = {}
+
+    async def prime(self, learner_ids: Iterable[int]) -> None:
+        """Read many learners' cards and open interviews in two queries (a push batch).
+
+        Each learner's next ``cards`` and ``open_interview`` call returns what
+        was read here, once; later calls read the database again.
+        """
+        ids = sorted(set(learner_ids))
+        if not ids:
+            return
+        cards: dict[int, dict[str, ReviewCard]] = {i: {} for i in ids}
+        rows = await self.session.execute(select(ReviewCard).where(ReviewCard.learner_id.in_(ids)))
+        for card in rows.scalars():
+            cards[card.learner_id][card.question_id] = card
+        interviews: dict[int, Interview | None] = dict.fromkeys(ids)
+        rows = await self.session.execute(
+            select(Interview).where(Interview.learner_id.in_(ids), Interview.finished_at.is_(None))
+            .order_by(Interview.id)
+        )
+        for interview in rows.scalars():
+            interviews[interview.learner_id] = interview
+        self._primed_cards.update(cards)
+        self._primed_interviews.update(interviews)
 
     # --- review cards ---------------------------------------------------------
 
@@ -52,6 +77,8 @@ class QuizStore:
 
     async def cards(self, learner_id: int) -> dict[str, ReviewCard]:
         """Every card of the learner, by question id."""
+        if learner_id in self._primed_cards:
+            return self._primed_cards.pop(learner_id)
         rows = await self.session.execute(select(ReviewCard).where(ReviewCard.learner_id == learner_id))
         return {card.question_id: card for card in rows.scalars()}
 
@@ -98,6 +125,8 @@ class QuizStore:
 
     async def open_interview(self, learner_id: int) -> Interview | None:
         """The learner's unfinished mock interview, if any."""
+        if learner_id in self._primed_interviews:
+            return self._primed_interviews.pop(learner_id)
         stmt = (
             select(Interview)
             .where(Interview.learner_id == learner_id, Interview.finished_at.is_(None))

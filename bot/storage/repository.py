@@ -7,12 +7,15 @@ on SQLite and PostgreSQL and tests use a real database.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.pushes.kinds import LEARNER_KINDS
+from bot.storage.push_store import PushStore
 from bot.storage.quiz_store import QuizStore
 from bot.storage.tables import Identity, Learner, PhaseCompletion, ProjectItem, SkillProgress
 
@@ -48,6 +51,8 @@ class Repository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.quiz = QuizStore(session)
+        self.pushes = PushStore(session)
+        self._primed: dict[int, Progress] = {}
 
     async def find_learner(self, platform: str, external_id: str) -> Learner | None:
         """The learner behind a platform account that just wrote, if there is one.
@@ -68,7 +73,8 @@ class Repository:
         return learner
 
     async def create_learner(
-        self, platform: str, external_id: str, *, language: str, timezone: str, now: datetime
+        self, platform: str, external_id: str, *, language: str, timezone: str, now: datetime,
+        quiz_minute: int | None = None,
     ) -> Learner:
         """Create a learner with one identity; IntegrityError if another process just did."""
         learner = Learner(
@@ -78,6 +84,8 @@ class Repository:
             created_at=now,
             updated_at=now,
         )
+        if quiz_minute is not None:
+            learner.quiz_minute = quiz_minute
         self.session.add(learner)
         await self.session.flush()
         self.session.add(
@@ -85,6 +93,27 @@ class Repository:
         )
         await self.session.flush()
         return learner
+
+    async def learners_by_id(self, ids: Iterable[int]) -> dict[int, Learner]:
+        """Learners by id (missing ids are simply absent: deleted learners)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        rows = await self.session.execute(select(Learner).where(Learner.id.in_(wanted)))
+        return {learner.id: learner for learner in rows.scalars()}
+
+    async def identities_of(self, learner_ids: Iterable[int]) -> dict[int, list[Identity]]:
+        """Each learner's platform accounts, oldest first."""
+        wanted = sorted(set(learner_ids))
+        found: dict[int, list[Identity]] = {}
+        if not wanted:
+            return found
+        rows = await self.session.execute(
+            select(Identity).where(Identity.learner_id.in_(wanted)).order_by(Identity.id)
+        )
+        for identity in rows.scalars():
+            found.setdefault(identity.learner_id, []).append(identity)
+        return found
 
     async def mark_unreachable(self, platform: str, external_id: str, *, now: datetime) -> None:
         """Mark a platform account unreachable (it blocked the bot) until it writes again."""
@@ -97,29 +126,35 @@ class Repository:
 
     async def load_progress(self, learner_id: int) -> Progress:
         """Load the learner's whole progress (a few dozen rows at most)."""
-        statuses = {
-            row.skill_id: row.status
-            for row in (
-                await self.session.execute(
-                    select(SkillProgress).where(SkillProgress.learner_id == learner_id)
-                )
-            ).scalars()
+        if learner_id in self._primed:
+            return self._primed.pop(learner_id)
+        return (await self._progress_of([learner_id]))[learner_id]
+
+    async def prime_progress(self, learner_ids: Iterable[int]) -> None:
+        """Read many learners' progress in three queries; each one's next ``load_progress`` uses it once."""
+        ids = sorted(set(learner_ids))
+        if ids:
+            self._primed.update(await self._progress_of(ids))
+
+    async def _progress_of(self, ids: list[int]) -> dict[int, Progress]:
+        statuses: dict[int, dict[str, str]] = {i: {} for i in ids}
+        for row in (await self.session.execute(
+                select(SkillProgress).where(SkillProgress.learner_id.in_(ids)))).scalars():
+            statuses[row.learner_id][row.skill_id] = row.status
+        checked: dict[int, dict[int, set[str]]] = {i: {} for i in ids}
+        for item in (await self.session.execute(
+                select(ProjectItem).where(ProjectItem.learner_id.in_(ids)))).scalars():
+            checked[item.learner_id].setdefault(item.phase, set()).add(item.item_id)
+        phases: dict[int, set[int]] = {i: set() for i in ids}
+        for learner_id, phase in await self.session.execute(
+                select(PhaseCompletion.learner_id, PhaseCompletion.phase).where(PhaseCompletion.learner_id.in_(ids))):
+            phases[learner_id].add(phase)
+        return {
+            i: Progress(statuses=statuses[i],
+                        checked={phase: frozenset(items) for phase, items in checked[i].items()},
+                        completed_phases=frozenset(phases[i]))
+            for i in ids
         }
-        checked: dict[int, set[str]] = {}
-        for item in (
-            await self.session.execute(select(ProjectItem).where(ProjectItem.learner_id == learner_id))
-        ).scalars():
-            checked.setdefault(item.phase, set()).add(item.item_id)
-        phases = (
-            await self.session.execute(
-                select(PhaseCompletion.phase).where(PhaseCompletion.learner_id == learner_id)
-            )
-        ).scalars()
-        return Progress(
-            statuses=statuses,
-            checked={phase: frozenset(items) for phase, items in checked.items()},
-            completed_phases=frozenset(phases),
-        )
 
     async def set_skill_status(
         self, learner_id: int, skill_id: str, status: str, *, source: str, now: datetime
@@ -158,6 +193,7 @@ class Repository:
     async def delete_learner(self, learner_id: int) -> None:
         """Delete every row about the learner, in every table."""
         await self.quiz.delete_learner_rows(learner_id)
+        await self.pushes.delete_subject(LEARNER_KINDS, str(learner_id))
         for table in (SkillProgress, ProjectItem, PhaseCompletion, Identity):
             await self.session.execute(delete(table).where(table.learner_id == learner_id))
         await self.session.execute(delete(Learner).where(Learner.id == learner_id))

@@ -16,6 +16,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -78,6 +80,13 @@ class Learner(Base):
     streak_freezes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     streak_last_day: Mapped[date | None] = mapped_column(Date)
     streak_shift: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pushes_paused: Mapped[bool] = mapped_column(default=False, server_default=false())
+    quiz_minute: Mapped[int | None] = mapped_column(Integer, default=1140, server_default="1140")
+    nudge_weekday: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    nudge_minute: Mapped[int | None] = mapped_column(Integer, default=480, server_default="480")
+    streak_reminder: Mapped[bool] = mapped_column(default=True, server_default=true())
+    quiet_start: Mapped[int | None] = mapped_column(Integer, default=1320, server_default="1320")
+    quiet_end: Mapped[int | None] = mapped_column(Integer, default=420, server_default="420")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -221,3 +230,47 @@ class PackQuestion(Base):
     skill_id: Mapped[str] = mapped_column(String(64))
     data: Mapped[str] = mapped_column(Text)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PushSchedule(Base):
+    """When a push is next due for one subject (a learner's id): the index the scheduler scans."""
+
+    __tablename__ = "push_schedules"
+
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    period: Mapped[str] = mapped_column(String(16))
+
+
+DELIVERY_STATUSES = ("claimed", "retry", "sent", "failed", "skipped", "expired")
+
+
+class PushDelivery(Base):
+    """The delivery ledger: one row per push (kind, subject, period), claimed before it is sent.
+
+    ``retry_at`` is set while the push is unfinished: the end of the claim's
+    lease (a crashed sender's push is taken again after it) or the time of
+    the next attempt after a transient error. Finished rows have none.
+    """
+
+    __tablename__ = "push_deliveries"
+    __table_args__ = (
+        UniqueConstraint("kind", "subject", "period"),
+        CheckConstraint(
+            "status IN ('claimed', 'retry', 'sent', 'failed', 'skipped', 'expired')", name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    subject: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    platform: Mapped[str | None] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,378 @@
+"""One pass of push delivery: claim what is due, compose it, send it, record the outcome.
+
+1. *Claim* (one transaction per batch): due schedule rows are read (each
+   process gets different rows on PostgreSQL), moved on to their next
+   occurrence, and a ledger row is inserted per occurrence with ON CONFLICT
+   DO NOTHING: only the process whose insert landed sends it. Ledger rows
+   whose lease ran out (a sender crashed after claiming) or whose retry time
+   came are taken again. In the same transaction each claimed push is
+   composed (a daily quiz becomes the learner's open question), or recorded
+   as skipped (learner gone or opted out, unreachable, nothing to send) or
+   expired (too late to be useful).
+2. *Send* through the platform's sender, a few at a time; the adapter's
+   rate limiter sets the pace.
+3. *Record* each outcome as soon as it is known: ``sent`` is final, a
+   transient error is retried with backoff, a user who blocked the bot is
+   marked unreachable and skipped from then on.
+
+A push is sent at most once per (kind, subject, period) unless the process
+dies between the platform accepting a message and step 3 recording it; then
+the lease runs out and it is sent again. That window is one message long.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from bot.conversation import Reply
+from bot.engine import Engine
+from bot.markup import to_plain
+from bot.pushes.kinds import FRESH_FOR, LEARNER_KINDS, next_due, wants
+from bot.storage.push_store import Occurrence
+from bot.storage.repository import Repository
+from bot.storage.tables import Identity, Learner, PushDelivery
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
+MAX_ATTEMPTS = len(BACKOFF) + 1
+NOT_RUNNING_RETRY = timedelta(minutes=1)
+CHAT_ONLY_PLATFORMS = frozenset({"console"})  # identities there never receive pushes
+
+
+class SendResult(StrEnum):
+    """What a platform made of one push."""
+
+    SENT = "sent"
+    UNREACHABLE = "unreachable"  # the user blocked the bot or deleted the chat
+    RETRY = "retry"  # a transient error: network, rate limit, server error
+    FAILED = "failed"  # refused for good (a bad request)
+
+
+class PushSender(Protocol):
+    """What an adapter offers for pushes: send replies to a user in a private chat."""
+
+    async def push(self, user_id: str, replies: Sequence[Reply]) -> SendResult:
+        """Send ``replies`` to the platform user ``user_id``."""
+        ...
+
+
+class Senders:
+    """The platforms that can deliver pushes right now; running adapters add themselves."""
+
+    def __init__(self) -> None:
+        self._senders: dict[str, PushSender] = {}
+
+    def add(self, platform: str, sender: PushSender) -> None:
+        """Make ``platform`` available for pushes."""
+        self._senders[platform] = sender
+
+    def remove(self, platform: str) -> None:
+        """The platform stopped: its pushes wait for another process or a restart."""
+        self._senders.pop(platform, None)
+
+    def get(self, platform: str) -> PushSender | None:
+        """The sender of ``platform``, if it is running."""
+        return self._senders.get(platform)
+
+    @property
+    def names(self) -> list[str]:
+        """Running platforms."""
+        return sorted(self._senders)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A composed push waiting to be sent."""
+
+    delivery_id: int
+    kind: str
+    learner_id: int
+    platform: str
+    user_id: str
+    attempts: int
+    due_at: datetime
+    replies: tuple[Reply, ...]
+
+    @property
+    def preview(self) -> str:
+        """The first line of the push, for logs and ``--dry-run``."""
+        text = to_plain(self.replies[0].text) if self.replies else ""
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        return first[:80]
+
+
+@dataclass
+class TickReport:
+    """What one pass did: outcomes per kind, the pushes it composed, and how late it ran."""
+
+    outcomes: Counter[tuple[str, str]] = field(default_factory=Counter)
+    pushes: list[tuple[Outgoing, str]] = field(default_factory=list)
+    lag: timedelta | None = None
+
+    def count(self, outcome: str) -> int:
+        """How many pushes ended with ``outcome`` in this pass."""
+        return sum(n for (_, result), n in self.outcomes.items() if result == outcome)
+
+    def summary(self) -> str:
+        """``sent 3 (daily_quiz 2, weekly_nudge 1); skipped 1``."""
+        parts = []
+        for outcome in ("sent", "retry", "waiting", "failed", "skipped", "expired"):
+            kinds = {kind: n for (kind, result), n in self.outcomes.items() if result == outcome}
+            if kinds:
+                detail = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
+                parts.append(f"{outcome} {sum(kinds.values())} ({detail})")
+        return "; ".join(parts) or "nothing due"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Claim:
+    """What one claiming step took: schedule rows seen, ledger rows now ours, their learners."""
+
+    seen: int
+    deliveries: list[PushDelivery]
+    learners: dict[int, Learner]
+
+
+async def claim_batch(repo: Repository, moment: datetime, batch: int, lease: timedelta = LEASE) -> Claim:
+    """Claim up to ``batch`` due pushes (and expired leases or due retries) in the caller's transaction."""
+    store = repo.pushes
+    lease_until = moment + lease
+    rows = await store.due(moment, batch)
+    learners = await repo.learners_by_id(int(r.subject) for r in rows if r.kind in LEARNER_KINDS)
+    occurrences, moves = [], []
+    for row in rows:
+        occurrences.append(Occurrence(row.kind, row.subject, row.period, row.due_at))
+        learner = learners.get(int(row.subject))
+        following = next_due(row.kind, learner, moment) if learner is not None else None
+        moves.append((row, following.at if following else None, following.period if following else None))
+    ids = await store.claim(occurrences, now=moment, lease_until=lease_until)
+    await store.advance(moves)
+    unfinished = await store.claim_unfinished(moment, batch, lease_until=lease_until)
+    deliveries = await store.deliveries(ids + unfinished)
+    missing = {int(d.subject) for d in deliveries} - set(learners)
+    learners.update(await repo.learners_by_id(missing))
+    return Claim(max(len(rows), len(unfinished)), deliveries, learners)
+
+
+class PushRunner:
+    """Runs delivery passes for one process: ``tick()`` until nothing is due."""
+
+    def __init__(self, engine: Engine, senders: Senders, *, batch: int = 200, concurrency: int = 16,
+                 lease: timedelta = LEASE, clock: Callable[[], datetime] = _utc_now) -> None:
+        self.engine = engine
+        self.senders = senders
+        self.batch = batch
+        self.concurrency = concurrency
+        self.lease = lease
+        self.clock = clock
+
+    async def tick(self, now: datetime | None = None) -> TickReport:
+        """Deliver everything due at ``now`` (default: the clock), batch after batch.
+
+        Claiming and composing the next batch overlaps with sending the current
+        one, and ``concurrency`` senders keep the platform's rate limiter busy.
+        """
+        report = TickReport()
+        todo: asyncio.Queue[Outgoing | None] = asyncio.Queue()
+        room = asyncio.Semaphore(2 * self.batch)  # composed but unsent pushes held at most
+        done: asyncio.Queue[tuple[Outgoing, SendResult] | None] = asyncio.Queue()
+
+        async def produce() -> None:
+            try:
+                while True:
+                    outgoing, seen = await self._claim(now or self.clock(), report)
+                    for push in outgoing:
+                        await room.acquire()
+                        todo.put_nowait(push)
+                    if seen < self.batch:
+                        return
+            finally:
+                for _ in range(self.concurrency):
+                    todo.put_nowait(None)
+
+        async def send() -> None:
+            while (push := await todo.get()) is not None:
+                room.release()
+                await done.put((push, await self._push(push)))
+
+        recorder = asyncio.create_task(self._record(done, report, now))
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(produce())
+                for _ in range(self.concurrency):
+                    group.create_task(send())
+        finally:
+            await done.put(None)
+            await recorder
+        return report
+
+    # --- claim and compose ------------------------------------------------------
+
+    async def _claim(self, moment: datetime, report: TickReport) -> tuple[list[Outgoing], int]:
+        async with self.engine.db.transaction() as session:
+            repo = Repository(session)
+            claim = await claim_batch(repo, moment, self.batch, self.lease)
+            if not claim.deliveries:
+                return [], claim.seen
+            first_tries = [d.due_at for d in claim.deliveries if d.attempts == 1]
+            if first_tries:
+                report.lag = max(report.lag or timedelta(0), moment - min(first_tries))
+            identities = await repo.identities_of(claim.learners)
+            await self.engine.bank.refresh(repo.quiz)
+            await repo.prime_progress(claim.learners)
+            await repo.quiz.prime(claim.learners)
+            outgoing = []
+            for delivery in claim.deliveries:
+                learner = claim.learners.get(int(delivery.subject))
+                push = await self._compose(repo, delivery, learner, identities.get(int(delivery.subject), []),
+                                           moment, report)
+                if push is not None:
+                    outgoing.append(push)
+            return outgoing, claim.seen
+
+    async def _compose(self, repo: Repository, delivery: PushDelivery, learner: Learner | None,
+                       identities: list[Identity], moment: datetime, report: TickReport) -> Outgoing | None:
+        """The push to send, or ``None`` after recording why there is none."""
+        store, kind = repo.pushes, delivery.kind
+
+        async def close(status: str, detail: str, retry_at: datetime | None = None) -> None:
+            await store.finish(delivery.id, status, now=moment, detail=detail, retry_at=retry_at)
+            report.outcomes[(kind, "waiting" if retry_at else status)] += 1
+            log.info("push %s %s for %s: %s (%s)", kind, delivery.period, delivery.subject, status, detail)
+
+        if learner is None:
+            await close("skipped", "learner deleted")
+            return None
+        if not wants(kind, learner):
+            await close("skipped", "turned off by the learner")
+            return None
+        if moment - delivery.due_at > FRESH_FOR.get(kind, timedelta(hours=3)):
+            await close("expired", f"{moment - delivery.due_at} late")
+            return None
+        pushable = [i for i in identities if i.platform not in CHAT_ONLY_PLATFORMS]
+        reachable = [i for i in pushable if i.unreachable_since is None]
+        if not pushable:
+            await close("skipped", "no chat platform that can receive pushes")
+            return None
+        if not reachable:
+            await close("skipped", "unreachable (blocked the bot)")
+            return None
+        target = next((i for i in reachable if self.senders.get(i.platform) is not None), None)
+        if target is None:
+            names = ", ".join(sorted({i.platform for i in reachable}))
+            await close("retry", f"{names} not running here", retry_at=moment + NOT_RUNNING_RETRY)
+            return None
+        try:  # composing only reads and sets fields of the learner: nothing half-written on failure
+            replies = await self.engine.compose_push(repo, learner, kind, moment)
+        except Exception:
+            log.exception("could not compose push %s for learner %s", kind, learner.id)
+            await close("failed", "could not compose")
+            return None
+        if not replies:
+            await close("skipped", "nothing to send")
+            return None
+        return Outgoing(delivery.id, kind, learner.id, target.platform, target.external_id, delivery.attempts,
+                        delivery.due_at, tuple(replies))
+
+    # --- send and record --------------------------------------------------------
+
+    async def _push(self, push: Outgoing) -> SendResult:
+        sender = self.senders.get(push.platform)
+        if sender is None:  # the platform stopped since the push was composed
+            return SendResult.RETRY
+        try:
+            return await sender.push(push.user_id, push.replies)
+        except Exception:
+            log.exception("sending push %s to a %s user failed", push.kind, push.platform)
+            return SendResult.RETRY
+
+    async def _record(self, done: asyncio.Queue[tuple[Outgoing, SendResult] | None], report: TickReport,
+                      now: datetime | None) -> None:
+        """Write outcomes as they come, several per transaction when many arrive together."""
+        finished = False
+        while not finished:
+            batch = [await done.get()]
+            while not done.empty():
+                batch.append(done.get_nowait())
+            if None in batch:
+                finished = True
+            results = [item for item in batch if item is not None]
+            if results:
+                await self._write_outcomes(results, report, now or self.clock())
+
+    async def _write_outcomes(self, results: list[tuple[Outgoing, SendResult]], report: TickReport,
+                              moment: datetime) -> None:
+        async with self.engine.db.transaction() as session:
+            repo = Repository(session)
+            sent: dict[str, list[int]] = {}
+            for push, result in results:
+                status, retry_at, detail = self._outcome(push, result, moment)
+                if status == "sent":
+                    sent.setdefault(push.platform, []).append(push.delivery_id)
+                else:
+                    await repo.pushes.finish(push.delivery_id, status, now=moment, platform=push.platform,
+                                             detail=detail, retry_at=retry_at)
+                if result is SendResult.UNREACHABLE:
+                    await repo.mark_unreachable(push.platform, push.user_id, now=moment)
+                report.outcomes[(push.kind, status)] += 1
+                report.pushes.append((push, status))
+            for platform, ids in sent.items():
+                await repo.pushes.finish_sent(ids, platform=platform, now=moment)
+
+    def _outcome(self, push: Outgoing, result: SendResult,
+                 moment: datetime) -> tuple[str, datetime | None, str | None]:
+        if result is SendResult.SENT:
+            return "sent", None, None
+        if result is SendResult.UNREACHABLE:
+            return "skipped", None, "unreachable (blocked the bot)"
+        if result is SendResult.FAILED:
+            return "failed", None, "refused by the platform"
+        retry_at = moment + BACKOFF[min(push.attempts, len(BACKOFF)) - 1]
+        too_late = retry_at - push.due_at > FRESH_FOR.get(push.kind, timedelta(hours=3))
+        if push.attempts >= MAX_ATTEMPTS or too_late:
+            return "failed", None, f"gave up after {push.attempts} attempt(s)"
+        return "retry", retry_at, f"attempt {push.attempts} failed"
+
+
+async def preview(engine: Engine, now: datetime, *, limit: int = 1000) -> list[tuple[Outgoing | None, str]]:
+    """What a pass at ``now`` would send (``--dry-run``): composed and then rolled back."""
+    lines: list[tuple[Outgoing | None, str]] = []
+    async with engine.db.sessions() as session:
+        repo = Repository(session)
+        rows = await repo.pushes.due(now, limit, lock=False)
+        seen = await repo.pushes.seen((r.kind, r.subject, r.period) for r in rows)
+        learners = await repo.learners_by_id(int(r.subject) for r in rows if r.kind in LEARNER_KINDS)
+        identities = await repo.identities_of(learners)
+        await engine.bank.refresh(repo.quiz)
+        for row in rows:
+            learner = learners.get(int(row.subject))
+            if (row.kind, row.subject, row.period) in seen:
+                lines.append((None, f"{row.kind} {row.period} for learner {row.subject}: already handled"))
+                continue
+            reachable = [i for i in identities.get(int(row.subject), []) if i.platform not in CHAT_ONLY_PLATFORMS
+                         and i.unreachable_since is None]
+            if learner is None or not wants(row.kind, learner) or not reachable:
+                lines.append((None, f"{row.kind} {row.period} for learner {row.subject}: would be skipped"))
+                continue
+            replies = await engine.compose_push(repo, learner, row.kind, now)
+            if not replies:
+                lines.append((None, f"{row.kind} {row.period} for learner {row.subject}: nothing to send"))
+                continue
+            push = Outgoing(0, row.kind, learner.id, reachable[0].platform, reachable[0].external_id, 1,
+                            row.due_at, tuple(replies))
+            lines.append((push, f"{row.kind} {row.period} to {push.platform} user {push.user_id}: {push.preview}"))
+        await session.rollback()
+    return lines

@@ -1,0 +1,117 @@
+"""The kinds of push a learner gets, and when each is next due for a learner.
+
+A push's *period* names the occurrence (the local day of a daily quiz, the
+ISO week of a weekly nudge, the streak day of a streak reminder): the ledger
+holds one row per (kind, subject, period), so an occurrence is sent once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.pushes.timing import Quiet, evening_before_quiet, iso_week, next_daily, next_weekly, occurrence
+from bot.storage.push_store import PushStore
+from bot.storage.tables import Learner
+
+DAILY_QUIZ = "daily_quiz"
+WEEKLY_NUDGE = "weekly_nudge"
+STREAK_RISK = "streak_risk"
+LEARNER_KINDS = (DAILY_QUIZ, WEEKLY_NUDGE, STREAK_RISK)
+
+STREAK_RISK_MINUTE = 20 * 60
+STREAK_RISK_MIN_DAYS = 3
+# A push later than this after its time is dropped ("expired"): no quiz at 03:00 after an outage.
+FRESH_FOR = {DAILY_QUIZ: timedelta(hours=3), WEEKLY_NUDGE: timedelta(hours=12), STREAK_RISK: timedelta(hours=3)}
+
+
+@dataclass(frozen=True)
+class Due:
+    """The next occurrence of a push: when (UTC) and its period key."""
+
+    at: datetime
+    period: str
+
+
+def learner_zone(learner: Learner) -> ZoneInfo:
+    """The learner's timezone (UTC if the stored name is no longer valid)."""
+    try:
+        return ZoneInfo(learner.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def learner_quiet(learner: Learner) -> Quiet | None:
+    """The learner's quiet hours, or ``None`` when they turned them off."""
+    if learner.quiet_start is None or learner.quiet_end is None:
+        return None
+    return Quiet(learner.quiet_start, learner.quiet_end)
+
+
+def wants(kind: str, learner: Learner) -> bool:
+    """True when the learner receives this kind of push at all (set up, not paused, not turned off)."""
+    if learner.onboarding_step is not None or learner.pushes_paused:
+        return False
+    if kind == DAILY_QUIZ:
+        return learner.quiz_minute is not None
+    if kind == WEEKLY_NUDGE:
+        return learner.nudge_minute is not None
+    return kind == STREAK_RISK and learner.streak_reminder
+
+
+def next_due(kind: str, learner: Learner, after: datetime) -> Due | None:
+    """The first occurrence of ``kind`` for ``learner`` strictly after ``after``; ``None`` if none."""
+    if not wants(kind, learner):
+        return None
+    tz, quiet = learner_zone(learner), learner_quiet(learner)
+    if kind == DAILY_QUIZ:
+        assert learner.quiz_minute is not None
+        at, day = next_daily(after, tz, learner.quiz_minute, quiet)
+        return Due(at, day.isoformat())
+    if kind == WEEKLY_NUDGE:
+        assert learner.nudge_minute is not None
+        at, day = next_weekly(after, tz, learner.nudge_weekday, learner.nudge_minute, quiet)
+        return Due(at, iso_week(day))
+    return _streak_risk(learner, after, tz, quiet)
+
+
+def _streak_risk(learner: Learner, after: datetime, tz: ZoneInfo, quiet: Quiet | None) -> Due | None:
+    """The evening of the streak day after the last active one, for a streak worth keeping."""
+    if learner.streak_current < STREAK_RISK_MIN_DAYS or learner.streak_last_day is None:
+        return None
+    minute = evening_before_quiet(STREAK_RISK_MINUTE, quiet)
+    if minute is None:
+        return None
+    day = learner.streak_last_day + timedelta(days=1)
+    at = occurrence(day + timedelta(days=learner.streak_shift), minute, tz)
+    return Due(at, day.isoformat()) if at > after else None
+
+
+# What each kind's next time depends on: when none of it changed, its schedule stays as it is
+# (so an answer given just as the daily quiz falls due does not push that quiz to tomorrow).
+_COMMON = ("onboarding_step", "pushes_paused", "timezone", "quiet_start", "quiet_end")
+INPUTS = {
+    DAILY_QUIZ: (*_COMMON, "quiz_minute"),
+    WEEKLY_NUDGE: (*_COMMON, "nudge_weekday", "nudge_minute"),
+    STREAK_RISK: (*_COMMON, "streak_reminder", "streak_current", "streak_last_day", "streak_shift"),
+}
+
+
+def schedule_inputs(learner: Learner) -> dict[str, tuple[object, ...]]:
+    """A snapshot, per kind, of the learner fields its schedule depends on."""
+    return {kind: tuple(getattr(learner, name) for name in names) for kind, names in INPUTS.items()}
+
+
+async def reschedule(store: PushStore, learner: Learner, now: datetime, kinds: Iterable[str] = LEARNER_KINDS) -> None:
+    """Write the next due time of each of ``kinds`` for the learner (or drop it when there is none)."""
+    for kind in kinds:
+        due = next_due(kind, learner, now)
+        await store.set_due(kind, str(learner.id), due.at if due else None, due.period if due else None)
+
+
+def changed_kinds(before: dict[str, tuple[object, ...]], learner: Learner) -> list[str]:
+    """The kinds whose inputs differ between ``before`` and the learner now."""
+    after = schedule_inputs(learner)
+    return [kind for kind in LEARNER_KINDS if before.get(kind) != after[kind]]

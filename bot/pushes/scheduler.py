@@ -1,0 +1,65 @@
+"""The one scheduler of ``jalur run``: an APScheduler ``AsyncIOScheduler`` on the bot's loop.
+
+It wakes every ``JALUR_PUSH_INTERVAL`` seconds and runs a delivery pass
+(``PushRunner.tick``). A pass that is still busy when the next wake-up
+comes is not doubled (one instance at a time; missed wake-ups coalesce).
+What is due lives in the database, so a restart loses nothing: the first
+pass after it sends what came due meanwhile (or drops what is too late).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.pushes.delivery import PushRunner
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "pushes"
+STOP_GRACE_SECONDS = 30.0
+
+
+class PushScheduler:
+    """Runs ``runner.tick()`` every ``interval`` seconds until cancelled."""
+
+    def __init__(self, runner: PushRunner, interval: float) -> None:
+        self.runner = runner
+        self.interval = interval
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.passes = 0
+        self._busy: asyncio.Task[None] | None = None
+
+    async def run(self) -> None:
+        """Start the job, wait until cancelled, then let a pass in flight finish."""
+        self.scheduler.add_job(
+            self._pass, "interval", seconds=self.interval, id=JOB_ID, next_run_time=datetime.now(UTC),
+            coalesce=True, max_instances=1, misfire_grace_time=max(1, int(self.interval)),
+        )
+        self.scheduler.start()
+        log.info("push scheduler: a pass every %s s", self.interval)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            self.scheduler.shutdown(wait=False)
+            busy = self._busy
+            if busy is not None and not busy.done():
+                log.info("push scheduler: letting the pass in flight finish")
+                await asyncio.wait([busy], timeout=STOP_GRACE_SECONDS)
+
+    async def _pass(self) -> None:
+        self._busy = asyncio.current_task()
+        try:
+            report = await self.runner.tick()
+        except Exception:
+            log.exception("push pass failed; the next one retries what is due")
+            return
+        finally:
+            self.passes += 1
+        if report.outcomes:
+            log.info("push pass: %s", report.summary())
+        if report.lag is not None and report.lag.total_seconds() > 2 * self.interval:
+            log.warning("push pass ran %.0f s behind the oldest due push", report.lag.total_seconds())

@@ -1,0 +1,166 @@
+"""Queries for pushes: the schedule index (what is due when) and the delivery ledger.
+
+Claiming is safe with several processes on one PostgreSQL: due schedule rows
+and unfinished ledger rows are read ``FOR UPDATE SKIP LOCKED`` (each process
+takes different rows), and a ledger row is inserted with ``ON CONFLICT DO
+NOTHING`` on (kind, subject, period), so an occurrence is claimed once even
+if two processes saw it. SQLite has neither row locks nor concurrent
+writers: there one process runs the scheduler.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.tables import PushDelivery, PushSchedule
+
+log = logging.getLogger(__name__)
+
+INSERT_CHUNK = 400  # rows per multi-row INSERT (SQLite caps bound parameters)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One due push to claim: kind, subject, period and when it was due."""
+
+    kind: str
+    subject: str
+    period: str
+    due_at: datetime
+
+
+class PushStore:
+    """Push queries and writes for one transaction's session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @property
+    def _postgres(self) -> bool:
+        return self.session.bind.dialect.name == "postgresql"
+
+    def _locked(self, stmt: Select) -> Select:  # type: ignore[type-arg]
+        return stmt.with_for_update(skip_locked=True) if self._postgres else stmt
+
+    async def set_due(self, kind: str, subject: str, due_at: datetime | None, period: str | None) -> None:
+        """Schedule (or, with ``None``, unschedule) the next push of a kind for a subject."""
+        row = await self.session.get(PushSchedule, (kind, subject))
+        if due_at is None or period is None:
+            if row is not None:
+                await self.session.delete(row)
+        elif row is None:
+            self.session.add(PushSchedule(kind=kind, subject=subject, due_at=due_at, period=period))
+        else:
+            row.due_at, row.period = due_at, period
+        await self.session.flush()
+
+    async def schedules(self, subject: str) -> dict[str, PushSchedule]:
+        """The subject's scheduled pushes by kind."""
+        rows = await self.session.execute(select(PushSchedule).where(PushSchedule.subject == subject))
+        return {row.kind: row for row in rows.scalars()}
+
+    async def due(self, now: datetime, limit: int, *, lock: bool = True) -> list[PushSchedule]:
+        """Schedule rows due by ``now``, oldest first (rows another process holds are skipped)."""
+        stmt = select(PushSchedule).where(PushSchedule.due_at <= now).order_by(PushSchedule.due_at).limit(limit)
+        return list((await self.session.execute(self._locked(stmt) if lock else stmt)).scalars())
+
+    async def advance(self, moves: Sequence[tuple[PushSchedule, datetime | None, str | None]]) -> None:
+        """Move claimed schedule rows to their next occurrence, or drop those with none."""
+        for row, due_at, period in moves:
+            if due_at is None or period is None:
+                await self.session.delete(row)
+            else:
+                row.due_at, row.period = due_at, period
+        await self.session.flush()
+
+    async def claim(self, occurrences: Sequence[Occurrence], *, now: datetime, lease_until: datetime) -> list[int]:
+        """Insert ledger rows for ``occurrences``; the ids of those this call claimed (not seen before)."""
+        insert = postgresql.insert if self._postgres else sqlite.insert
+        claimed: list[int] = []
+        for start in range(0, len(occurrences), INSERT_CHUNK):
+            chunk = occurrences[start:start + INSERT_CHUNK]
+            stmt = (
+                insert(PushDelivery)
+                .values([
+                    {"kind": o.kind, "subject": o.subject, "period": o.period, "due_at": o.due_at,
+                     "status": "claimed", "attempts": 1, "retry_at": lease_until, "claimed_at": now}
+                    for o in chunk
+                ])
+                .on_conflict_do_nothing(index_elements=["kind", "subject", "period"])
+                .returning(PushDelivery.id)
+            )
+            claimed += list((await self.session.execute(stmt)).scalars())
+        return claimed
+
+    async def claim_unfinished(self, now: datetime, limit: int, *, lease_until: datetime) -> list[int]:
+        """Take ledger rows whose lease ran out (a sender crashed) or whose retry time came."""
+        stmt = self._locked(
+            select(PushDelivery.id).where(PushDelivery.retry_at <= now).order_by(PushDelivery.retry_at).limit(limit)
+        )
+        ids = list((await self.session.execute(stmt)).scalars())
+        if ids:
+            await self.session.execute(
+                update(PushDelivery)
+                .where(PushDelivery.id.in_(ids))
+                .values(status="claimed", attempts=PushDelivery.attempts + 1, retry_at=lease_until, claimed_at=now)
+            )
+        return ids
+
+    async def deliveries(self, ids: Iterable[int]) -> list[PushDelivery]:
+        """Ledger rows by id."""
+        ids = list(ids)
+        if not ids:
+            return []
+        rows = await self.session.execute(select(PushDelivery).where(PushDelivery.id.in_(ids)))
+        return list(rows.scalars())
+
+    async def seen(self, keys: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        """Which (kind, subject, period) keys already have a ledger row."""
+        found: set[tuple[str, str, str]] = set()
+        for kind, subject, period in keys:
+            row = await self.session.execute(
+                select(PushDelivery.id).where(PushDelivery.kind == kind, PushDelivery.subject == subject,
+                                              PushDelivery.period == period)
+            )
+            if row.first() is not None:
+                found.add((kind, subject, period))
+        return found
+
+    async def finish(self, delivery_id: int, status: str, *, now: datetime, platform: str | None = None,
+                     detail: str | None = None, retry_at: datetime | None = None) -> None:
+        """Record the outcome of one attempt: final (``sent``, ``failed``...) or ``retry`` at a time."""
+        values: dict[str, object] = {"status": status, "retry_at": retry_at, "detail": (detail or "")[:200] or None}
+        if platform is not None:
+            values["platform"] = platform
+        if retry_at is None:
+            values["finished_at"] = now
+        await self.session.execute(update(PushDelivery).where(PushDelivery.id == delivery_id).values(**values))
+
+    async def finish_sent(self, delivery_ids: Sequence[int], *, platform: str, now: datetime) -> None:
+        """Record many pushes as sent in one statement."""
+        if delivery_ids:
+            await self.session.execute(
+                update(PushDelivery).where(PushDelivery.id.in_(delivery_ids))
+                .values(status="sent", retry_at=None, detail=None, platform=platform, finished_at=now)
+            )
+
+    async def counts(self) -> dict[tuple[str, str], int]:
+        """Ledger rows per (kind, status): what ``jalur pushes`` reports."""
+        rows = await self.session.execute(
+            select(PushDelivery.kind, PushDelivery.status, func.count()).group_by(PushDelivery.kind,
+                                                                                  PushDelivery.status)
+        )
+        return {(kind, status): n for kind, status, n in rows}
+
+    async def delete_subject(self, kinds: Iterable[str], subject: str) -> None:
+        """Forget a subject's schedules and ledger rows (a learner deleting their data)."""
+        kinds = list(kinds)
+        for table in (PushSchedule, PushDelivery):
+            await self.session.execute(delete(table).where(table.kind.in_(kinds), table.subject == subject))

@@ -1,0 +1,101 @@
+"""`jalur pushes tick` and the scheduler in `jalur run`, through the real Telegram adapter
+against the fake Bot API: each due push is sent once, however often the pass runs."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from chat import Chat
+from fake_telegram import TOKEN, FakeTelegram
+from sqlalchemy import select, update
+from test_telegram import JALUR
+
+from bot.engine import Engine
+from bot.storage.tables import Identity, PushDelivery, PushSchedule
+
+ANI, EKO = 5001, 5002
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+def _jalur(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*JALUR, *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+async def _telegram_learners(engine: Engine, *users: int) -> None:
+    for user in users:
+        await Chat(engine, str(user), platform="telegram").onboard()
+
+
+async def test_tick_twice_for_the_same_minute_sends_each_push_once(
+        engine: Engine, database_url: str, fresh_env: dict[str, str], fake: FakeTelegram) -> None:
+    await _telegram_learners(engine, ANI, EKO)
+    fake.blocked_chats.add(EKO)
+    env = {**fresh_env, "JALUR_TELEGRAM_TOKEN": TOKEN, "JALUR_TELEGRAM_API_URL": fake.api_url,
+           "JALUR_DATABASE_URL": database_url}
+    preview = await asyncio.to_thread(_jalur, env, "pushes", "tick", "--now", "2026-03-02T19:00+07:00", "--dry-run")
+    assert preview.returncode == 0, preview.stderr
+    assert "daily_quiz 2026-03-02 to telegram user 5001: ☀️ Your daily question" in preview.stdout
+    assert "nothing sent or recorded" in preview.stdout and not fake.sent()
+
+    first = await asyncio.to_thread(_jalur, env, "pushes", "tick", "--now", "2026-03-02T19:00+07:00")
+    assert first.returncode == 0, first.stderr
+    assert "sent 1 (daily_quiz 1)" in first.stdout and "skipped 1 (daily_quiz 1)" in first.stdout
+    assert len(fake.sent(ANI)) == 1 and "Your daily question" in fake.sent(ANI)[0].text
+    assert fake.sent(ANI)[0].buttons, "the daily quiz comes with answer buttons"
+
+    again = await asyncio.to_thread(_jalur, env, "pushes", "tick", "--now", "2026-03-02T19:00+07:00")
+    assert again.returncode == 0, again.stderr
+    assert "nothing due" in again.stdout
+    assert len(fake.sent(ANI)) == 1
+    async with engine.db.transaction() as session:
+        identity = (await session.execute(select(Identity).where(Identity.external_id == str(EKO)))).scalar_one()
+        assert identity.unreachable_since is not None
+        statuses = sorted((await session.execute(select(PushDelivery.status))).scalars())
+    assert statuses == ["sent", "skipped"]
+
+
+async def test_tick_rejects_a_bad_time_and_waits_without_a_platform(
+        engine: Engine, database_url: str, fresh_env: dict[str, str]) -> None:
+    await _telegram_learners(engine, ANI)
+    env = {**fresh_env, "JALUR_DATABASE_URL": database_url}
+    bad = await asyncio.to_thread(_jalur, env, "pushes", "tick", "--now", "tomorrow evening")
+    assert bad.returncode == 2 and "not an ISO 8601 time" in bad.stderr
+    waiting = await asyncio.to_thread(_jalur, env, "pushes", "tick", "--now", "2026-03-02T19:00+07:00")
+    assert waiting.returncode == 0, waiting.stderr
+    assert "no chat platform is configured" in waiting.stderr and "waiting 1" in waiting.stdout
+    async with engine.db.transaction() as session:
+        assert (await session.execute(select(PushDelivery.status))).scalar_one() == "retry"
+
+
+async def test_jalur_run_delivers_due_pushes_from_its_scheduler(
+        engine: Engine, database_url: str, fresh_env: dict[str, str], fake: FakeTelegram, tmp_path: Path) -> None:
+    await _telegram_learners(engine, ANI)
+    async with engine.db.transaction() as session:  # make the daily quiz due a minute ago, by the real clock
+        await session.execute(update(PushSchedule).where(PushSchedule.kind == "daily_quiz")
+                              .values(due_at=datetime.now(UTC) - timedelta(minutes=1)))
+    env = {**fresh_env, "JALUR_TELEGRAM_TOKEN": TOKEN, "JALUR_TELEGRAM_API_URL": fake.api_url,
+           "JALUR_DATABASE_URL": database_url, "JALUR_PUSH_INTERVAL": "5", "JALUR_LOG_LEVEL": "INFO"}
+    process = await asyncio.create_subprocess_exec(*JALUR, "run", env=env, cwd=tmp_path,
+                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake.wait_for(lambda: fake.sent(ANI), timeout=60)
+        await asyncio.sleep(6)  # one more pass: nothing is sent twice
+    finally:
+        process.terminate()
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert len(fake.sent(ANI)) == 1 and "Your daily question" in fake.sent(ANI)[0].text
+    log = stderr.decode()
+    assert "Traceback" not in log, log
+    assert "push pass: sent 1 (daily_quiz 1)" in log
