@@ -65,9 +65,7 @@ CHUNK = 5000
 async def _admin(url: str, statement: str) -> None:
     db = Database(url)
     try:
-        async with db.engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(statement))
+        await db.autocommit(statement)
     finally:
         await db.close()
 
@@ -125,9 +123,7 @@ async def populate(db: Database, learners: int, due: int, *, seed: int = 7) -> l
         if db.url.get_backend_name() == "postgresql":
             await session.execute(text("SELECT setval('learners_id_seq', :n)"), {"n": learners})
     if db.url.get_backend_name() == "postgresql":
-        async with db.engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text("ANALYZE"))
+        await db.autocommit("ANALYZE")
     return due_subjects
 
 

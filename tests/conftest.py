@@ -63,9 +63,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def _admin_execute(admin_url: str, statement: str) -> None:
     db = Database(admin_url, source="JALUR_TEST_POSTGRES_URL")
     try:
-        async with db.engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(statement))
+        await db.autocommit(statement)
     finally:
         await db.close()
 

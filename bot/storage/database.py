@@ -15,7 +15,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, make_url
+from sqlalchemy import event, make_url, text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -119,6 +119,12 @@ class Database:
         reason = getattr(exc, "orig", None) or exc
         text = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
         return f"cannot reach the database from {self.source} ({self.display_url}): {text}"
+
+    async def autocommit(self, statement: str) -> None:
+        """Run one statement outside a transaction (CREATE DATABASE, ANALYZE)."""
+        async with self.engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text(statement))
 
     async def close(self) -> None:
         """Dispose of the connection pool."""
