@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 
 from adapters.console.chat import run_console_chat
+from adapters.discord.bot import configured as discord_configured
+from adapters.discord.bot import discord_sender, run_discord
 from adapters.telegram.bot import configured as telegram_configured
 from adapters.telegram.bot import run_telegram, telegram_sender
 from bot.cli import main as cli_main
@@ -17,6 +19,13 @@ PLATFORMS: tuple[Platform, ...] = (
         run=run_telegram,
         sender=telegram_sender,
         how_to_enable="set JALUR_TELEGRAM_TOKEN to the token @BotFather gave you",
+    ),
+    Platform(
+        name="Discord",
+        configured=discord_configured,
+        run=run_discord,
+        sender=discord_sender,
+        how_to_enable="set JALUR_DISCORD_TOKEN to your application's bot token (Discord Developer Portal)",
     ),
 )
 

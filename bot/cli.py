@@ -129,7 +129,8 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         problems = "; ".join(
-            f"JALUR_{str(err['loc'][0]).upper()}: {err['msg']}" for err in exc.errors()
+            f"JALUR_{str(err['loc'][0]).upper()}: {err['msg']}" if err["loc"] else err["msg"].removeprefix("Value error, ")
+            for err in exc.errors()
         )
         raise CliError(f"invalid setting: {problems}", EXIT_USAGE) from exc
 

@@ -84,3 +84,27 @@ def to_plain(text: str) -> str:
         else:
             out.append(span.text)
     return "".join(out)
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Cut markup text into pieces of at most ``limit`` characters, at line breaks where possible."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # one huge line: cut at the last space before the limit
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit and current:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not pieces:
+        pieces.append(current)
+    return pieces

@@ -8,7 +8,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.pushes.timing import parse_clock
@@ -76,6 +76,22 @@ class Settings(BaseSettings):
     telegram_listen: str = Field(default="0.0.0.0", description="Address the webhook server listens on")
     telegram_port: int = Field(default=8443, ge=1, le=65535, description="Port the webhook server listens on")
 
+    discord_token: SecretStr | None = Field(
+        default=None, description="Bot token of the Discord application; setting it enables Discord in `jalur run`"
+    )
+    discord_api_url: str = Field(
+        default="https://discord.com/api/v10", description="Discord REST API base URL (tests point it at a fake)"
+    )
+    discord_sync_commands: bool = Field(
+        default=True, description="Register the slash commands with Discord when the bot starts"
+    )
+    discord_shard_count: int | None = Field(
+        default=None, ge=1, description="Total shards across all processes (unset: Discord's recommendation)"
+    )
+    discord_shard_ids: list[int] | None = Field(
+        default=None, description="Shards this process runs, e.g. [0,1] (needs JALUR_DISCORD_SHARD_COUNT)"
+    )
+
     @field_validator("default_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -84,6 +100,16 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA timezone {value!r} (for example Asia/Jakarta)") from exc
         return value
+
+    @model_validator(mode="after")
+    def _shards(self) -> Settings:
+        if self.discord_shard_ids is not None:
+            if self.discord_shard_count is None:
+                raise ValueError("JALUR_DISCORD_SHARD_IDS needs JALUR_DISCORD_SHARD_COUNT (the total over all processes)")
+            bad = [i for i in self.discord_shard_ids if not 0 <= i < self.discord_shard_count]
+            if bad or not self.discord_shard_ids:
+                raise ValueError(f"JALUR_DISCORD_SHARD_IDS must list shards 0 to {self.discord_shard_count - 1}")
+        return self
 
     @field_validator("default_quiz_time")
     @classmethod
@@ -104,7 +130,8 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("telegram_token", "telegram_webhook_secret", "telegram_webhook_url", mode="before")
+    @field_validator("telegram_token", "telegram_webhook_secret", "telegram_webhook_url", "discord_token",
+                     mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

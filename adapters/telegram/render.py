@@ -14,7 +14,7 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import Reply
-from bot.markup import Span, parse
+from bot.markup import Span, parse, split_text
 
 log = logging.getLogger(__name__)
 
@@ -43,30 +43,6 @@ def without_tags(html_text: str) -> str:
     return _TAG.sub("", html_text)
 
 
-def split_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
-    """Cut markup text into pieces of at most ``limit`` characters, at line breaks where possible."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:  # one huge line: cut at the last space before the limit
-            cut = line.rfind(" ", 0, limit)
-            cut = cut if cut > limit // 2 else limit
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:cut])
-            line = line[cut:].lstrip(" ")
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit and current:
-            pieces.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not pieces:
-        pieces.append(current)
-    return pieces
-
-
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """The reply's buttons as an inline keyboard (the payload is the callback data)."""
     if not reply.buttons:
@@ -78,6 +54,6 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 def messages(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """The HTML messages for one reply; the keyboard goes on the last one."""
-    pieces = [to_html(piece) for piece in split_text(reply.text)]
+    pieces = [to_html(piece) for piece in split_text(reply.text, CHUNK_CHARS)]
     pieces = [piece if piece.strip() else "…" for piece in pieces]
     return [(piece, keyboard(reply) if i == len(pieces) - 1 else None) for i, piece in enumerate(pieces)]
