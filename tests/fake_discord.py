@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from local_server import serve, shut
 from tornado.httpserver import HTTPServer
-from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
 APP_ID = 900000000000000001
@@ -204,16 +204,10 @@ class FakeDiscord:
             def patch(self, path: str) -> None:
                 self._serve("PATCH", path)
 
-        app = Application([(r"/api/v10/(.*)", Handler)])
-        sockets = bind_sockets(0, "127.0.0.1")
-        self.port = sockets[0].getsockname()[1]
-        self._server = HTTPServer(app)
-        self._server.add_sockets(sockets)
+        self._server, self.port = serve(Application([(r"/api/v10/(.*)", Handler)]))
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            await self._server.close_all_connections()
+        await shut(self._server)
 
     @property
     def api_url(self) -> str:

@@ -23,8 +23,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from local_server import serve, shut
 from tornado.httpserver import HTTPServer
-from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
 BOT_ID = 777000
@@ -224,16 +224,10 @@ class FakeTelegram:
                 self.set_status(status)
                 self.finish(body)
 
-        app = Application([(r"/bot([^/]+)/([A-Za-z]+)", Handler)])
-        sockets = bind_sockets(0, "127.0.0.1")
-        self.port = sockets[0].getsockname()[1]
-        self._server = HTTPServer(app)
-        self._server.add_sockets(sockets)
+        self._server, self.port = serve(Application([(r"/bot([^/]+)/([A-Za-z]+)", Handler)]))
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            await self._server.close_all_connections()
+        await shut(self._server)
 
     @property
     def api_url(self) -> str:
