@@ -193,11 +193,19 @@ async def _run(args: argparse.Namespace, settings: Settings, platforms: Sequence
         raise CliError("\n".join(lines), EXIT_USAGE)
     db, engine = await _prepared(settings, args.db)
     senders = Senders()
+
+    async def serve(platform: Platform) -> None:
+        try:
+            await platform.run(engine, settings, senders)
+        except Exception as exc:  # a bad token, an unreachable API: say which platform, not a traceback
+            log.debug("%s stopped", platform.name, exc_info=True)
+            raise CliError(f"{platform.name} stopped: {type(exc).__name__}: {exc}") from exc
+
     try:
         async with asyncio.TaskGroup() as group:
             for platform in enabled:
                 log.info("starting %s", platform.name)
-                group.create_task(platform.run(engine, settings, senders))
+                group.create_task(serve(platform))
             if settings.pushes:
                 if db.is_sqlite:
                     log.warning("pushes: SQLite allows one scheduler; run a single `jalur run` on this "
@@ -206,6 +214,8 @@ async def _run(args: argparse.Namespace, settings: Settings, platforms: Sequence
                 group.create_task(scheduler.run())
             else:
                 log.info("pushes: off (JALUR_PUSHES=false)")
+    except* CliError as failed:
+        raise CliError("; ".join(str(e) for e in failed.exceptions)) from None
     finally:
         await db.close()
     return EXIT_OK

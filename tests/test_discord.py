@@ -151,3 +151,16 @@ def test_shard_settings_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("JALUR_DISCORD_SHARD_COUNT")
     with pytest.raises(ValidationError, match="needs JALUR_DISCORD_SHARD_COUNT"):
         Settings(_env_file=None)
+
+
+def test_jalur_run_says_which_platform_could_not_start(fresh_env: dict[str, str], tmp_path: Any) -> None:
+    import subprocess
+
+    from test_telegram import JALUR
+
+    env = {**fresh_env, "JALUR_DISCORD_TOKEN": "not-a-real-token", "JALUR_DISCORD_API_URL": "http://127.0.0.1:9/api/v10",
+           "JALUR_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/jalur.db"}
+    result = subprocess.run([*JALUR, "run"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "jalur: error: Discord stopped: ClientConnectorError" in result.stderr
+    assert "Traceback" not in result.stderr and "voice" not in result.stderr

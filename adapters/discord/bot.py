@@ -31,6 +31,16 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
+
+class _NoVoiceWarnings(logging.Filter):
+    """Jalur never uses voice, so discord.py's "voice will NOT be supported" warnings are noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
+
+
+logging.getLogger("discord.client").addFilter(_NoVoiceWarnings())
+
 PLATFORM = "discord"
 ANSWER_PREFIX = "jalur-answer:"
 DONT_KNOW = re.compile(r"^/answer (?P<question>\S+) \?$")

@@ -54,6 +54,9 @@ class PushScheduler:
         self._busy = asyncio.current_task()
         try:
             report = await self.runner.tick()
+        except asyncio.CancelledError:  # shutdown: what was claimed and not sent is retried after its lease
+            log.info("push pass stopped by shutdown")
+            return
         except Exception:
             log.exception("push pass failed; the next one retries what is due")
             return
