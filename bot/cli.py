@@ -242,7 +242,8 @@ async def _pushes_tick(args: argparse.Namespace, settings: Settings, platforms: 
                       "(or expire when they are too late)", file=sys.stderr)
             report = await PushRunner(engine, senders).tick(now)
         for push, status in report.pushes:
-            print(f"{status}: {push.kind} to {push.platform} user {push.user_id}: {push.preview}")
+            target = f"channel {push.user_id}" if push.to_channel else f"user {push.user_id}"
+            print(f"{status}: {push.kind} to {push.platform} {target}: {push.preview}")
         print(f"pass at {now.isoformat()}: {report.summary()}")
         return EXIT_OK
     finally:

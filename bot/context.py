@@ -13,7 +13,25 @@ from bot.i18n import Texts
 from bot.quiz.bank import QuestionBank
 from bot.settings import Settings
 from bot.storage.repository import Progress, Repository
-from bot.storage.tables import Learner
+from bot.storage.tables import Learner, StudyGroup
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a message came from beyond the learner: a study group, or a chat others read."""
+
+    platform: str = ""
+    group_id: str | None = None  # the platform's id of the group (a Discord server)
+    group_admin: bool = False  # the sender may change the group's settings
+    display_name: str | None = None  # the name the group knows the sender by
+    shared_chat: bool = False  # others in the chat see the replies
 
 
 @dataclass
@@ -29,6 +47,7 @@ class Context:
     progress: Progress
     now: datetime
     bank: QuestionBank
+    origin: Origin = Origin()
     deleted: bool = False
 
     @property
@@ -42,10 +61,7 @@ class Context:
 
     def tz(self) -> ZoneInfo:
         """The learner's timezone (UTC if the stored name is no longer valid)."""
-        try:
-            return ZoneInfo(self.learner.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            return ZoneInfo("UTC")
+        return _zone(self.learner.timezone)
 
     def local_today(self) -> date:
         """Today's date where the learner lives."""
@@ -60,3 +76,31 @@ class Context:
     async def reload_progress(self) -> None:
         """Re-read progress after a write."""
         self.progress = await self.repo.load_progress(self.learner.id)
+
+
+@dataclass
+class GroupContext:
+    """A study group's view of the world for one post (a group quiz, the weekly leaderboard)."""
+
+    kb: KnowledgeBase
+    texts: Texts
+    repo: Repository
+    bank: QuestionBank
+    group: StudyGroup
+    now: datetime
+
+    def t(self, key: str, /, **params: object) -> str:
+        """A message in the group's language."""
+        return self.texts(self.group.language, key, **params)
+
+    def tz(self) -> ZoneInfo:
+        """The group's timezone."""
+        return _zone(self.group.timezone)
+
+    def local_today(self) -> date:
+        """Today's date where the group meets."""
+        return self.now.astimezone(self.tz()).date()
+
+    def skill_name(self, skill_id: str) -> str:
+        """A skill's display name in the group's language."""
+        return self.kb.skills[skill_id].name.get(self.group.language)

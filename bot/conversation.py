@@ -41,6 +41,12 @@ class Reply:
     # An answer to the message whose button was pressed (a quiz verdict): an adapter
     # may show it by editing that message in place instead of sending a new one.
     edits_pressed: bool = False
+    # Post this one in a group's channel (a group quiz, a setup notice) instead of answering
+    # the sender privately. Only replies to an ``Incoming`` with a ``group_id`` carry one.
+    channel: str | None = None
+    # Reads best as a card (a leaderboard, a group quiz): Discord draws it as an embed whose
+    # title is the first line; other platforms show the text as it is.
+    card: bool = False
 
     @property
     def flat_buttons(self) -> list[Button]:
@@ -56,6 +62,12 @@ class Incoming:
     the message came from (a private chat or a group). ``language_hint`` is
     the platform's idea of the user's language (for example Telegram's
     ``language_code``) and only picks the default for a new learner.
+
+    ``group_id`` is the study group the message came from (a Discord server),
+    ``group_admin`` whether the sender may change that group's settings, and
+    ``display_name`` the name the group knows them by. ``shared_chat`` is true
+    when others in the chat see the replies (a Telegram group), so secrets
+    such as a /link code are not shown there.
     """
 
     platform: str
@@ -65,6 +77,10 @@ class Incoming:
     payload: str | None = None
     language_hint: str | None = None
     attachment: str | None = None  # what was sent instead of text: "sticker", "photo", "voice"...
+    group_id: str | None = None
+    group_admin: bool = False
+    display_name: str | None = None
+    shared_chat: bool = False
 
     @property
     def content(self) -> str:

@@ -17,11 +17,14 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from bot.content.loader import KnowledgeBase
-from bot.context import Context
+from bot.context import Context, GroupContext, Origin
 from bot.conversation import Button, Incoming, Reply, rows
 from bot.features import (
     account,
+    group_quiz,
     interview,
+    leaderboard,
+    linking,
     next_step,
     onboarding,
     preferences,
@@ -31,6 +34,7 @@ from bot.features import (
     reminders,
     stats,
     streak_report,
+    study_groups,
 )
 from bot.features import help as help_feature
 from bot.features.push_messages import COMPOSERS
@@ -38,12 +42,12 @@ from bot.features.skill_finder import SkillFinder
 from bot.i18n import Texts, pick_language
 from bot.intents import IntentMatcher, closest
 from bot.markup import escape
-from bot.pushes.kinds import changed_kinds, reschedule, schedule_inputs
+from bot.pushes.kinds import GROUP_QUIZ, GROUP_WEEKLY, changed_kinds, reschedule, schedule_inputs, unschedule_group
 from bot.quiz.bank import QuestionBank
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.repository import Repository
-from bot.storage.tables import Learner
+from bot.storage.tables import Learner, StudyGroup
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +94,18 @@ COMMANDS: dict[str, Command] = {
     "reminders": Command(reminders.cmd_reminders),
     "pause": Command(reminders.cmd_pause),
     "resume": Command(reminders.cmd_resume),
+    # Study groups and linking work before a learner's own setup: a server admin or a member
+    # answering the group quiz may never have used Jalur privately.
+    "setup": Command(study_groups.cmd_setup, during_onboarding=True),
+    "groupquiz": Command(group_quiz.cmd_groupquiz, during_onboarding=True),
+    "group_answer": Command(group_quiz.cmd_group_answer, during_onboarding=True),
+    "leaderboard": Command(leaderboard.cmd_leaderboard, during_onboarding=True),
+    "link": Command(linking.cmd_link, during_onboarding=True),
 }
+
+GroupComposer = Callable[[GroupContext, str], Awaitable[list[Reply] | None]]
+GROUP_COMPOSERS: dict[str, GroupComposer] = {GROUP_QUIZ: group_quiz.daily_post,
+                                             GROUP_WEEKLY: leaderboard.weekly_post}
 
 # Commands that answer or cancel what the bot is waiting for, so they must not clear it first.
 KEEPS_AWAITING = frozenset({"delete_me", "tz", "cancel"})
@@ -189,11 +204,15 @@ class Engine:
             inputs = schedule_inputs(learner)
             await self.bank.refresh(repo.quiz)
             ctx = await self._context(repo, learner, now)
+            ctx.origin = Origin(platform=incoming.platform, group_id=incoming.group_id,
+                                group_admin=incoming.group_admin, display_name=incoming.display_name,
+                                shared_chat=incoming.shared_chat)
             if incoming.attachment and not text:
                 replies = [Reply(ctx.t("input.not_text"), rows(Button(ctx.t("button.help"), "/help")))]
             else:
                 replies = await self._dispatch(ctx, text, length)
             if not ctx.deleted:
+                learner = ctx.learner  # /link may have joined this account to another learner
                 learner.updated_at = now
                 changed = changed_kinds(inputs, learner)
                 if changed:
@@ -215,6 +234,31 @@ class Engine:
         """
         ctx = await self._context(repo, learner, now)
         return await COMPOSERS[kind](ctx)
+
+    async def compose_group_push(self, repo: Repository, group: StudyGroup, kind: str, period: str,
+                                 now: datetime) -> list[Reply] | None:
+        """What a group post of ``kind`` for ``period`` says (``None``: nothing worth posting).
+
+        Runs inside the caller's transaction: a group quiz is stored, once per period.
+        """
+        gctx = GroupContext(kb=self.kb, texts=self.texts, repo=repo, bank=self.bank, group=group, now=now)
+        return await GROUP_COMPOSERS[kind](gctx, period)
+
+    async def channel_unusable(self, platform: str, group_id: str, channel_id: str, *, now: datetime) -> bool:
+        """The platform refused a post in a group's channel (deleted, or no permission).
+
+        The group's posts stop until an admin runs /setup again; True when the channel
+        was the group's quiz channel.
+        """
+        async with self.db.transaction() as session:
+            repo = Repository(session)
+            group = await repo.groups.find(platform, group_id)
+            if group is None or group.channel_id != channel_id:
+                return False
+            await repo.groups.mark_channel_problem(group.id, now=now)
+            await unschedule_group(repo.pushes, group.id)
+        log.warning("group %s: cannot post in its channel; posts stop until /setup runs again", group.id)
+        return True
 
     async def _dispatch(self, ctx: Context, text: str, length: int) -> list[Reply]:
         if len(text) > MAX_INPUT_CHARS:

@@ -20,13 +20,23 @@ class Chat:
     """One learner's conversation with the engine, on a clock the test controls."""
 
     def __init__(self, engine: Engine, user: str = "ani", *, platform: str = "test",
-                 language_hint: str | None = None, now: datetime = START) -> None:
+                 language_hint: str | None = None, now: datetime = START, group: str | None = None,
+                 admin: bool = False, shared_chat: bool = False) -> None:
         self.engine = engine
         self.user = user
         self.platform = platform
         self.language_hint = language_hint
         self.now = now
+        self.group = group  # the study group (server) the learner writes from, if any
+        self.admin = admin  # may manage that group
+        self.shared_chat = shared_chat
         self.replies: list[Reply] = []
+
+    def _incoming(self, **content: str) -> Incoming:
+        return Incoming(platform=self.platform, user_id=self.user, chat_id=self.group or self.user,
+                        language_hint=self.language_hint, group_id=self.group, group_admin=self.admin,
+                        display_name=self.user.title() if self.group else None, shared_chat=self.shared_chat,
+                        **content)
 
     async def _send(self, incoming: Incoming) -> list[Reply]:
         self.replies = await self.engine.handle(incoming, now=self.now)
@@ -35,8 +45,7 @@ class Chat:
 
     async def say(self, text: str) -> list[Reply]:
         """Type a message."""
-        return await self._send(Incoming(platform=self.platform, user_id=self.user, chat_id=self.user,
-                                         text=text, language_hint=self.language_hint))
+        return await self._send(self._incoming(text=text))
 
     async def press(self, label: str) -> list[Reply]:
         """Press the one button of the last replies whose label contains ``label``."""
@@ -44,8 +53,7 @@ class Chat:
 
     async def send_payload(self, payload: str) -> list[Reply]:
         """Send a button payload, as a platform would for a pressed button."""
-        return await self._send(Incoming(platform=self.platform, user_id=self.user, chat_id=self.user,
-                                         payload=payload, language_hint=self.language_hint))
+        return await self._send(self._incoming(payload=payload))
 
     def button(self, label: str) -> Button:
         """The one button whose label contains ``label`` (case-insensitive)."""

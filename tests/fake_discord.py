@@ -37,8 +37,15 @@ class Sent:
     body: dict[str, Any]
 
     @property
+    def embeds(self) -> list[dict[str, Any]]:
+        return list(self.body.get("embeds") or self.body.get("data", {}).get("embeds") or [])
+
+    @property
     def text(self) -> str:
-        return str(self.body.get("content") or self.body.get("data", {}).get("content") or "")
+        """The content, or an embed's title and description."""
+        content = str(self.body.get("content") or self.body.get("data", {}).get("content") or "")
+        cards = ["\n".join(str(e.get(k) or "") for k in ("title", "description")) for e in self.embeds]
+        return "\n".join(part for part in (content, *cards) if part)
 
     @property
     def ephemeral(self) -> bool:
@@ -87,20 +94,32 @@ class FakeDiscord:
                                  "deaf": False, "mute": False, "flags": 0, "permissions": permissions}
         return payload
 
-    def slash(self, user_id: int, name: str, options: dict[str, str] | None = None, *, guild_id: int | None = None,
+    def slash(self, user_id: int, name: str, options: dict[str, Any] | None = None, *, guild_id: int | None = None,
               channel_id: int = 1, locale: str = "en-US", permissions: str = "0") -> dict[str, Any]:
-        """A slash command interaction."""
+        """A slash command interaction. An option of type channel takes ``(id, name)``."""
         payload = self._base(2, user_id, guild_id=guild_id, channel_id=channel_id, locale=locale,
                              permissions=permissions)
-        command = next((c for c in self.commands if c["name"] == name), {"id": "1"})
-        payload["data"] = {"id": command["id"], "name": name, "type": 1,
-                           "options": [{"name": k, "type": 3, "value": v} for k, v in (options or {}).items()]}
+        command = next((c for c in self.commands if c["name"] == name), {"id": "1", "options": []})
+        types = {o["name"]: o["type"] for o in command.get("options", [])}
+        data: dict[str, Any] = {"id": command["id"], "name": name, "type": 1, "options": []}
+        for key, value in (options or {}).items():
+            kind = types.get(key, 3)
+            if kind == 7:  # a channel: its id, and the channel itself under "resolved"
+                channel, channel_name = value
+                data["options"].append({"name": key, "type": 7, "value": str(channel)})
+                data.setdefault("resolved", {}).setdefault("channels", {})[str(channel)] = {
+                    "id": str(channel), "name": channel_name, "type": 0, "permissions": "0",
+                    "guild_id": str(guild_id)}
+            else:
+                data["options"].append({"name": key, "type": kind, "value": value})
+        payload["data"] = data
         return payload
 
     def press(self, user_id: int, custom_id: str, *, guild_id: int | None = None, channel_id: int = 1,
-              locale: str = "en-US", message: Sent | None = None) -> dict[str, Any]:
+              locale: str = "en-US", message: Sent | None = None, permissions: str = "0") -> dict[str, Any]:
         """A button press on a message (by default the last one with that button)."""
-        payload = self._base(3, user_id, guild_id=guild_id, channel_id=channel_id, locale=locale, permissions="0")
+        payload = self._base(3, user_id, guild_id=guild_id, channel_id=channel_id, locale=locale,
+                             permissions=permissions)
         payload["data"] = {"custom_id": custom_id, "component_type": 2}
         source = message or next((s for s in reversed(self.sent) if any(b.get("custom_id") == custom_id
                                                                          for b in s.buttons)), None)
@@ -108,9 +127,10 @@ class FakeDiscord:
         return payload
 
     def submit(self, user_id: int, custom_id: str, values: dict[str, str], *, guild_id: int | None = None,
-               channel_id: int = 1, locale: str = "en-US") -> dict[str, Any]:
+               channel_id: int = 1, locale: str = "en-US", permissions: str = "0") -> dict[str, Any]:
         """A modal submission."""
-        payload = self._base(5, user_id, guild_id=guild_id, channel_id=channel_id, locale=locale, permissions="0")
+        payload = self._base(5, user_id, guild_id=guild_id, channel_id=channel_id, locale=locale,
+                             permissions=permissions)
         payload["data"] = {"custom_id": custom_id, "components": [
             {"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()]}
         return payload

@@ -15,12 +15,19 @@ class RecordingSender:
     """Records pushes per user; ``script`` holds results to return before the default ``SENT``."""
 
     sent: list[tuple[str, tuple[Reply, ...]]] = field(default_factory=list)
+    posts: list[tuple[str, tuple[Reply, ...]]] = field(default_factory=list)  # (channel, replies)
     script: list[SendResult] = field(default_factory=list)
 
     async def push(self, user_id: str, replies: Sequence[Reply]) -> SendResult:
         result = self.script.pop(0) if self.script else SendResult.SENT
         if result is SendResult.SENT:
             self.sent.append((user_id, tuple(replies)))
+        return result
+
+    async def post(self, channel_id: str, replies: Sequence[Reply]) -> SendResult:
+        result = self.script.pop(0) if self.script else SendResult.SENT
+        if result is SendResult.SENT:
+            self.posts.append((channel_id, tuple(replies)))
         return result
 
     def texts(self, user_id: str | None = None) -> list[str]:
@@ -31,3 +38,4 @@ class RecordingSender:
     def clear(self) -> None:
         """Forget what was sent."""
         self.sent.clear()
+        self.posts.clear()

@@ -8,72 +8,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from fake_discord import TOKEN, FakeDiscord
-from pydantic import SecretStr
+from discord_harness import Discord, login, discord_bot, fake  # noqa: F401 (fixtures)
+from fake_discord import FakeDiscord
 
-from adapters.discord.bot import DiscordAdapter
 from bot.engine import Engine
 from bot.settings import Settings
 
 ANI, BUDI = 4001, 4002
 GUILD, CHANNEL = 7001, 7101
-
-
-class Discord:
-    """A logged-in adapter and the fake it talks to."""
-
-    def __init__(self, fake: FakeDiscord, adapter: DiscordAdapter) -> None:
-        self.fake = fake
-        self.adapter = adapter
-
-    async def deliver(self, payload: dict[str, Any], *, replies: int = 1) -> list[Any]:
-        """Hand an interaction to the client; wait until ``replies`` new messages were sent."""
-        before = len(self.fake.messages())
-        self.adapter.client._connection.parse_interaction_create(payload)
-        for _ in range(500):
-            if len(self.fake.messages()) >= before + replies:
-                break
-            await asyncio.sleep(0.01)
-        await asyncio.sleep(0.05)
-        return self.fake.messages()[before:]
-
-    async def slash(self, user: int, name: str, options: dict[str, str] | None = None, **kw: Any) -> list[Any]:
-        return await self.deliver(self.fake.slash(user, name, options, **kw), replies=kw.pop("replies", 1))
-
-    async def press(self, user: int, label: str, **kw: Any) -> list[Any]:
-        replies = kw.pop("replies", 1)
-        ids = {}
-        for sent in reversed(self.fake.messages()):
-            ids = {k: v for k, v in self.fake.custom_ids(sent).items() if label.lower() in k.lower()}
-            if ids:
-                break
-        assert len(ids) == 1, (label, ids)
-        return await self.deliver(self.fake.press(user, next(iter(ids.values())), **kw), replies=replies)
-
-
-def _settings(settings: Settings, fake: FakeDiscord) -> Settings:
-    return settings.model_copy(update={"discord_token": SecretStr(TOKEN), "discord_api_url": fake.api_url})
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-async def _login(engine: Engine, settings: Settings, fake: FakeDiscord) -> Discord:
-    adapter = DiscordAdapter(engine, _settings(settings, fake))
-    await adapter.client.login(TOKEN)
-    return Discord(fake, adapter)
-
-
-@pytest.fixture
-async def discord_bot(engine: Engine, settings: Settings, fake: FakeDiscord) -> AsyncIterator[Discord]:
-    bot = await _login(engine, settings, fake)
-    yield bot
-    await bot.adapter.client.close()
 
 
 async def test_slash_commands_are_registered_with_indonesian_descriptions(discord_bot: Discord) -> None:
@@ -98,13 +40,13 @@ async def test_a_conversation_in_direct_messages(discord_bot: Discord) -> None:
 
 async def test_a_button_pressed_after_a_restart_still_works(engine: Engine, settings: Settings,
                                                              fake: FakeDiscord) -> None:
-    first = await _login(engine, settings, fake)
+    first = await login(engine, settings, fake)
     await first.slash(ANI, "start")
     for label in ("English", "Go", "Fresh", "WIB"):
         await first.press(ANI, label, replies=2)
     await first.slash(ANI, "quiz", {"topic": "sql-injection-prevention"})
     await first.adapter.client.close()  # the process stops; the question message stays in the chat
-    second = await _login(engine, settings, fake)
+    second = await login(engine, settings, fake)
     try:
         out = await second.press(ANI, "know")  # "I don't know" on the old message
         assert "parameter" in "".join(s.text for s in out).lower()

@@ -73,11 +73,17 @@ async def test_delete_me_asks_first_then_deletes_every_row(chat: Chat, engine: E
     await chat.press("I don't know")
     await chat.say("/interview")
     await chat.press("I don't know")
+    in_server = Chat(engine, "ani", group="server")  # the same learner in a study group's server
+    admin = Chat(engine, "boss", group="server", admin=True)
+    await admin.say("/setup channel=900")
+    await admin.say("/groupquiz")
+    await in_server.send_payload(next(b.payload for b in admin.buttons if b.payload.endswith(" ?")))
+    await chat.say("/link")
     senders = Senders()
     senders.add("test", RecordingSender())
     await PushRunner(engine, senders).tick(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))  # 19:00 in Jakarta
     before = await _row_counts(engine)
-    assert before["push_deliveries"] == 2
+    assert before["push_deliveries"] == 3  # two learners' daily quizzes and the group's
 
     await chat.say("/delete_me")
     assert "deletes **everything**" in chat.replies[0].text
@@ -90,11 +96,14 @@ async def test_delete_me_asks_first_then_deletes_every_row(chat: Chat, engine: E
     await chat.press("Yes, delete everything")
     assert "everything about you is deleted" in chat.text
     # only budi is left: main-language done, the next skill being learned, one answer, one streak day
+    # (and the server admin, a learner who never set up, with the study group and its quiz)
     after = await _row_counts(engine)
-    assert after == {"learners": 1, "identities": 1, "skill_progress": 2,
+    assert after == {"learners": 2, "identities": 2, "skill_progress": 2,
                      "project_items": 0, "phase_completions": 0, "interviews": 0, "pack_questions": 0,
                      "quiz_answers": 1, "review_cards": 1, "streak_days": 1,
-                     "push_schedules": 2, "push_deliveries": 1}
+                     "push_schedules": 4, "push_deliveries": 2, "study_groups": 1, "group_quizzes": 2,
+                     "group_answers": 0, "group_members": 0, "link_codes": 0}
+    assert before["group_answers"] == before["group_members"] == before["link_codes"] == 1
 
     await other.say("/progress")
     assert "1/5 skills" in other.text

@@ -1,4 +1,4 @@
-"""The Discord adapter: discord.py's ``AutoShardedClient`` in front of Jalur's engine.
+"""The Discord adapter: discord.py's ``AutoShardedBot`` in front of Jalur's engine.
 
 Slash commands (descriptions in English and Indonesian) and button presses
 become an ``Incoming`` for the engine; replies go back as follow-up messages,
@@ -7,6 +7,13 @@ in DMs. Every interaction is deferred at once, so Discord's 3-second window
 is always met. Buttons are ``DynamicItem`` components whose custom id holds
 the payload, so a button works after a restart; an open question also gets an
 "Answer" button that opens a text box (Discord bots do not read messages).
+
+A server is a study group: the interaction's server id, whether the member
+may manage the server, and their display name go to the engine with each
+message. Replies the engine addresses to the group's channel (a group quiz,
+the setup notice) are posted there first; when Discord refuses (the channel
+is gone or the bot may not write there) the group's posts pause and the
+member is told why.
 """
 
 from __future__ import annotations
@@ -17,13 +24,14 @@ import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
 from adapters.discord.render import CUSTOM_ID_PREFIX, MAX_LABEL_CHARS, custom_id, messages
-from bot.conversation import Button, Incoming, Reply
+from bot.conversation import MAX_PAYLOAD_BYTES, Button, Incoming, Reply
 from bot.engine import Engine
 from bot.i18n import Texts, pick_language
 from bot.pushes.delivery import Senders, SendResult
@@ -43,14 +51,19 @@ logging.getLogger("discord.client").addFilter(_NoVoiceWarnings())
 
 PLATFORM = "discord"
 ANSWER_PREFIX = "jalur-answer:"
-DONT_KNOW = re.compile(r"^/answer (?P<question>\S+) \?$")
+GROUP_MARK = "#"  # an Answer button's target "#12" is group quiz 12; otherwise a question id
+DONT_KNOW = re.compile(r"^/(?P<command>answer|group_answer) (?P<target>\S+) \?$")
 MAX_ANSWER_CHARS = 1500
+MAX_NAME_CHARS = 100
 
 # Slash commands: name -> the option a learner may add (None: no option).
 SLASH_COMMANDS: dict[str, str | None] = {
     "next": None, "quiz": "topic", "progress": None, "streak": None, "stats": None, "interview": None,
     "project": None, "settings": None, "reminders": None, "help": None, "cancel": None, "start": None,
+    "leaderboard": None, "link": "code",
 }
+SERVER_ONLY = frozenset({"leaderboard", "groupquiz", "setup"})  # study-group commands
+FOR_ADMINS = frozenset({"groupquiz", "setup"})  # Discord shows them to Manage Server members only
 
 Clock = Callable[[], datetime]
 
@@ -83,32 +96,32 @@ class JalurButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.es
         await _adapter(interaction).on_payload(interaction, self.payload)
 
 
-class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.escape(ANSWER_PREFIX) + r"(?P<question>\S+)"):
-    """Opens a text box to type the answer to an open question."""
+class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.escape(ANSWER_PREFIX) + r"(?P<target>\S+)"):
+    """Opens a text box to type the answer to an open question (``#12``: to group quiz 12)."""
 
-    def __init__(self, label: str, question_id: str, row: int | None = None) -> None:
-        super().__init__(discord.ui.Button(label=label, custom_id=f"{ANSWER_PREFIX}{question_id}",
+    def __init__(self, label: str, target: str, row: int | None = None) -> None:
+        super().__init__(discord.ui.Button(label=label, custom_id=f"{ANSWER_PREFIX}{target}",
                                            style=discord.ButtonStyle.primary, row=row))
-        self.question_id = question_id
+        self.target = target
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> AnswerButton:
-        return cls(getattr(item, "label", None) or "…", match["question"])
+        return cls(getattr(item, "label", None) or "…", match["target"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         adapter = _adapter(interaction)
         lang = pick_language(_language(interaction.locale), adapter.settings.default_language)
-        await interaction.response.send_modal(AnswerModal(adapter, self.question_id, lang))
+        await interaction.response.send_modal(AnswerModal(adapter, self.target, lang))
 
 
 class AnswerModal(discord.ui.Modal):
-    """The text box for an answer; submitting sends ``/answer ID TEXT`` to the engine."""
+    """The text box for an answer; submitting sends ``/answer ID TEXT`` (or ``/group_answer``)."""
 
-    def __init__(self, adapter: DiscordAdapter, question_id: str, lang: str) -> None:
+    def __init__(self, adapter: DiscordAdapter, target: str, lang: str) -> None:
         super().__init__(title=adapter.texts(lang, "discord.answer_title")[:45], timeout=None)
         self.adapter = adapter
-        self.question_id = question_id
+        self.target = target
         self.answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
             label=adapter.texts(lang, "discord.answer_label")[:45], style=discord.TextStyle.paragraph,
             max_length=MAX_ANSWER_CHARS)
@@ -116,7 +129,10 @@ class AnswerModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         text = " ".join(str(self.answer.value).split()) or "?"
-        await self.adapter.on_payload(interaction, f"/answer {self.question_id} {text}")
+        if self.target.startswith(GROUP_MARK):
+            await self.adapter.on_payload(interaction, f"/group_answer {self.target[1:]} {text}")
+        else:
+            await self.adapter.on_payload(interaction, f"/answer {self.target} {text}")
 
 
 def _adapter(interaction: discord.Interaction) -> DiscordAdapter:
@@ -139,17 +155,53 @@ class JalurTranslator(app_commands.Translator):
         return self.texts("id", key)[:100]
 
 
-class JalurClient(discord.AutoShardedClient):
-    """discord.py's sharded client with Jalur's command tree and persistent buttons."""
+class TextChannelOption(app_commands.transformers.RawChannelTransformer):  # type: ignore[type-arg]
+    """A slash-command option that offers text channels and needs no channel cache."""
+
+    def __init__(self) -> None:
+        super().__init__(app_commands.AppCommandChannel)
+        self._channel_types = [discord.ChannelType.text, discord.ChannelType.news]
+
+
+TextChannel = app_commands.Transform[app_commands.AppCommandChannel, TextChannelOption]
+
+
+async def setup_command(interaction: discord.Interaction, channel: TextChannel | None = None,
+                        time: str | None = None, timezone: str | None = None,
+                        members: app_commands.Range[int, 1, 50] | None = None,
+                        language: Literal["en", "id"] | None = None,
+                        phase: app_commands.Range[int, 0, 4] | None = None) -> None:
+    """/setup: the study group's channel, time, timezone, streak rule, language and phase."""
+    parts = ["/setup"]
+    if channel is not None:
+        parts.append(f"channel={channel.id} name={channel.name}")
+    for key, value in (("time", time), ("timezone", timezone), ("members", members), ("language", language),
+                       ("phase", phase)):
+        if value is not None:
+            parts.append(f"{key}={value}")
+    await _adapter(interaction).on_payload(interaction, " ".join(parts))
+
+
+class JalurClient(commands.AutoShardedBot):
+    """discord.py's sharded bot with Jalur's slash commands and persistent buttons.
+
+    Jalur reads no messages (no message content intent): everything comes as
+    slash commands, buttons and text boxes.
+    """
 
     def __init__(self, adapter: DiscordAdapter, **options: Any) -> None:
-        super().__init__(intents=discord.Intents.default(), **options)
+        super().__init__(command_prefix=commands.when_mentioned, help_command=None,
+                         intents=discord.Intents.default(), **options)
         self.adapter = adapter
-        self.tree = app_commands.CommandTree(self)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(JalurButton, AnswerButton)
         await self.adapter.setup(self)
+
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        """A deleted quiz channel pauses the server's group posts at once."""
+        await self.adapter.engine.channel_unusable(PLATFORM, str(channel.guild.id), str(channel.id),
+                                                   now=self.adapter.clock())
 
 
 class DiscordAdapter:
@@ -177,6 +229,8 @@ class DiscordAdapter:
         """Register the slash commands (and sync them with Discord when configured)."""
         for name, option in SLASH_COMMANDS.items():
             client.tree.add_command(self._slash_command(name, option))
+        client.tree.add_command(self._slash_command("groupquiz", None))
+        client.tree.add_command(self._setup_command())
         await client.tree.set_translator(JalurTranslator(self.texts))
         if self.settings.discord_sync_commands:
             try:
@@ -184,20 +238,37 @@ class DiscordAdapter:
             except discord.HTTPException as exc:
                 log.warning("discord: could not sync the slash commands: %s", exc)
 
+    def _described(self, key: str) -> app_commands.locale_str:
+        """A description in English, translated to Indonesian by ``JalurTranslator``."""
+        return app_commands.locale_str(self.texts("en", key)[:100], key=key)
+
     def _slash_command(self, name: str, option: str | None) -> app_commands.Command[Any, Any, None]:
-        description = app_commands.locale_str(self.texts("en", f"menu.{name}")[:100], key=f"menu.{name}")
         adapter = self
         if option is None:
-            async def plain(interaction: discord.Interaction) -> None:
+            async def callback(interaction: discord.Interaction) -> None:
                 await adapter.on_payload(interaction, f"/{name}")
-            return app_commands.Command(name=name, description=description, callback=plain)
+        elif option == "topic":
+            async def callback(interaction: discord.Interaction, topic: str | None = None) -> None:
+                await adapter.on_payload(interaction, f"/{name} {topic or ''}".strip())
+            callback = app_commands.describe(topic=self._described(f"menu.{name}_{option}"))(callback)
+        else:
+            async def callback(interaction: discord.Interaction, code: str | None = None) -> None:
+                await adapter.on_payload(interaction, f"/{name} {code or ''}".strip())
+            callback = app_commands.describe(code=self._described(f"menu.{name}_{option}"))(callback)
+        return self._command(name, callback)
 
-        async def with_text(interaction: discord.Interaction, topic: str | None = None) -> None:
-            await adapter.on_payload(interaction, f"/{name} {topic or ''}".strip())
-        with_text = app_commands.describe(
-            topic=app_commands.locale_str(self.texts("en", f"menu.{name}_{option}")[:100], key=f"menu.{name}_{option}")
-        )(with_text)
-        return app_commands.Command(name=name, description=description, callback=with_text)
+    def _setup_command(self) -> app_commands.Command[Any, Any, None]:
+        described = app_commands.describe(**{
+            option: self._described(f"menu.setup_{option}")
+            for option in ("channel", "time", "timezone", "members", "language", "phase")})
+        return self._command("setup", described(setup_command))
+
+    def _command(self, name: str, callback: Any) -> app_commands.Command[Any, Any, None]:
+        if name in SERVER_ONLY:
+            callback = app_commands.guild_only()(callback)
+        if name in FOR_ADMINS:
+            callback = app_commands.default_permissions(manage_guild=True)(callback)
+        return app_commands.Command(name=name, description=self._described(f"menu.{name}"), callback=callback)
 
     async def run(self, senders: Senders | None = None) -> None:
         """Log in, connect the shards, serve until cancelled; deliver pushes meanwhile."""
@@ -226,19 +297,48 @@ class DiscordAdapter:
         user = interaction.user
         lock = self._locks.setdefault(user.id, asyncio.Lock())
         async with lock:
-            incoming = Incoming(platform=PLATFORM, user_id=str(user.id), chat_id=str(interaction.channel_id or user.id),
-                                payload=payload if len(payload.encode()) <= 64 else None,
-                                text=payload if len(payload.encode()) > 64 else "",
-                                language_hint=_language(interaction.locale))
-            replies = await self.engine.handle(incoming, now=self.clock())
-            await self._followups(interaction, replies, ephemeral)
+            replies = await self.engine.handle(self.incoming(interaction, payload), now=self.clock())
+            lang = pick_language(_language(interaction.locale), self.settings.default_language)
+            replies = await self._post_in_channels(interaction, replies, lang)
+            await self._followups(interaction, replies, ephemeral, lang)
 
-    async def _followups(self, interaction: discord.Interaction, replies: Sequence[Reply], ephemeral: bool) -> None:
-        lang = pick_language(_language(interaction.locale), self.settings.default_language)
+    def incoming(self, interaction: discord.Interaction, payload: str) -> Incoming:
+        """The engine's view of an interaction: who, where (which server), and what."""
+        user = interaction.user
+        guild_id = interaction.guild_id
+        permissions = interaction.permissions
+        fits = len(payload.encode()) <= MAX_PAYLOAD_BYTES
+        return Incoming(platform=PLATFORM, user_id=str(user.id), chat_id=str(interaction.channel_id or user.id),
+                        payload=payload if fits else None, text="" if fits else payload,
+                        language_hint=_language(interaction.locale),
+                        group_id=str(guild_id) if guild_id is not None else None,
+                        group_admin=guild_id is not None and (permissions.manage_guild or permissions.administrator),
+                        display_name=user.display_name[:MAX_NAME_CHARS] if guild_id is not None else None)
+
+    async def _post_in_channels(self, interaction: discord.Interaction, replies: Sequence[Reply],
+                                lang: str) -> list[Reply]:
+        """Post the replies meant for a channel; the rest are for the member (or why posting failed)."""
+        personal = [reply for reply in replies if reply.channel is None]
         for reply in replies:
-            for content, rows in messages(reply):
+            if reply.channel is None:
+                continue
+            result = await self.post(reply.channel, [reply])
+            if result is SendResult.SENT:
+                continue
+            if result is SendResult.UNREACHABLE and interaction.guild_id is not None:
+                await self.engine.channel_unusable(PLATFORM, str(interaction.guild_id), reply.channel,
+                                                   now=self.clock())
+                return [Reply(self.texts(lang, "discord.cannot_post"))]
+            return [Reply(self.texts(lang, "discord.post_failed"))]
+        return personal
+
+    async def _followups(self, interaction: discord.Interaction, replies: Sequence[Reply], ephemeral: bool,
+                         lang: str) -> None:
+        for reply in replies:
+            for content, rows, card in messages(reply):
                 try:
-                    await interaction.followup.send(content, view=self.view(rows, lang), ephemeral=ephemeral)
+                    await interaction.followup.send(content or discord.utils.MISSING, embed=card or discord.utils.MISSING,
+                                                    view=self.view(rows, lang), ephemeral=ephemeral)
                 except discord.HTTPException as exc:
                     log.warning("discord: follow-up refused: %s", exc)
                     return
@@ -253,7 +353,9 @@ class DiscordAdapter:
             for button in row:
                 match = DONT_KNOW.match(button.payload)
                 if match and len(view.children) < 25:
-                    view.add_item(AnswerButton(self.texts(lang, "button.answer"), match["question"]))
+                    group = match["command"] == "group_answer"
+                    target = f"{GROUP_MARK}{match['target']}" if group else match["target"]
+                    view.add_item(AnswerButton(self.texts(lang, "button.answer"), target))
         return view
 
     # --- pushes -----------------------------------------------------------------
@@ -262,18 +364,34 @@ class DiscordAdapter:
         """Send a push as a direct message."""
         try:
             user = await self.client.fetch_user(int(user_id))
-            channel = await user.create_dm()
-            for reply in replies:
-                for content, rows in messages(reply):
-                    await channel.send(content, view=self.view(rows, "en"))
+            return await self._send(await user.create_dm(), replies)
         except ValueError:
             return SendResult.FAILED
-        except discord.Forbidden:
-            return SendResult.UNREACHABLE
-        except discord.NotFound:
+        except (discord.Forbidden, discord.NotFound):
             return SendResult.UNREACHABLE
         except (discord.HTTPException, OSError) as exc:
             log.info("discord: push failed, will retry: %s", exc)
+            return SendResult.RETRY
+
+    async def post(self, channel_id: str, replies: Sequence[Reply]) -> SendResult:
+        """Post in a server's channel (a group quiz, the weekly leaderboard, the setup notice)."""
+        try:
+            channel = self.client.get_partial_messageable(int(channel_id))
+        except ValueError:
+            return SendResult.FAILED
+        return await self._send(channel, replies)
+
+    async def _send(self, channel: discord.abc.Messageable, replies: Sequence[Reply]) -> SendResult:
+        """Send replies in order: unreachable when the channel is gone or closed to the bot."""
+        try:
+            for reply in replies:
+                for content, rows, card in messages(reply):
+                    await channel.send(content or None, embed=card, view=self.view(rows, "en"))
+        except (discord.Forbidden, discord.NotFound) as exc:
+            log.info("discord: channel refused a message: %s", exc)
+            return SendResult.UNREACHABLE
+        except (discord.HTTPException, OSError) as exc:
+            log.info("discord: message failed, will retry: %s", exc)
             return SendResult.RETRY
         return SendResult.SENT
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.content.models import Question
 from bot.context import Context
@@ -141,17 +141,9 @@ async def answer(ctx: Context, question_id: str, text: str) -> list[Reply]:
         return await _not_open(ctx, question, pending)
     if not text:
         return [Reply(ctx.t("quiz.empty_answer"))]
-    if text == DONT_KNOW or normalize(text) in DONT_KNOW_WORDS:
-        missed = tuple(c.id for c in question.rubric) or ("answer",)
-        result = Grade("incorrect", 0.0, (), missed)
-    elif question.kind == "choice":
-        if choice_index(question, text) is None:
-            letters = ", ".join("ABCDEF"[: len(question.options)])
-            buttons = question_reply(ctx, question, "").buttons
-            return [Reply(ctx.t("quiz.pick_option", letters=letters), buttons)]
-        result = grade_choice(question, text)
-    else:
-        result = grade(question, text)
+    result = grade_text(question, text)
+    if result is None:
+        return [pick_option_reply(ctx, question, question_reply(ctx, question, "").buttons)]
     return await _record(ctx, question, result)
 
 
@@ -166,7 +158,12 @@ async def _not_open(ctx: Context, question: Question | None, pending: Question |
     return [Reply(text, rows(quiz_button))]
 
 
-async def _record(ctx: Context, question: Question, result: Grade) -> list[Reply]:
+async def record_review(ctx: Context, question: Question, result: Grade, *, asked_at: datetime,
+                        interview_id: int | None = None) -> ReviewCard:
+    """Store a graded answer and move the question's FSRS card on; the card after the review.
+
+    The answer is keyed by ``asked_at``: the same asking answered twice raises IntegrityError.
+    """
     quiz = ctx.repo.quiz
     learner = ctx.learner
     row = await quiz.card(learner.id, question.id)
@@ -178,17 +175,42 @@ async def _record(ctx: Context, question: Question, result: Grade) -> list[Reply
     store(after, row)
     row.reviews += 1
     await quiz.save_card(row)
-    interview = await quiz.open_interview(learner.id)
-    if interview is not None and not interview_feature.is_current(interview, question.id):
-        interview = None
-    asked_at = learner.quiz_asked_at
-    assert asked_at is not None
     await quiz.add_answer(QuizAnswer(
         learner_id=learner.id, question_id=question.id, skill_id=question.skill, asked_at=asked_at,
         answered_at=ctx.now, verdict=result.verdict, score=result.score,
         rating=int(RATING_FOR_VERDICT[result.verdict]), self_rated=False, card_before=card_json(before),
-        interview_id=interview.id if interview is not None else None,
+        interview_id=interview_id,
     ))
+    return row
+
+
+def grade_text(question: Question, text: str) -> Grade | None:
+    """Grade an answer ("I don't know" included); ``None`` for a choice that names no option."""
+    if text == DONT_KNOW or normalize(text) in DONT_KNOW_WORDS:
+        missed = tuple(c.id for c in question.rubric) or ("answer",)
+        return Grade("incorrect", 0.0, (), missed)
+    if question.kind == "choice":
+        if choice_index(question, text) is None:
+            return None
+        return grade_choice(question, text)
+    return grade(question, text)
+
+
+def pick_option_reply(ctx: Context, question: Question, buttons: tuple[tuple[Button, ...], ...]) -> Reply:
+    """"Pick one of A, B, C, D" with the option buttons again."""
+    letters = ", ".join("ABCDEF"[: len(question.options)])
+    return Reply(ctx.t("quiz.pick_option", letters=letters), buttons)
+
+
+async def _record(ctx: Context, question: Question, result: Grade) -> list[Reply]:
+    learner = ctx.learner
+    interview = await ctx.repo.quiz.open_interview(learner.id)
+    if interview is not None and not interview_feature.is_current(interview, question.id):
+        interview = None
+    asked_at = learner.quiz_asked_at
+    assert asked_at is not None
+    row = await record_review(ctx, question, result, asked_at=asked_at,
+                              interview_id=interview.id if interview is not None else None)
     clear_pending(ctx)
     streak = streak_line(ctx, await count_activity(ctx))
     log.info("learner %s answered %s: %s", learner.id, question.id, result.verdict)

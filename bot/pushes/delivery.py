@@ -34,10 +34,19 @@ from typing import Protocol
 from bot.conversation import Reply
 from bot.engine import Engine
 from bot.markup import to_plain
-from bot.pushes.kinds import FRESH_FOR, LEARNER_KINDS, next_due, wants
+from bot.pushes.kinds import (
+    FRESH_FOR,
+    GROUP_KINDS,
+    LEARNER_KINDS,
+    group_wants,
+    next_due,
+    next_group_due,
+    unschedule_group,
+    wants,
+)
 from bot.storage.push_store import Occurrence
 from bot.storage.repository import Repository
-from bot.storage.tables import Identity, Learner, PushDelivery
+from bot.storage.tables import Identity, Learner, PushDelivery, PushSchedule, StudyGroup
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +67,15 @@ class SendResult(StrEnum):
 
 
 class PushSender(Protocol):
-    """What an adapter offers for pushes: send replies to a user in a private chat."""
+    """What an adapter offers for pushes: send replies to a user in a private chat, or post
+    them in a group's channel."""
 
     async def push(self, user_id: str, replies: Sequence[Reply]) -> SendResult:
         """Send ``replies`` to the platform user ``user_id``."""
+        ...
+
+    async def post(self, channel_id: str, replies: Sequence[Reply]) -> SendResult:
+        """Post ``replies`` in the channel ``channel_id`` (``UNREACHABLE``: deleted or not allowed)."""
         ...
 
 
@@ -91,16 +105,21 @@ class Senders:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A composed push waiting to be sent."""
+    """A composed push waiting to be sent: to a user (``user_id``) or, for a group, to a channel."""
 
     delivery_id: int
     kind: str
-    learner_id: int
+    subject: int  # the learner's id, or the group's for a group post
     platform: str
-    user_id: str
+    user_id: str  # the platform user, or the channel of a group post
     attempts: int
     due_at: datetime
     replies: tuple[Reply, ...]
+
+    @property
+    def to_channel(self) -> bool:
+        """True for a post in a group's channel."""
+        return self.kind in GROUP_KINDS
 
     @property
     def preview(self) -> str:
@@ -139,11 +158,29 @@ def _utc_now() -> datetime:
 
 @dataclass
 class Claim:
-    """What one claiming step took: schedule rows seen, ledger rows now ours, their learners."""
+    """What one claiming step took: schedule rows seen, ledger rows now ours, their learners and groups."""
 
     seen: int
     deliveries: list[PushDelivery]
     learners: dict[int, Learner]
+    groups: dict[int, StudyGroup] = field(default_factory=dict)
+
+
+def _subjects(rows: Sequence[PushSchedule | PushDelivery], kinds: tuple[str, ...]) -> set[int]:
+    return {int(r.subject) for r in rows if r.kind in kinds}
+
+
+def following_due(row: PushSchedule, learners: dict[int, Learner], groups: dict[int, StudyGroup],
+                  moment: datetime) -> tuple[datetime | None, str | None]:
+    """Where a claimed schedule row moves: the next occurrence for its learner or group, if any."""
+    following = None
+    if row.kind in GROUP_KINDS:
+        group = groups.get(int(row.subject))
+        following = next_group_due(row.kind, group, moment) if group is not None else None
+    else:
+        learner = learners.get(int(row.subject))
+        following = next_due(row.kind, learner, moment) if learner is not None else None
+    return (following.at, following.period) if following else (None, None)
 
 
 async def claim_batch(repo: Repository, moment: datetime, batch: int, lease: timedelta = LEASE) -> Claim:
@@ -151,20 +188,19 @@ async def claim_batch(repo: Repository, moment: datetime, batch: int, lease: tim
     store = repo.pushes
     lease_until = moment + lease
     rows = await store.due(moment, batch)
-    learners = await repo.learners_by_id(int(r.subject) for r in rows if r.kind in LEARNER_KINDS)
+    learners = await repo.learners_by_id(_subjects(rows, LEARNER_KINDS))
+    groups = await repo.groups.by_id(_subjects(rows, GROUP_KINDS))
     occurrences, moves = [], []
     for row in rows:
         occurrences.append(Occurrence(row.kind, row.subject, row.period, row.due_at))
-        learner = learners.get(int(row.subject))
-        following = next_due(row.kind, learner, moment) if learner is not None else None
-        moves.append((row, following.at if following else None, following.period if following else None))
+        moves.append((row, *following_due(row, learners, groups, moment)))
     ids = await store.claim(occurrences, now=moment, lease_until=lease_until)
     await store.advance(moves)
     unfinished = await store.claim_unfinished(moment, batch, lease_until=lease_until)
     deliveries = await store.deliveries(ids + unfinished)
-    missing = {int(d.subject) for d in deliveries} - set(learners)
-    learners.update(await repo.learners_by_id(missing))
-    return Claim(max(len(rows), len(unfinished)), deliveries, learners)
+    learners.update(await repo.learners_by_id(_subjects(deliveries, LEARNER_KINDS) - set(learners)))
+    groups.update(await repo.groups.by_id(_subjects(deliveries, GROUP_KINDS) - set(groups)))
+    return Claim(max(len(rows), len(unfinished)), deliveries, learners, groups)
 
 
 class PushRunner:
@@ -236,22 +272,58 @@ class PushRunner:
             await repo.quiz.prime(claim.learners)
             outgoing = []
             for delivery in claim.deliveries:
-                learner = claim.learners.get(int(delivery.subject))
-                push = await self._compose(repo, delivery, learner, identities.get(int(delivery.subject), []),
-                                           moment, report)
+                if delivery.kind in GROUP_KINDS:
+                    push = await self._compose_group(repo, delivery, claim.groups.get(int(delivery.subject)),
+                                                     moment, report)
+                else:
+                    learner = claim.learners.get(int(delivery.subject))
+                    push = await self._compose(repo, delivery, learner, identities.get(int(delivery.subject), []),
+                                               moment, report)
                 if push is not None:
                     outgoing.append(push)
             return outgoing, claim.seen
 
+    async def _close(self, repo: Repository, delivery: PushDelivery, moment: datetime, report: TickReport,
+                     status: str, detail: str, retry_at: datetime | None = None) -> None:
+        """Record why a claimed push is not sent now (skipped, expired, failed, or waiting to retry)."""
+        await repo.pushes.finish(delivery.id, status, now=moment, detail=detail, retry_at=retry_at)
+        report.outcomes[(delivery.kind, "waiting" if retry_at else status)] += 1
+        log.info("push %s %s for %s: %s (%s)", delivery.kind, delivery.period, delivery.subject, status, detail)
+
+    async def _compose_group(self, repo: Repository, delivery: PushDelivery, group: StudyGroup | None,
+                             moment: datetime, report: TickReport) -> Outgoing | None:
+        """A group post to send, or ``None`` after recording why there is none."""
+        kind = delivery.kind
+        if group is None or not group_wants(kind, group):
+            await self._close(repo, delivery, moment, report, "skipped", "group gone, channel unusable or quiz off")
+            return None
+        if moment - delivery.due_at > FRESH_FOR.get(kind, timedelta(hours=3)):
+            await self._close(repo, delivery, moment, report, "expired", f"{moment - delivery.due_at} late")
+            return None
+        if self.senders.get(group.platform) is None:
+            await self._close(repo, delivery, moment, report, "retry", f"{group.platform} not running here",
+                              retry_at=moment + NOT_RUNNING_RETRY)
+            return None
+        try:  # a group quiz row is stored once per period, so a retry posts the same question
+            replies = await self.engine.compose_group_push(repo, group, kind, delivery.period, moment)
+        except Exception:
+            log.exception("could not compose group post %s for group %s", kind, group.id)
+            await self._close(repo, delivery, moment, report, "failed", "could not compose")
+            return None
+        if not replies:
+            await self._close(repo, delivery, moment, report, "skipped", "nothing to post")
+            return None
+        assert group.channel_id is not None
+        return Outgoing(delivery.id, kind, group.id, group.platform, group.channel_id, delivery.attempts,
+                        delivery.due_at, tuple(replies))
+
     async def _compose(self, repo: Repository, delivery: PushDelivery, learner: Learner | None,
                        identities: list[Identity], moment: datetime, report: TickReport) -> Outgoing | None:
         """The push to send, or ``None`` after recording why there is none."""
-        store, kind = repo.pushes, delivery.kind
+        kind = delivery.kind
 
         async def close(status: str, detail: str, retry_at: datetime | None = None) -> None:
-            await store.finish(delivery.id, status, now=moment, detail=detail, retry_at=retry_at)
-            report.outcomes[(kind, "waiting" if retry_at else status)] += 1
-            log.info("push %s %s for %s: %s (%s)", kind, delivery.period, delivery.subject, status, detail)
+            await self._close(repo, delivery, moment, report, status, detail, retry_at)
 
         if learner is None:
             await close("skipped", "learner deleted")
@@ -294,6 +366,8 @@ class PushRunner:
         if sender is None:  # the platform stopped since the push was composed
             return SendResult.RETRY
         try:
+            if push.to_channel:
+                return await sender.post(push.user_id, push.replies)
             return await sender.push(push.user_id, push.replies)
         except Exception:
             log.exception("sending push %s to a %s user failed", push.kind, push.platform)
@@ -325,7 +399,10 @@ class PushRunner:
                 else:
                     await repo.pushes.finish(push.delivery_id, status, now=moment, platform=push.platform,
                                              detail=detail, retry_at=retry_at)
-                if result is SendResult.UNREACHABLE:
+                if result is SendResult.UNREACHABLE and push.to_channel:
+                    await repo.groups.mark_channel_problem(push.subject, now=moment)
+                    await unschedule_group(repo.pushes, push.subject)
+                elif result is SendResult.UNREACHABLE:
                     await repo.mark_unreachable(push.platform, push.user_id, now=moment)
                 report.outcomes[(push.kind, status)] += 1
                 report.pushes.append((push, status))
@@ -337,7 +414,8 @@ class PushRunner:
         if result is SendResult.SENT:
             return "sent", None, None
         if result is SendResult.UNREACHABLE:
-            return "skipped", None, "unreachable (blocked the bot)"
+            detail = "channel deleted or not allowed" if push.to_channel else "unreachable (blocked the bot)"
+            return "skipped", None, detail
         if result is SendResult.FAILED:
             return "failed", None, "refused by the platform"
         retry_at = moment + BACKOFF[min(push.attempts, len(BACKOFF)) - 1]
@@ -354,14 +432,18 @@ async def preview(engine: Engine, now: datetime, *, limit: int = 1000) -> list[t
         repo = Repository(session)
         rows = await repo.pushes.due(now, limit, lock=False)
         seen = await repo.pushes.seen((r.kind, r.subject, r.period) for r in rows)
-        learners = await repo.learners_by_id(int(r.subject) for r in rows if r.kind in LEARNER_KINDS)
+        learners = await repo.learners_by_id(_subjects(rows, LEARNER_KINDS))
+        groups = await repo.groups.by_id(_subjects(rows, GROUP_KINDS))
         identities = await repo.identities_of(learners)
         await engine.bank.refresh(repo.quiz)
         for row in rows:
-            learner = learners.get(int(row.subject))
             if (row.kind, row.subject, row.period) in seen:
-                lines.append((None, f"{row.kind} {row.period} for learner {row.subject}: already handled"))
+                lines.append((None, f"{row.kind} {row.period} for {row.subject}: already handled"))
                 continue
+            if row.kind in GROUP_KINDS:
+                lines.append(await _preview_group(engine, repo, row, groups.get(int(row.subject)), now))
+                continue
+            learner = learners.get(int(row.subject))
             reachable = [i for i in identities.get(int(row.subject), []) if i.platform not in CHAT_ONLY_PLATFORMS
                          and i.unreachable_since is None]
             if learner is None or not wants(row.kind, learner) or not reachable:
@@ -376,3 +458,16 @@ async def preview(engine: Engine, now: datetime, *, limit: int = 1000) -> list[t
             lines.append((push, f"{row.kind} {row.period} to {push.platform} user {push.user_id}: {push.preview}"))
         await session.rollback()
     return lines
+
+
+async def _preview_group(engine: Engine, repo: Repository, row: PushSchedule, group: StudyGroup | None,
+                         now: datetime) -> tuple[Outgoing | None, str]:
+    """One line of ``--dry-run`` for a group post."""
+    label = f"{row.kind} {row.period} for group {row.subject}"
+    if group is None or not group_wants(row.kind, group):
+        return None, f"{label}: would be skipped"
+    replies = await engine.compose_group_push(repo, group, row.kind, row.period, now)
+    if not replies or group.channel_id is None:
+        return None, f"{label}: nothing to post"
+    push = Outgoing(0, row.kind, group.id, group.platform, group.channel_id, 1, row.due_at, tuple(replies))
+    return push, f"{label} to {group.platform} channel {group.channel_id}: {push.preview}"

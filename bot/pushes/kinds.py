@@ -1,4 +1,5 @@
-"""The kinds of push a learner gets, and when each is next due for a learner.
+"""The kinds of push, and when each is next due: a learner's daily quiz, weekly nudge and
+streak reminder; a study group's daily group quiz and weekly leaderboard.
 
 A push's *period* names the occurrence (the local day of a daily quiz, the
 ISO week of a weekly nudge, the streak day of a streak reminder): the ledger
@@ -14,17 +15,22 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.pushes.timing import Quiet, evening_before_quiet, iso_week, next_daily, next_weekly, occurrence
 from bot.storage.push_store import PushStore
-from bot.storage.tables import Learner
+from bot.storage.tables import Learner, StudyGroup
 
 DAILY_QUIZ = "daily_quiz"
 WEEKLY_NUDGE = "weekly_nudge"
 STREAK_RISK = "streak_risk"
 LEARNER_KINDS = (DAILY_QUIZ, WEEKLY_NUDGE, STREAK_RISK)
+GROUP_QUIZ = "group_quiz"
+GROUP_WEEKLY = "group_weekly"
+GROUP_KINDS = (GROUP_QUIZ, GROUP_WEEKLY)
+GROUP_WEEKLY_MINUTE = 9 * 60  # Monday 09:00 in the group's timezone: last week's leaderboard
 
 STREAK_RISK_MINUTE = 20 * 60
 STREAK_RISK_MIN_DAYS = 3
 # A push later than this after its time is dropped ("expired"): no quiz at 03:00 after an outage.
-FRESH_FOR = {DAILY_QUIZ: timedelta(hours=3), WEEKLY_NUDGE: timedelta(hours=12), STREAK_RISK: timedelta(hours=3)}
+FRESH_FOR = {DAILY_QUIZ: timedelta(hours=3), WEEKLY_NUDGE: timedelta(hours=12), STREAK_RISK: timedelta(hours=3),
+             GROUP_QUIZ: timedelta(hours=3), GROUP_WEEKLY: timedelta(hours=12)}
 
 
 @dataclass(frozen=True)
@@ -115,3 +121,43 @@ def changed_kinds(before: dict[str, tuple[object, ...]], learner: Learner) -> li
     """The kinds whose inputs differ between ``before`` and the learner now."""
     after = schedule_inputs(learner)
     return [kind for kind in LEARNER_KINDS if before.get(kind) != after[kind]]
+
+
+def group_zone(group: StudyGroup) -> ZoneInfo:
+    """The group's timezone (UTC if the stored name is no longer valid)."""
+    try:
+        return ZoneInfo(group.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def group_wants(kind: str, group: StudyGroup) -> bool:
+    """True when the group gets this kind of post: a channel that works and the daily quiz on."""
+    return (kind in GROUP_KINDS and group.channel_id is not None and group.channel_problem_since is None
+            and group.quiz_minute is not None)
+
+
+def next_group_due(kind: str, group: StudyGroup, after: datetime) -> Due | None:
+    """The first post of ``kind`` for ``group`` strictly after ``after``; ``None`` if none."""
+    if not group_wants(kind, group):
+        return None
+    tz = group_zone(group)
+    if kind == GROUP_QUIZ:
+        assert group.quiz_minute is not None
+        at, day = next_daily(after, tz, group.quiz_minute, None)
+        return Due(at, day.isoformat())
+    at, day = next_weekly(after, tz, 0, GROUP_WEEKLY_MINUTE, None)
+    return Due(at, iso_week(day))
+
+
+async def reschedule_group(store: PushStore, group: StudyGroup, now: datetime) -> None:
+    """Write the next due time of the group's posts (or drop them when there are none)."""
+    for kind in GROUP_KINDS:
+        due = next_group_due(kind, group, now)
+        await store.set_due(kind, str(group.id), due.at if due else None, due.period if due else None)
+
+
+async def unschedule_group(store: PushStore, group_id: int) -> None:
+    """Drop the group's posts from the schedule (its channel stopped working)."""
+    for kind in GROUP_KINDS:
+        await store.set_due(kind, str(group_id), None, None)

@@ -15,9 +15,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.pushes.kinds import LEARNER_KINDS
+from bot.storage.group_store import GroupStore
 from bot.storage.push_store import PushStore
 from bot.storage.quiz_store import QuizStore
-from bot.storage.tables import Identity, Learner, PhaseCompletion, ProjectItem, SkillProgress
+from bot.storage.tables import Identity, Learner, LinkCode, PhaseCompletion, ProjectItem, SkillProgress
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class Repository:
         self.session = session
         self.quiz = QuizStore(session)
         self.pushes = PushStore(session)
+        self.groups = GroupStore(session)
         self._primed: dict[int, Progress] = {}
 
     async def find_learner(self, platform: str, external_id: str) -> Learner | None:
@@ -194,7 +196,8 @@ class Repository:
         """Delete every row about the learner, in every table."""
         await self.quiz.delete_learner_rows(learner_id)
         await self.pushes.delete_subject(LEARNER_KINDS, str(learner_id))
-        for table in (SkillProgress, ProjectItem, PhaseCompletion, Identity):
+        await self.groups.delete_learner_rows(learner_id)
+        for table in (SkillProgress, ProjectItem, PhaseCompletion, LinkCode, Identity):
             await self.session.execute(delete(table).where(table.learner_id == learner_id))
         await self.session.execute(delete(Learner).where(Learner.id == learner_id))
         await self.session.flush()

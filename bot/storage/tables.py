@@ -87,6 +87,8 @@ class Learner(Base):
     streak_reminder: Mapped[bool] = mapped_column(default=True, server_default=true())
     quiet_start: Mapped[int | None] = mapped_column(Integer, default=1320, server_default="1320")
     quiet_end: Mapped[int | None] = mapped_column(Integer, default=420, server_default="420")
+    link_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    link_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -274,3 +276,81 @@ class PushDelivery(Base):
     detail: Mapped[str | None] = mapped_column(String(200))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class StudyGroup(Base):
+    """A study group: a Discord server (or another platform's group) with its daily group quiz."""
+
+    __tablename__ = "study_groups"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(128))
+    channel_id: Mapped[str | None] = mapped_column(String(128))
+    channel_name: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(64))
+    quiz_minute: Mapped[int | None] = mapped_column(Integer)  # None: no daily group quiz
+    phase: Mapped[int | None] = mapped_column(Integer)  # None: questions from every phase
+    streak_members: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    # Set when posting in the channel failed for good (deleted, or no permission); /setup clears it.
+    channel_problem_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GroupQuiz(Base):
+    """A question posted in a group's channel; members answer it until ``closes_at``.
+
+    ``slot`` names the posting (``daily:2026-03-02`` for the scheduled quiz of a
+    local day, ``now:<time>`` for /groupquiz), so a retried push reuses its quiz.
+    """
+
+    __tablename__ = "group_quizzes"
+    __table_args__ = (UniqueConstraint("group_id", "slot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("study_groups.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(40))
+    slot: Mapped[str] = mapped_column(String(40))
+    day: Mapped[date] = mapped_column(Date)  # the group's local date of posting
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GroupAnswer(Base):
+    """A member's answer to a group quiz: once per member, with the points it earned."""
+
+    __tablename__ = "group_answers"
+
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("group_quizzes.id", ondelete="CASCADE"), primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("study_groups.id", ondelete="CASCADE"), index=True)
+    verdict: Mapped[str] = mapped_column(String(16))
+    points: Mapped[int] = mapped_column(Integer)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GroupMember(Base):
+    """A learner seen in a group, with the name the group knows them by (for the leaderboard)."""
+
+    __tablename__ = "group_members"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("study_groups.id", ondelete="CASCADE"), primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LinkCode(Base):
+    """A one-time code from /link that joins another platform account to this learner."""
+
+    __tablename__ = "link_codes"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,153 @@
+"""The group quiz: a question posted in a study group's channel, answered by members with buttons.
+
+Each member's answer is graded privately and counts for their own FSRS
+reviews and streak, exactly like a /quiz answer, and earns leaderboard
+points for the group. A member answers a group quiz once; it closes 24 hours
+after it was posted. The daily one is posted by the scheduler at the group's
+time; an admin can post one at once with /groupquiz.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from datetime import date, timedelta
+
+from bot.content.models import Question
+from bot.context import Context, GroupContext
+from bot.conversation import Button, Reply, rows
+from bot.features.leaderboard import group_streak
+from bot.features.quiz import grade_text, pick_option_reply, record_review
+from bot.features.quiz_ask import DONT_KNOW, LETTERS, VERDICT_MARK, verdict_text, when_text
+from bot.features.streak_report import count_activity, streak_line
+from bot.features.study_groups import channel_text, group_or_problem
+from bot.storage.tables import GroupAnswer, GroupQuiz, StudyGroup
+
+log = logging.getLogger(__name__)
+
+OPEN_FOR = timedelta(hours=24)
+POINTS = {"correct": 3, "partial": 1, "incorrect": 0}
+COMMAND = "/group_answer"
+
+
+def choose_question(gctx: GroupContext, last_posted: dict[str, object]) -> Question | None:
+    """A question of the group's phase (every phase when none is set) not posted before;
+    when all were, the one posted longest ago."""
+    phase = gctx.group.phase
+    pool = [q for q in gctx.bank.questions.values()
+            if phase is None or gctx.kb.skill_phase.get(q.skill) == phase]
+    if not pool:
+        return None
+    fresh = [q for q in pool if q.id not in last_posted]
+    if fresh:
+        return min(fresh, key=lambda q: zlib.crc32(f"group{gctx.group.id}:{q.id}".encode()))
+    return min(pool, key=lambda q: (last_posted[q.id], q.id))
+
+
+async def post_quiz(gctx: GroupContext, slot: str, day: date | None = None) -> list[Reply] | None:
+    """The group quiz for ``slot`` as a post for the group's channel (composed once per slot).
+
+    ``day`` is the group's local date the quiz counts for (default: today there).
+    """
+    group, repo = gctx.group, gctx.repo
+    quiz = await repo.groups.quiz_in_slot(group.id, slot)
+    question = gctx.bank.get(quiz.question_id) if quiz is not None else None
+    if quiz is None or question is None:
+        question = choose_question(gctx, await repo.groups.last_posted(group.id))
+        if question is None:
+            return None
+        quiz = GroupQuiz(group_id=group.id, question_id=question.id, slot=slot, day=day or gctx.local_today(),
+                         posted_at=gctx.now, closes_at=gctx.now + OPEN_FOR)
+        await repo.groups.add_quiz(quiz)
+        log.info("group %s: quiz %s (%s) for %s", group.id, quiz.id, question.id, slot)
+    streak = await group_streak(repo, group, gctx.local_today())
+    return [quiz_post(gctx, quiz, question, streak)]
+
+
+def quiz_post(gctx: GroupContext, quiz: GroupQuiz, question: Question, streak: int) -> Reply:
+    """The channel message: the question, its options and how to answer."""
+    lang = gctx.group.language
+    until = quiz.closes_at.astimezone(gctx.tz()).strftime("%Y-%m-%d %H:%M")
+    lines = [gctx.t("group_quiz.header", skill=gctx.skill_name(question.skill)), "", question.prompt.get(lang)]
+    buttons: list[Button] = []
+    if question.kind == "choice":
+        lines.append("")
+        lines += [f"**{LETTERS[i]}.** {option.get(lang)}" for i, option in enumerate(question.options)]
+        buttons = [Button(LETTERS[i], f"{COMMAND} {quiz.id} {i + 1}") for i in range(len(question.options))]
+    key = "group_quiz.how_choice" if question.kind == "choice" else "group_quiz.how_open"
+    lines += ["", gctx.t(key, until=until, timezone=gctx.group.timezone)]
+    if streak:
+        lines.append(gctx.t("leaderboard.streak", days=streak, members=gctx.group.streak_members))
+    layout = rows(*buttons, per_row=max(1, len(buttons))) if buttons else ()
+    layout += rows(Button(gctx.t("button.dont_know"), f"{COMMAND} {quiz.id} {DONT_KNOW}"),
+                   Button(gctx.t("button.leaderboard"), "/leaderboard"))
+    return Reply("\n".join(lines), layout, channel=gctx.group.channel_id, card=True)
+
+
+def group_context(ctx: Context, group: StudyGroup) -> GroupContext:
+    """The group's view for a post made while answering a member."""
+    return GroupContext(kb=ctx.kb, texts=ctx.texts, repo=ctx.repo, bank=ctx.bank, group=group, now=ctx.now)
+
+
+async def cmd_groupquiz(ctx: Context, args: str) -> list[Reply]:
+    """Post a group quiz in the server's channel now (members who may manage the server)."""
+    group, problem = await group_or_problem(ctx)
+    if group is None:
+        return problem
+    if not ctx.origin.group_admin:
+        return [Reply(ctx.t("group.admins_only"))]
+    if group.channel_problem_since is not None:
+        return [Reply(ctx.t("group.channel_problem", channel=channel_text(group)))]
+    posts = await post_quiz(group_context(ctx, group), f"now:{ctx.now.isoformat(timespec='seconds')}")
+    if posts is None:
+        return [Reply(ctx.t("group_quiz.no_questions"))]
+    return [*posts, Reply(ctx.t("group_quiz.posted", channel=channel_text(group)))]
+
+
+async def cmd_group_answer(ctx: Context, args: str) -> list[Reply]:
+    """``/group_answer QUIZ ANSWER``: what a group quiz's buttons send."""
+    number, _, text = args.strip().partition(" ")
+    quiz = await ctx.repo.groups.quiz(int(number)) if number.isdigit() and len(number) < 12 else None
+    if quiz is None:
+        return [Reply(ctx.t("group_quiz.unknown"), rows(Button(ctx.t("button.quiz"), "/quiz")))]
+    group = (await ctx.repo.groups.by_id([quiz.group_id]))[quiz.group_id]
+    if ctx.origin.group_id != group.external_id or ctx.origin.platform != group.platform:
+        return [Reply(ctx.t("group_quiz.answer_in_server"))]
+    others = rows(Button(ctx.t("button.leaderboard"), "/leaderboard"), Button(ctx.t("button.quiz"), "/quiz"))
+    if ctx.now >= quiz.closes_at:
+        return [Reply(ctx.t("group_quiz.over"), others)]
+    earlier = await ctx.repo.groups.answer(quiz.id, ctx.learner.id)
+    if earlier is not None:
+        return [Reply(ctx.t("group_quiz.already", mark=VERDICT_MARK[earlier.verdict]), others)]
+    question = ctx.bank.get(quiz.question_id)
+    if question is None:
+        return [Reply(ctx.t("group_quiz.unknown"), others)]
+    text = text.strip()
+    if not text:
+        return [Reply(ctx.t("quiz.empty_answer"))]
+    result = grade_text(question, text)
+    if result is None:
+        letters = [Button(LETTERS[i], f"{COMMAND} {quiz.id} {i + 1}") for i in range(len(question.options))]
+        return [pick_option_reply(ctx, question, rows(*letters, per_row=len(letters)))]
+    card = await record_review(ctx, question, result, asked_at=quiz.posted_at)
+    await ctx.repo.groups.add_answer(GroupAnswer(quiz_id=quiz.id, learner_id=ctx.learner.id, group_id=group.id,
+                                                 verdict=result.verdict, points=POINTS[result.verdict],
+                                                 answered_at=ctx.now))
+    name = ctx.origin.display_name or ctx.t("leaderboard.someone")
+    await ctx.repo.groups.touch_member(group.id, ctx.learner.id, name[:100], now=ctx.now)
+    log.info("learner %s answered group quiz %s: %s", ctx.learner.id, quiz.id, result.verdict)
+    lines = [verdict_text(ctx, question, result), "", ctx.t("quiz.next_review", when=when_text(ctx, card.due))]
+    streak = streak_line(ctx, await count_activity(ctx))
+    if streak:
+        lines.append(streak)
+    lines.append(ctx.t("group_quiz.points", points=POINTS[result.verdict],
+                       count=await ctx.repo.groups.answer_count(quiz.id)))
+    if ctx.learner.onboarding_step is not None:
+        lines += ["", ctx.t("group_quiz.start_hint")]
+        others = rows(Button(ctx.t("button.leaderboard"), "/leaderboard"), Button("/start", "/start"))
+    return [Reply("\n".join(lines), others)]
+
+
+async def daily_post(gctx: GroupContext, period: str) -> list[Reply] | None:
+    """The scheduler's daily group quiz; ``period`` is the group's local date it is for."""
+    return await post_quiz(gctx, f"daily:{period}", date.fromisoformat(period))

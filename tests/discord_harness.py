@@ -1,0 +1,76 @@
+"""The real discord.py client against the fake Discord API, for tests: log in, hand it
+interactions as the gateway would, and read what it sent."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from typing import Any
+
+import pytest
+from fake_discord import TOKEN, FakeDiscord
+from pydantic import SecretStr
+
+from adapters.discord.bot import DiscordAdapter
+from bot.engine import Engine
+from bot.settings import Settings
+
+
+class Discord:
+    """A logged-in adapter and the fake it talks to."""
+
+    def __init__(self, fake: FakeDiscord, adapter: DiscordAdapter) -> None:
+        self.fake = fake
+        self.adapter = adapter
+
+    async def deliver(self, payload: dict[str, Any], *, replies: int = 1) -> list[Any]:
+        """Hand an interaction to the client; wait until ``replies`` new messages were sent."""
+        before = len(self.fake.messages())
+        self.adapter.client._connection.parse_interaction_create(payload)
+        for _ in range(500):
+            if len(self.fake.messages()) >= before + replies:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        return self.fake.messages()[before:]
+
+    async def slash(self, user: int, name: str, options: dict[str, Any] | None = None, **kw: Any) -> list[Any]:
+        replies = kw.pop("replies", 1)
+        return await self.deliver(self.fake.slash(user, name, options, **kw), replies=replies)
+
+    async def press(self, user: int, label: str, **kw: Any) -> list[Any]:
+        replies = kw.pop("replies", 1)
+        ids = {}
+        for sent in reversed(self.fake.messages()):
+            ids = {k: v for k, v in self.fake.custom_ids(sent).items() if label.lower() in k.lower()}
+            if ids:
+                break
+        assert len(ids) == 1, (label, ids)
+        return await self.deliver(self.fake.press(user, next(iter(ids.values())), **kw), replies=replies)
+
+
+def _settings(settings: Settings, fake: FakeDiscord) -> Settings:
+    return settings.model_copy(update={"discord_token": SecretStr(TOKEN), "discord_api_url": fake.api_url})
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+async def login(engine: Engine, settings: Settings, fake: FakeDiscord,
+                 clock: Callable[[], datetime] | None = None) -> Discord:
+    adapter = DiscordAdapter(engine, _settings(settings, fake), **({"clock": clock} if clock else {}))
+    await adapter.client.login(TOKEN)
+    return Discord(fake, adapter)
+
+
+@pytest.fixture
+async def discord_bot(engine: Engine, settings: Settings, fake: FakeDiscord) -> AsyncIterator[Discord]:
+    bot = await login(engine, settings, fake)
+    yield bot
+    await bot.adapter.client.close()
