@@ -42,7 +42,14 @@ from bot.features.skill_finder import SkillFinder
 from bot.i18n import Texts, pick_language
 from bot.intents import IntentMatcher, closest
 from bot.markup import escape
-from bot.pushes.kinds import GROUP_QUIZ, GROUP_WEEKLY, changed_kinds, reschedule, schedule_inputs, unschedule_group
+from bot.pushes.kinds import (
+    GROUP_QUIZ,
+    GROUP_WEEKLY,
+    changed_kinds,
+    reschedule,
+    schedule_inputs,
+    unschedule_group,
+)
 from bot.quiz.bank import QuestionBank
 from bot.settings import Settings
 from bot.storage.database import Database

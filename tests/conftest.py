@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from chat import Chat
+from discord_harness import Discord, login
+from fake_discord import FakeDiscord
 from sqlalchemy import make_url, text
 
 from bot.content.loader import KnowledgeBase, load_knowledge
@@ -141,3 +143,20 @@ def fresh_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     env["HOME"] = str(tmp_path / "home")
     env["XDG_DATA_HOME"] = str(tmp_path / "home" / "data")
     yield env
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    """A fake Discord API on a local port."""
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def discord_bot(engine: Engine, settings: Settings, fake: FakeDiscord) -> AsyncIterator[Discord]:
+    """The Discord adapter logged in against the fake Discord API."""
+    bot = await login(engine, settings, fake)
+    yield bot
+    await bot.adapter.client.close()

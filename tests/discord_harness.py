@@ -4,11 +4,10 @@ interactions as the gateway would, and read what it sent."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import pytest
 from fake_discord import TOKEN, FakeDiscord
 from pydantic import SecretStr
 
@@ -54,23 +53,8 @@ def _settings(settings: Settings, fake: FakeDiscord) -> Settings:
     return settings.model_copy(update={"discord_token": SecretStr(TOKEN), "discord_api_url": fake.api_url})
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.stop()
-
-
 async def login(engine: Engine, settings: Settings, fake: FakeDiscord,
                  clock: Callable[[], datetime] | None = None) -> Discord:
     adapter = DiscordAdapter(engine, _settings(settings, fake), **({"clock": clock} if clock else {}))
     await adapter.client.login(TOKEN)
     return Discord(fake, adapter)
-
-
-@pytest.fixture
-async def discord_bot(engine: Engine, settings: Settings, fake: FakeDiscord) -> AsyncIterator[Discord]:
-    bot = await login(engine, settings, fake)
-    yield bot
-    await bot.adapter.client.close()

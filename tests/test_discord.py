@@ -4,11 +4,10 @@ fake Discord REST API; interactions are handed to the client as the gateway woul
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from discord_harness import Discord, login, discord_bot, fake  # noqa: F401 (fixtures)
+from discord_harness import Discord, login
 from fake_discord import FakeDiscord
 
 from bot.engine import Engine

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chat import Chat
-from discord_harness import Discord, discord_bot, fake, login  # noqa: F401 (fixtures)
+from discord_harness import Discord, login
 from fake_discord import FakeDiscord, Sent
 from sqlalchemy import select
 
@@ -114,7 +114,7 @@ async def test_setup_needs_the_manage_server_permission(discord_bot: Discord, en
 
 
 async def test_a_group_quiz_answered_by_two_members_and_the_leaderboard(
-        engine: Engine, settings: Settings, fake: FakeDiscord) -> None:  # noqa: F811
+        engine: Engine, settings: Settings, fake: FakeDiscord) -> None:
     clock = Clock()
     bot = await login(engine, settings, fake, clock)
     try:
@@ -151,7 +151,7 @@ async def test_a_group_quiz_answered_by_two_members_and_the_leaderboard(
 
 
 async def test_a_group_quiz_button_works_after_a_restart(engine: Engine, settings: Settings,
-                                                          fake: FakeDiscord) -> None:  # noqa: F811
+                                                          fake: FakeDiscord) -> None:
     first = await login(engine, settings, fake)
     await set_up(first)
     post, _ = await in_server(first, ADMIN, "groupquiz", admin=True, replies=2)
@@ -165,7 +165,7 @@ async def test_a_group_quiz_button_works_after_a_restart(engine: Engine, setting
 
 
 async def test_a_channel_the_bot_cannot_write_to_is_named_and_nothing_breaks(
-        discord_bot: Discord, engine: Engine, fake: FakeDiscord) -> None:  # noqa: F811
+        discord_bot: Discord, engine: Engine, fake: FakeDiscord) -> None:
     fake.forbidden_channels.add(CLOSED_CHANNEL)
     out = await in_server(discord_bot, ADMIN, "setup", {"channel": (CLOSED_CHANNEL, "closed")}, admin=True)
     assert out[-1].ephemeral and "couldn't post in that channel" in out[-1].text
@@ -179,7 +179,7 @@ async def test_a_channel_the_bot_cannot_write_to_is_named_and_nothing_breaks(
 
 
 async def test_a_deleted_quiz_channel_stops_the_daily_posts(discord_bot: Discord, engine: Engine,
-                                                             fake: FakeDiscord) -> None:  # noqa: F811
+                                                             fake: FakeDiscord) -> None:
     await set_up(discord_bot)
     fake.missing_channels.add(QUIZ_CHANNEL)
     senders = Senders()

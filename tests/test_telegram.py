@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -141,6 +142,10 @@ async def test_groups_answer_commands_addressed_to_the_bot_per_member(telegram: 
     assert len(fake.sent(group)) == before
     await fake.reply_to(lambda: fake.say(2, "/start", chat_id=group), group)
     assert await _count(engine, Identity) == 2
+    out = await fake.reply_to(lambda: fake.say(2, "/link@JalurTestBot", chat_id=group), group)
+    assert "private chat" in out[-1].text and not re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}", out[-1].text)
+    out = await fake.reply_to(lambda: fake.say(2, "/link"), 2)
+    assert "Your link code" in out[-1].text
 
 
 async def test_a_blocked_bot_marks_the_learner_unreachable_until_they_write(telegram: FakeTelegram,

@@ -72,15 +72,14 @@ class ConsoleSession:
 
     def to_incoming(self, line: str) -> Incoming:
         """A typed line, or the payload of the button whose number was typed."""
-        base = {"platform": PLATFORM, "user_id": self.options.user, "chat_id": self.options.user,
-                "language_hint": self.options.language}
+        user, hint = self.options.user, self.options.language
         stripped = line.strip()
         if stripped.isdigit() and 1 <= int(stripped) <= len(self.buttons):
             button = self.buttons[int(stripped) - 1]
             if not self.interactive:
                 self._write(f"  (pressed: {button.label})")
-            return Incoming(payload=button.payload, **base)
-        return Incoming(text=line, **base)
+            return Incoming(PLATFORM, user, user, payload=button.payload, language_hint=hint)
+        return Incoming(PLATFORM, user, user, text=line, language_hint=hint)
 
     async def say(self, line: str) -> None:
         """Send one line to the engine and print the replies."""

@@ -244,18 +244,21 @@ class DiscordAdapter:
 
     def _slash_command(self, name: str, option: str | None) -> app_commands.Command[Any, Any, None]:
         adapter = self
+
+        async def plain(interaction: discord.Interaction) -> None:
+            await adapter.on_payload(interaction, f"/{name}")
+
+        async def with_topic(interaction: discord.Interaction, topic: str | None = None) -> None:
+            await adapter.on_payload(interaction, f"/{name} {topic or ''}".strip())
+
+        async def with_code(interaction: discord.Interaction, code: str | None = None) -> None:
+            await adapter.on_payload(interaction, f"/{name} {code or ''}".strip())
+
         if option is None:
-            async def callback(interaction: discord.Interaction) -> None:
-                await adapter.on_payload(interaction, f"/{name}")
-        elif option == "topic":
-            async def callback(interaction: discord.Interaction, topic: str | None = None) -> None:
-                await adapter.on_payload(interaction, f"/{name} {topic or ''}".strip())
-            callback = app_commands.describe(topic=self._described(f"menu.{name}_{option}"))(callback)
-        else:
-            async def callback(interaction: discord.Interaction, code: str | None = None) -> None:
-                await adapter.on_payload(interaction, f"/{name} {code or ''}".strip())
-            callback = app_commands.describe(code=self._described(f"menu.{name}_{option}"))(callback)
-        return self._command(name, callback)
+            return self._command(name, plain)
+        if option == "topic":
+            return self._command(name, app_commands.describe(topic=self._described(f"menu.{name}_topic"))(with_topic))
+        return self._command(name, app_commands.describe(code=self._described(f"menu.{name}_code"))(with_code))
 
     def _setup_command(self) -> app_commands.Command[Any, Any, None]:
         described = app_commands.describe(**{
@@ -386,7 +389,8 @@ class DiscordAdapter:
         try:
             for reply in replies:
                 for content, rows, card in messages(reply):
-                    await channel.send(content or None, embed=card, view=self.view(rows, "en"))
+                    await channel.send(content or None, embed=card or discord.utils.MISSING,
+                                       view=self.view(rows, "en"))
         except (discord.Forbidden, discord.NotFound) as exc:
             log.info("discord: channel refused a message: %s", exc)
             return SendResult.UNREACHABLE

@@ -46,7 +46,7 @@ PLATFORM = "telegram"
 SEND_ATTEMPTS = 3
 SEEN_UPDATES = 10_000
 MENU = ("start", "next", "quiz", "interview", "progress", "streak", "stats", "project", "settings", "reminders",
-        "help", "cancel", "delete_me")
+        "link", "help", "cancel", "delete_me")
 ATTACHMENTS = ("sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
                "location", "contact", "poll", "dice")
 
@@ -188,7 +188,8 @@ class TelegramAdapter:
         if not await self._admit(user.id, message.chat.id, user.language_code):
             return
         incoming = Incoming(platform=PLATFORM, user_id=str(user.id), chat_id=str(message.chat.id), text=text,
-                            language_hint=user.language_code, attachment=None if text else attachment)
+                            language_hint=user.language_code, attachment=None if text else attachment,
+                            shared_chat=message.chat.type != ChatType.PRIVATE)
         replies = await self.engine.handle(incoming, now=self.clock())
         reply_to = message.message_id if message.chat.type != ChatType.PRIVATE else None
         await self._send_all(message.chat.id, user.id, replies, reply_to=reply_to)
@@ -206,8 +207,9 @@ class TelegramAdapter:
             await self._answer(query, self.engine.texts(lang, "input.unknown_button"))
             return
         await self._answer(query)
+        shared = isinstance(message, Message) and message.chat.type != ChatType.PRIVATE
         incoming = Incoming(platform=PLATFORM, user_id=str(user.id), chat_id=str(chat_id), payload=data,
-                            language_hint=user.language_code)
+                            language_hint=user.language_code, shared_chat=shared)
         replies = await self.engine.handle(incoming, now=self.clock())
         if replies and replies[0].edits_pressed and isinstance(message, Message) and message.text:
             if await self._edit_in_place(message, replies[0]):
@@ -251,8 +253,15 @@ class TelegramAdapter:
 
     async def push(self, user_id: str, replies: Sequence[Reply]) -> SendResult:
         """Send a push to a user's private chat (the scheduler's way in)."""
+        return await self._deliver_to(user_id, replies)
+
+    async def post(self, channel_id: str, replies: Sequence[Reply]) -> SendResult:
+        """Post in a group chat (study groups are set up on Discord; this keeps the sender whole)."""
+        return await self._deliver_to(channel_id, replies)
+
+    async def _deliver_to(self, chat: str, replies: Sequence[Reply]) -> SendResult:
         try:
-            chat_id = int(user_id)
+            chat_id = int(chat)
         except ValueError:
             return SendResult.FAILED
         return await self._deliver(chat_id, replies)

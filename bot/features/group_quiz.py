@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import zlib
-from datetime import date, timedelta
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 
 from bot.content.models import Question
 from bot.context import Context, GroupContext
@@ -30,7 +31,7 @@ POINTS = {"correct": 3, "partial": 1, "incorrect": 0}
 COMMAND = "/group_answer"
 
 
-def choose_question(gctx: GroupContext, last_posted: dict[str, object]) -> Question | None:
+def choose_question(gctx: GroupContext, last_posted: Mapping[str, datetime]) -> Question | None:
     """A question of the group's phase (every phase when none is set) not posted before;
     when all were, the one posted longest ago."""
     phase = gctx.group.phase

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 OPTIONS = ("channel", "name", "time", "timezone", "members", "language", "phase")
 _OPTION = re.compile(r"(?:^|\s)([a-z_]+)=", re.IGNORECASE)
 MAX_MEMBERS = 50
+DEFAULT_STREAK_MEMBERS = 3
 MAX_ECHO = 40
 OFF_WORDS = frozenset({"off", "mati", "none", "no"})
 
@@ -180,14 +181,15 @@ async def cmd_setup(ctx: Context, args: str) -> list[Reply]:
     change = read_change(ctx, options)
     if isinstance(change, str):
         return [Reply(change + "\n" + ctx.t("group.nothing_changed"))]
+    new = group is None
     if group is None:
         if change.channel_id is None:
             return [Reply(ctx.t("group.needs_channel"))]
         group = StudyGroup(platform=origin.platform, external_id=origin.group_id, language=ctx.lang,
                            timezone=ctx.settings.default_timezone, quiz_minute=ctx.settings.default_quiz_minute,
-                           streak_members=3, created_at=ctx.now, updated_at=ctx.now)
+                           streak_members=DEFAULT_STREAK_MEMBERS, created_at=ctx.now, updated_at=ctx.now)
         await ctx.repo.groups.add(group)
-    check = _apply(group, change) or group.created_at == ctx.now
+    check = _apply(group, change) or new
     group.updated_at = ctx.now
     await reschedule_group(ctx.repo.pushes, group, ctx.now)
     log.info("group %s: settings changed", group.id)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -78,9 +79,9 @@ async def merge_learners(session: AsyncSession, keep: Learner, drop: Learner, *,
     log.info("learner %s merged into learner %s", d, k)
 
 
-async def _rows(session: AsyncSession, table: type, learner_id: int) -> list:  # type: ignore[type-arg]
-    result = await session.execute(select(table).where(table.learner_id == learner_id))  # type: ignore[attr-defined]
-    return list(result.scalars())
+async def _rows(session: AsyncSession, table: Any, learner_id: int) -> list[Any]:
+    """Every row of ``table`` that belongs to the learner."""
+    return list((await session.execute(select(table).where(table.learner_id == learner_id))).scalars())
 
 
 async def _skills(session: AsyncSession, k: int, d: int) -> None:
@@ -95,7 +96,7 @@ async def _skills(session: AsyncSession, k: int, d: int) -> None:
     await session.execute(delete(SkillProgress).where(SkillProgress.learner_id == d))
 
 
-async def _union(session: AsyncSession, table: type, key: tuple[str, ...], stamp: str, k: int, d: int) -> None:
+async def _union(session: AsyncSession, table: Any, key: tuple[str, ...], stamp: str, k: int, d: int) -> None:
     """Rows keyed by ``key`` that only ``d`` has move to ``k`` (a row both have keeps the earlier stamp)."""
     kept = {tuple(getattr(r, c) for c in key): r for r in await _rows(session, table, k)}
     for row in await _rows(session, table, d):
@@ -104,7 +105,7 @@ async def _union(session: AsyncSession, table: type, key: tuple[str, ...], stamp
             session.add(table(learner_id=k, **{c: getattr(row, c) for c in (*key, stamp)}))
         elif getattr(row, stamp) < getattr(mine, stamp):
             setattr(mine, stamp, getattr(row, stamp))
-    await session.execute(delete(table).where(table.learner_id == d))  # type: ignore[attr-defined]
+    await session.execute(delete(table).where(table.learner_id == d))
 
 
 async def _cards(session: AsyncSession, k: int, d: int) -> None:
