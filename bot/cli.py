@@ -23,11 +23,12 @@ from pydantic import ValidationError
 from bot.content.loader import ContentError, KnowledgeBase, load_knowledge
 from bot.engine import Engine
 from bot.intents import closest
+from bot.logs import configure_logging
 from bot.platforms import ChatOptions, ConsoleChat, Platform
 from bot.pushes.delivery import PushRunner, Senders, preview
-from bot.pushes.scheduler import PushScheduler
 from bot.quiz.grader import grade_answer
 from bot.quiz.packs import Pack, PackError, read_pack, store_pack
+from bot.service import ServiceError, serve
 from bot.settings import Settings
 from bot.storage.database import Database, DatabaseError
 from bot.storage.quiz_store import QuizStore
@@ -192,30 +193,10 @@ async def _run(args: argparse.Namespace, settings: Settings, platforms: Sequence
         lines.append("To chat with the mentor in this terminal, run: jalur chat")
         raise CliError("\n".join(lines), EXIT_USAGE)
     db, engine = await _prepared(settings, args.db)
-    senders = Senders()
-
-    async def serve(platform: Platform) -> None:
-        try:
-            await platform.run(engine, settings, senders)
-        except Exception as exc:  # a bad token, an unreachable API: say which platform, not a traceback
-            log.debug("%s stopped", platform.name, exc_info=True)
-            raise CliError(f"{platform.name} stopped: {type(exc).__name__}: {exc}") from exc
-
     try:
-        async with asyncio.TaskGroup() as group:
-            for platform in enabled:
-                log.info("starting %s", platform.name)
-                group.create_task(serve(platform))
-            if settings.pushes:
-                if db.is_sqlite:
-                    log.warning("pushes: SQLite allows one scheduler; run a single `jalur run` on this "
-                                "database (use PostgreSQL to run several)")
-                scheduler = PushScheduler(PushRunner(engine, senders), settings.push_interval)
-                group.create_task(scheduler.run())
-            else:
-                log.info("pushes: off (JALUR_PUSHES=false)")
-    except* CliError as failed:
-        raise CliError("; ".join(str(e) for e in failed.exceptions)) from None
+        await serve(engine, settings, enabled)
+    except ServiceError as exc:
+        raise CliError(str(exc)) from None
     finally:
         await db.close()
     return EXIT_OK
@@ -240,7 +221,7 @@ async def _pushes_tick(args: argparse.Namespace, settings: Settings, platforms: 
             if not senders.names:
                 print("no chat platform is configured: due pushes wait until one is "
                       "(or expire when they are too late)", file=sys.stderr)
-            report = await PushRunner(engine, senders).tick(now)
+            report = await PushRunner(engine, senders, concurrency=settings.push_concurrency).tick(now)
         for push, status in report.pushes:
             target = f"channel {push.user_id}" if push.to_channel else f"user {push.user_id}"
             print(f"{status}: {push.kind} to {push.platform} {target}: {push.preview}")
@@ -366,12 +347,7 @@ def main(
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        logging.basicConfig(
-            level=logging.WARNING, stream=sys.stderr,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
-        for name in ("bot", "adapters"):
-            logging.getLogger(name).setLevel(settings.log_level)
+        configure_logging(settings, access=args.command == "run")
         if args.command == "chat":
             return asyncio.run(_chat(args, settings, console))
         if args.command == "run":

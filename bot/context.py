@@ -49,6 +49,7 @@ class Context:
     bank: QuestionBank
     origin: Origin = Origin()
     deleted: bool = False
+    route: str = "unknown"  # the command this message ran (for metrics and the access log)
 
     @property
     def lang(self) -> str:

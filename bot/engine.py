@@ -8,7 +8,9 @@ learner gets a short apology; nothing half-written is kept.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -39,9 +41,12 @@ from bot.features import (
 from bot.features import help as help_feature
 from bot.features.push_messages import COMPOSERS
 from bot.features.skill_finder import SkillFinder
+from bot.health import PlatformHealth
 from bot.i18n import Texts, pick_language
 from bot.intents import IntentMatcher, closest
+from bot.logs import ACCESS_LOGGER
 from bot.markup import escape
+from bot.metrics import HANDLER_SECONDS, IN_FLIGHT, MESSAGES
 from bot.pushes.kinds import (
     GROUP_QUIZ,
     GROUP_WEEKLY,
@@ -57,6 +62,7 @@ from bot.storage.repository import Repository
 from bot.storage.tables import Learner, StudyGroup
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger(ACCESS_LOGGER)
 
 Handler = Callable[[Context, str], Awaitable[list[Reply]]]
 
@@ -64,6 +70,14 @@ MAX_INPUT_CHARS = 4000
 MAX_COMMAND_CHARS = 32
 MAX_WORDS_FOR_COMMAND = 3  # while a question is open, longer text is an answer
 AWAITING_TIMEOUT = timedelta(minutes=10)
+
+
+@dataclass
+class Trace:
+    """What the access log and the metrics say about one handled message."""
+
+    route: str = "unknown"  # the command it ran, or what kind of input it was
+    learner_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -163,21 +177,57 @@ class Engine:
         self.finder = SkillFinder(kb)
         self.intents = IntentMatcher(kb.intents)
         self.bank = QuestionBank(kb)
+        self.health = PlatformHealth()
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
         unknown = {c for c in kb.command_aliases.values() if c not in COMMANDS}
         unknown |= {i.command for i in kb.intents if i.command not in COMMANDS}
         if unknown:
             raise ValueError(f"knowledge/ui/intents.yaml names unknown commands: {sorted(unknown)}")
 
     async def handle(self, incoming: Incoming, *, now: datetime) -> list[Reply]:
-        """Answer one message. Bad input and storage failures become replies, never exceptions."""
+        """Answer one message. Bad input and storage failures become replies, never exceptions.
+
+        Each message is counted and timed (``bot.metrics``) and logged as one line of
+        ``bot.access`` (learner id, platform, command, latency; never the text).
+        """
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
+        started = time.perf_counter()
+        trace = Trace()
+        self._in_flight += 1
+        self._idle.clear()
+        IN_FLIGHT.inc()
+        try:
+            return await self._handle(incoming, now, trace)
+        finally:
+            self._in_flight -= 1
+            IN_FLIGHT.dec()
+            if not self._in_flight:
+                self._idle.set()
+            elapsed = time.perf_counter() - started
+            MESSAGES.labels(incoming.platform, trace.route).inc()
+            HANDLER_SECONDS.labels(incoming.platform, trace.route).observe(elapsed)
+            access_log.info("update handled", extra={"learner": trace.learner_id, "platform": incoming.platform,
+                                                     "command": trace.route, "latency_ms": round(elapsed * 1000, 1)})
+
+    async def drain(self, timeout: float) -> bool:
+        """Wait until no message is being answered (at most ``timeout`` s); False if some still are."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("%d message(s) still being answered after %.0f s", self._in_flight, timeout)
+            return False
+        return True
+
+    async def _handle(self, incoming: Incoming, now: datetime, trace: Trace) -> list[Reply]:
         # Clean only what can be read: a huge message is refused by its length anyway.
         text = clean_text(incoming.content[: MAX_INPUT_CHARS + 1])
         length = len(incoming.content)
         for attempt in (1, 2):
             try:
-                return await self._handle_once(incoming, text, length, now)
+                return await self._handle_once(incoming, text, length, now, trace)
             except IntegrityError:
                 if attempt == 2:
                     log.exception("conflicting write for %s user", incoming.platform)
@@ -186,6 +236,7 @@ class Engine:
             except Exception:
                 log.exception("failed to handle a %s message", incoming.platform)
                 break
+        trace.route = "error"
         lang = pick_language(incoming.language_hint, self.settings.default_language)
         return [Reply(self.texts(lang, "error.internal"))]
 
@@ -195,7 +246,8 @@ class Engine:
             await Repository(session).mark_unreachable(platform, user_id, now=now)
         log.info("a %s user blocked the bot; pushes skip them until they write again", platform)
 
-    async def _handle_once(self, incoming: Incoming, text: str, length: int, now: datetime) -> list[Reply]:
+    async def _handle_once(self, incoming: Incoming, text: str, length: int, now: datetime,
+                           trace: Trace) -> list[Reply]:
         async with self.db.transaction() as session:
             repo = Repository(session)
             learner = await repo.find_learner(incoming.platform, incoming.user_id)
@@ -208,6 +260,7 @@ class Engine:
                     quiz_minute=self.settings.default_quiz_minute,
                     now=now,
                 )
+            trace.learner_id = learner.id
             inputs = schedule_inputs(learner)
             await self.bank.refresh(repo.quiz)
             ctx = await self._context(repo, learner, now)
@@ -215,9 +268,11 @@ class Engine:
                                 group_admin=incoming.group_admin, display_name=incoming.display_name,
                                 shared_chat=incoming.shared_chat)
             if incoming.attachment and not text:
+                ctx.route = "attachment"
                 replies = [Reply(ctx.t("input.not_text"), rows(Button(ctx.t("button.help"), "/help")))]
             else:
                 replies = await self._dispatch(ctx, text, length)
+            trace.route = ctx.route
             if not ctx.deleted:
                 learner = ctx.learner  # /link may have joined this account to another learner
                 learner.updated_at = now
@@ -268,6 +323,7 @@ class Engine:
         return True
 
     async def _dispatch(self, ctx: Context, text: str, length: int) -> list[Reply]:
+        ctx.route = "bad_input"
         if len(text) > MAX_INPUT_CHARS:
             return [Reply(ctx.t("input.too_long", length=length, limit=MAX_INPUT_CHARS))]
         if not text:
@@ -277,11 +333,13 @@ class Engine:
         if not has_words(text):
             return [Reply(ctx.t("input.no_words"), rows(Button(ctx.t("button.help"), "/help")))]
         if ctx.learner.onboarding_step is not None:
+            ctx.route = "onboarding"
             return await onboarding.onboarding_text(ctx, text)
         awaiting = ctx.learner.awaiting
         if awaiting is not None:
             since = ctx.learner.awaiting_since
             if awaiting in AWAITING and since is not None and ctx.now - since <= AWAITING_TIMEOUT:
+                ctx.route = awaiting
                 return await AWAITING[awaiting](ctx, text)  # the handler clears or renews it
             ctx.learner.awaiting = None
         command = self.intents.match(text)
@@ -290,9 +348,12 @@ class Engine:
         ):
             answered = await quiz.typed_answer(ctx, text)
             if answered is not None:
+                ctx.route = "answer"
                 return answered
         if command is not None:
+            ctx.route = command
             return await COMMANDS[command].handler(ctx, "")
+        ctx.route = "not_understood"
         return [Reply(ctx.t("input.not_understood"),
                       rows(Button(ctx.t("button.next"), "/next"), Button(ctx.t("button.help"), "/help")))]
 
@@ -301,7 +362,9 @@ class Engine:
         name = self.kb.command_aliases.get(name, name)
         command = COMMANDS.get(name)
         if command is None:
+            ctx.route = "unknown_command"
             return self._unknown_command(ctx, name)
+        ctx.route = name
         if ctx.learner.onboarding_step is not None and not command.during_onboarding:
             return [Reply(ctx.t("onboarding.finish_first")),
                     onboarding.step_prompt(ctx, ctx.learner.onboarding_step)]

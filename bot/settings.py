@@ -53,6 +53,22 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="WARNING", description="Log level for Jalur's own loggers"
     )
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto", description="Log lines as JSON or readable text; auto: JSON unless on a terminal"
+    )
+    access_log: bool = Field(
+        default=True, description="`jalur run` logs one line per handled update (learner id, platform, "
+                                  "command, latency; never the text)"
+    )
+    metrics_port: int = Field(
+        default=9108, ge=0, le=65535,
+        description="Port of the /metrics, /healthz and /readyz endpoints of `jalur run` (0: off)",
+    )
+    metrics_listen: str = Field(default="127.0.0.1", description="Address the metrics and health endpoints listen on")
+    shutdown_grace: float = Field(
+        default=30.0, ge=0, le=600,
+        description="Seconds `jalur run` waits for handlers and pushes in flight on SIGTERM",
+    )
     knowledge_dir: Path | None = Field(
         default=None, description="Load content from this directory instead of the shipped one"
     )
@@ -129,6 +145,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("telegram_token", "telegram_webhook_secret", "telegram_webhook_url", "discord_token",
                      mode="before")

@@ -34,6 +34,7 @@ from adapters.discord.render import CUSTOM_ID_PREFIX, MAX_LABEL_CHARS, custom_id
 from bot.conversation import MAX_PAYLOAD_BYTES, Button, Incoming, Reply
 from bot.engine import Engine
 from bot.i18n import Texts, pick_language
+from bot.metrics import PLATFORM_ERRORS, RATE_LIMIT_WAITS
 from bot.pushes.delivery import Senders, SendResult
 from bot.settings import Settings
 
@@ -48,6 +49,19 @@ class _NoVoiceWarnings(logging.Filter):
 
 
 logging.getLogger("discord.client").addFilter(_NoVoiceWarnings())
+
+
+class _RateLimitCounter(logging.Filter):
+    """discord.py waits out 429s itself and says so in a warning; each one is counted (a metric)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        if "rate limited" in message or "rate limit has been hit" in message:
+            RATE_LIMIT_WAITS.labels(PLATFORM).inc()
+        return True
+
+
+logging.getLogger("discord.http").addFilter(_RateLimitCounter())
 
 PLATFORM = "discord"
 ANSWER_PREFIX = "jalur-answer:"
@@ -135,6 +149,17 @@ class AnswerModal(discord.ui.Modal):
             await self.adapter.on_payload(interaction, f"/answer {self.target} {text}")
 
 
+def _error_kind(exc: discord.HTTPException) -> str:
+    """A small label for a Discord error: forbidden, not_found, rate_limited, server_error, bad_request."""
+    if isinstance(exc, discord.Forbidden):
+        return "forbidden"
+    if isinstance(exc, discord.NotFound):
+        return "not_found"
+    if exc.status == 429:
+        return "rate_limited"
+    return "server_error" if exc.status >= 500 else "bad_request"
+
+
 def _adapter(interaction: discord.Interaction) -> DiscordAdapter:
     client = interaction.client
     assert isinstance(client, JalurClient)
@@ -198,6 +223,18 @@ class JalurClient(commands.AutoShardedBot):
         self.add_dynamic_items(JalurButton, AnswerButton)
         await self.adapter.setup(self)
 
+    async def on_ready(self) -> None:
+        """Every shard is connected: the platform is ready."""
+        self.adapter.engine.health.up(PLATFORM)
+
+    async def on_resumed(self) -> None:
+        """A shard reconnected."""
+        self.adapter.engine.health.up(PLATFORM)
+
+    async def on_disconnect(self) -> None:
+        """A shard lost the gateway; discord.py reconnects on its own."""
+        self.adapter.engine.health.down(PLATFORM)
+
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         """A deleted quiz channel pauses the server's group posts at once."""
         await self.adapter.engine.channel_unusable(PLATFORM, str(channel.guild.id), str(channel.id),
@@ -216,6 +253,7 @@ class DiscordAdapter:
         self.texts = engine.texts
         self.clock = clock
         self._locks: dict[int, asyncio.Lock] = {}
+        self.closing = False  # shutting down: new interactions are told to come back
         options: dict[str, Any] = {}
         if settings.discord_shard_count is not None:
             options["shard_count"] = settings.discord_shard_count
@@ -283,8 +321,11 @@ class DiscordAdapter:
                 senders.add(PLATFORM, self)
             await client.connect(reconnect=True)
         finally:
+            self.closing = True
+            self.engine.health.down(PLATFORM)
             if senders is not None:
                 senders.remove(PLATFORM)
+            await self.engine.drain(self.settings.shutdown_grace)  # answers in flight still go out
             await client.close()
 
     # --- inbound ----------------------------------------------------------------
@@ -292,16 +333,20 @@ class DiscordAdapter:
     async def on_payload(self, interaction: discord.Interaction, payload: str) -> None:
         """A slash command, button or answer: defer, ask the engine, send the replies."""
         ephemeral = interaction.guild is not None
+        lang = pick_language(_language(interaction.locale), self.settings.default_language)
         try:
+            if self.closing:
+                await interaction.response.send_message(self.texts(lang, "discord.restarting"), ephemeral=True)
+                return
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         except discord.HTTPException as exc:  # the interaction expired or was answered elsewhere
+            PLATFORM_ERRORS.labels(PLATFORM, _error_kind(exc)).inc()
             log.info("discord: could not acknowledge an interaction: %s", exc)
             return
         user = interaction.user
         lock = self._locks.setdefault(user.id, asyncio.Lock())
         async with lock:
             replies = await self.engine.handle(self.incoming(interaction, payload), now=self.clock())
-            lang = pick_language(_language(interaction.locale), self.settings.default_language)
             replies = await self._post_in_channels(interaction, replies, lang)
             await self._followups(interaction, replies, ephemeral, lang)
 
@@ -343,6 +388,7 @@ class DiscordAdapter:
                     await interaction.followup.send(content or discord.utils.MISSING, embed=card or discord.utils.MISSING,
                                                     view=self.view(rows, lang), ephemeral=ephemeral)
                 except discord.HTTPException as exc:
+                    PLATFORM_ERRORS.labels(PLATFORM, _error_kind(exc)).inc()
                     log.warning("discord: follow-up refused: %s", exc)
                     return
 
@@ -392,9 +438,15 @@ class DiscordAdapter:
                     await channel.send(content or None, embed=card or discord.utils.MISSING,
                                        view=self.view(rows, "en"))
         except (discord.Forbidden, discord.NotFound) as exc:
+            PLATFORM_ERRORS.labels(PLATFORM, _error_kind(exc)).inc()
             log.info("discord: channel refused a message: %s", exc)
             return SendResult.UNREACHABLE
-        except (discord.HTTPException, OSError) as exc:
+        except discord.HTTPException as exc:
+            PLATFORM_ERRORS.labels(PLATFORM, _error_kind(exc)).inc()
+            log.info("discord: message failed, will retry: %s", exc)
+            return SendResult.RETRY
+        except OSError as exc:
+            PLATFORM_ERRORS.labels(PLATFORM, "network").inc()
             log.info("discord: message failed, will retry: %s", exc)
             return SendResult.RETRY
         return SendResult.SENT

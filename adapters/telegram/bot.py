@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import (
@@ -37,6 +38,7 @@ from adapters.telegram.render import messages, without_tags
 from bot.conversation import Incoming, Reply
 from bot.engine import Engine
 from bot.i18n import pick_language
+from bot.metrics import PLATFORM_ERRORS, RATE_LIMIT_WAITS
 from bot.pushes.delivery import Senders, SendResult
 from bot.settings import Settings
 
@@ -112,12 +114,15 @@ class TelegramAdapter:
             else:
                 await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
                 log.info("telegram: long polling")
+            self.engine.health.up(PLATFORM)
             await asyncio.Event().wait()  # until cancelled
         finally:
+            self.engine.health.down(PLATFORM)
             if senders is not None:
                 senders.remove(PLATFORM)
             if app.updater is not None and app.updater.running:
-                await app.updater.stop()
+                await app.updater.stop()  # no new updates; those being answered finish below
+            await self.engine.drain(self.settings.shutdown_grace)
             if app.running:
                 await app.stop()
             await app.shutdown()
@@ -293,8 +298,10 @@ class TelegramAdapter:
                 )
                 return SendResult.SENT
             except Forbidden:
+                PLATFORM_ERRORS.labels(PLATFORM, "forbidden").inc()
                 return SendResult.UNREACHABLE
             except BadRequest as exc:
+                PLATFORM_ERRORS.labels(PLATFORM, "bad_request").inc()
                 if "parse entities" in str(exc).lower() and html != without_tags(html):
                     log.warning("telegram: HTML refused (%s); sending plain text", exc)
                     html = without_tags(html)
@@ -304,9 +311,11 @@ class TelegramAdapter:
                 log.warning("telegram: message to chat %s refused: %s", chat_id, exc)
                 return SendResult.FAILED
             except RetryAfter as exc:  # the rate limiter already retried; give up on this one
+                PLATFORM_ERRORS.labels(PLATFORM, "rate_limited").inc()
                 log.warning("telegram: still rate limited after retries: %s", exc)
                 return SendResult.RETRY
             except NetworkError as exc:
+                PLATFORM_ERRORS.labels(PLATFORM, "network").inc()
                 if attempt == SEND_ATTEMPTS:
                     log.warning("telegram: network error sending to chat %s, giving up: %s", chat_id, exc)
                     return SendResult.RETRY
@@ -327,10 +336,22 @@ class TelegramAdapter:
 
 
 
+class CountingRateLimiter(AIORateLimiter):
+    """python-telegram-bot's limiter, counting each ``RetryAfter`` it waits out (a metric)."""
+
+    async def _run_request(self, *args: Any, **kwargs: Any) -> Any:  # one attempt of process_request
+        try:
+            return await super()._run_request(*args, **kwargs)
+        except RetryAfter:
+            RATE_LIMIT_WAITS.labels(PLATFORM).inc()
+            raise
+
+
 def rate_limiter(rate: float) -> AIORateLimiter:
     """python-telegram-bot's limiter at ``rate`` messages a second, with a burst of 50 ms worth."""
     window = max(RATE_WINDOW_SECONDS, 1 / rate)
-    return AIORateLimiter(overall_max_rate=rate * window, overall_time_period=window, max_retries=SEND_ATTEMPTS)
+    return CountingRateLimiter(overall_max_rate=rate * window, overall_time_period=window,
+                               max_retries=SEND_ATTEMPTS)
 
 
 async def run_telegram(engine: Engine, settings: Settings, senders: Senders) -> None:

@@ -28,6 +28,7 @@ from bot.features.recall import next_due
 from bot.features.streak_report import count_activity, streak_line
 from bot.intents import normalize
 from bot.markup import escape
+from bot.metrics import QUIZ_ANSWERS
 from bot.quiz.grader import Grade, choice_index, grade, grade_choice
 from bot.quiz.scheduling import (
     RATING_FOR_VERDICT,
@@ -181,6 +182,7 @@ async def record_review(ctx: Context, question: Question, result: Grade, *, aske
         rating=int(RATING_FOR_VERDICT[result.verdict]), self_rated=False, card_before=card_json(before),
         interview_id=interview_id,
     ))
+    QUIZ_ANSWERS.labels(result.verdict).inc()
     return row
 
 

@@ -34,6 +34,7 @@ from typing import Protocol
 from bot.conversation import Reply
 from bot.engine import Engine
 from bot.markup import to_plain
+from bot.metrics import PUSHES
 from bot.pushes.kinds import (
     FRESH_FOR,
     GROUP_KINDS,
@@ -214,6 +215,11 @@ class PushRunner:
         self.concurrency = concurrency
         self.lease = lease
         self.clock = clock
+        self._stopping = False
+
+    def stop(self) -> None:
+        """Shutting down: a pass in flight sends what it claimed, then claims nothing more."""
+        self._stopping = True
 
     async def tick(self, now: datetime | None = None) -> TickReport:
         """Deliver everything due at ``now`` (default: the clock), batch after batch.
@@ -233,7 +239,7 @@ class PushRunner:
                     for push in outgoing:
                         await room.acquire()
                         todo.put_nowait(push)
-                    if seen < self.batch:
+                    if seen < self.batch or self._stopping:
                         return
             finally:
                 for _ in range(self.concurrency):
@@ -253,6 +259,8 @@ class PushRunner:
         finally:
             await done.put(None)
             await recorder
+            for (kind, outcome), count in report.outcomes.items():
+                PUSHES.labels(kind, outcome).inc(count)
         return report
 
     # --- claim and compose ------------------------------------------------------

@@ -11,24 +11,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.metrics import SCHEDULER_LAG, SCHEDULER_PASS_SECONDS
 from bot.pushes.delivery import PushRunner
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "pushes"
-STOP_GRACE_SECONDS = 30.0
 
 
 class PushScheduler:
     """Runs ``runner.tick()`` every ``interval`` seconds until cancelled."""
 
-    def __init__(self, runner: PushRunner, interval: float) -> None:
+    def __init__(self, runner: PushRunner, interval: float, *, grace: float = 30.0) -> None:
         self.runner = runner
         self.interval = interval
+        self.grace = grace
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.passes = 0
         self._busy: asyncio.Task[None] | None = None
@@ -45,13 +47,15 @@ class PushScheduler:
             await asyncio.Event().wait()
         finally:
             self.scheduler.shutdown(wait=False)
+            self.runner.stop()
             busy = self._busy
             if busy is not None and not busy.done():
-                log.info("push scheduler: letting the pass in flight finish")
-                await asyncio.wait([busy], timeout=STOP_GRACE_SECONDS)
+                log.info("push scheduler: letting the pass in flight finish (at most %.0f s)", self.grace)
+                await asyncio.wait([busy], timeout=self.grace)
 
     async def _pass(self) -> None:
         self._busy = asyncio.current_task()
+        started = time.perf_counter()
         try:
             report = await self.runner.tick()
         except asyncio.CancelledError:  # shutdown: what was claimed and not sent is retried after its lease
@@ -62,6 +66,8 @@ class PushScheduler:
             return
         finally:
             self.passes += 1
+            SCHEDULER_PASS_SECONDS.observe(time.perf_counter() - started)
+        SCHEDULER_LAG.set(report.lag.total_seconds() if report.lag is not None else 0.0)
         if report.outcomes:
             log.info("push pass: %s", report.summary())
         if report.lag is not None and report.lag.total_seconds() > 2 * self.interval:

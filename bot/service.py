@@ -1,0 +1,107 @@
+"""The ``jalur run`` process: chat platforms, the push scheduler and the health endpoints on one
+asyncio loop, and a graceful shutdown.
+
+On SIGTERM (or Ctrl-C): readiness turns 503 at once; the push pass in
+flight sends what it claimed and claims nothing more; each platform stops
+taking updates and lets the messages being answered finish; then the
+platforms disconnect and the database closes. Every message is one database
+transaction, so whatever is cut off by the grace period is rolled back, not
+half-written, and a push claimed but not sent is sent again after its lease.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Sequence
+
+from bot.engine import Engine
+from bot.health import OpsServer
+from bot.platforms import Platform
+from bot.pushes.delivery import PushRunner, Senders
+from bot.pushes.scheduler import PushScheduler
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+class ServiceError(RuntimeError):
+    """A platform could not start or stopped on its own, or the health port is taken."""
+
+
+async def serve(engine: Engine, settings: Settings, platforms: Sequence[Platform]) -> None:
+    """Run ``platforms`` (and the scheduler) until a stop signal or a platform failure."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in STOP_SIGNALS:
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on every OS / not the main thread
+            loop.add_signal_handler(sig, stop.set)
+    ops = None
+    if settings.metrics_port:
+        ops = OpsServer(engine.db, engine.health, listen=settings.metrics_listen, port=settings.metrics_port)
+        try:
+            await ops.start()
+        except OSError as exc:
+            raise ServiceError(f"cannot serve health and metrics on {settings.metrics_listen}:"
+                               f"{settings.metrics_port} ({exc.strerror or exc}); set JALUR_METRICS_PORT "
+                               "to a free port, or 0 to turn the endpoints off") from exc
+    senders = Senders()
+    tasks: dict[asyncio.Task[None], Platform] = {}
+    for platform in platforms:
+        engine.health.expect(platform.name.lower())
+        log.info("starting %s", platform.name)
+        tasks[asyncio.create_task(platform.run(engine, settings, senders), name=platform.name)] = platform
+    scheduler = None
+    if settings.pushes:
+        if engine.db.is_sqlite:
+            log.warning("pushes: SQLite allows one scheduler; run a single `jalur run` on this "
+                        "database (use PostgreSQL to run several)")
+        scheduler = asyncio.create_task(
+            PushScheduler(PushRunner(engine, senders, concurrency=settings.push_concurrency),
+                          settings.push_interval, grace=settings.shutdown_grace).run(), name="pushes")
+    else:
+        log.info("pushes: off (JALUR_PUSHES=false)")
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        engine.health.stopping = True
+        for sig in STOP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+    failures = [_failure(tasks[task], task) for task in done if task in tasks]
+    log.info("shutting down: %s", "; ".join(failures) if failures else "stop signal")
+    await _shut_down(engine, settings, scheduler, list(tasks), stopper)
+    if ops is not None:
+        await ops.stop()
+    if failures:
+        raise ServiceError("; ".join(failures))
+    log.info("stopped cleanly")
+
+
+def _failure(platform: Platform, task: asyncio.Task[None]) -> str:
+    exc = task.exception() if not task.cancelled() else None
+    if exc is None:
+        return f"{platform.name} stopped"
+    log.debug("%s stopped", platform.name, exc_info=exc)
+    return f"{platform.name} stopped: {type(exc).__name__}: {exc}"
+
+
+async def _shut_down(engine: Engine, settings: Settings, scheduler: asyncio.Task[None] | None,
+                     platforms: list[asyncio.Task[None]], stopper: asyncio.Task[bool]) -> None:
+    """Pushes first (their platforms still up), then the platforms, which drain their handlers."""
+    stopper.cancel()
+    if scheduler is not None:
+        scheduler.cancel()
+        await asyncio.gather(scheduler, return_exceptions=True)
+    for task in platforms:
+        task.cancel()
+    results = await asyncio.gather(*platforms, return_exceptions=True)
+    for result in results:
+        if isinstance(result, Exception):
+            log.info("a platform stopped with %s", type(result).__name__)
+    await engine.drain(settings.shutdown_grace)
