@@ -1,22 +1,39 @@
-# Jalur: the mentor bot. Runs `jalur run` as a non-root user; data in /data.
-FROM python:3.11-slim
+# Jalur, the mentor bot: `jalur run` as a non-root user.
+# Build: docker build -t jalur .      Run with PostgreSQL: docker compose up (see compose.yaml)
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1 \
-    PIP_NO_CACHE_DIR=1 \
+# --- build: install Jalur and its dependencies into a virtualenv -------------------
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
-
 WORKDIR /src
+RUN python -m venv /opt/jalur
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY adapters ./adapters
 COPY knowledge ./knowledge
-RUN pip install . && rm -rf /src
+RUN /opt/jalur/bin/pip install --no-compile . \
+    && find /opt/jalur -name "__pycache__" -type d -prune -exec rm -rf {} +
 
-RUN useradd --create-home --uid 10001 jalur && mkdir /data && chown jalur:jalur /data
-USER jalur
+# --- runtime: the virtualenv only, no compilers, no sources --------------------------
+FROM python:3.11-slim AS runtime
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PATH=/opt/jalur/bin:$PATH \
+    JALUR_DATABASE_URL=sqlite+aiosqlite:////data/jalur.db \
+    JALUR_METRICS_LISTEN=0.0.0.0 \
+    JALUR_METRICS_PORT=9108 \
+    JALUR_LOG_FORMAT=json
+RUN groupadd --gid 10001 jalur \
+    && useradd --create-home --uid 10001 --gid 10001 jalur \
+    && mkdir /data \
+    && chown 10001:10001 /data
+COPY --from=build /opt/jalur /opt/jalur
+USER 10001:10001
 WORKDIR /home/jalur
-ENV JALUR_DATABASE_URL=sqlite+aiosqlite:////data/jalur.db
 VOLUME ["/data"]
-
+# /metrics, /healthz, /readyz
+EXPOSE 9108
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["jalur", "health"]
+# SIGTERM: finish the messages and pushes in flight, then exit (JALUR_SHUTDOWN_GRACE, 30 s)
+STOPSIGNAL SIGTERM
 CMD ["jalur", "run"]

@@ -29,12 +29,17 @@ per round the CPU time of this process (``time.process_time``, all threads,
 so the aiosqlite worker thread counts) and the wall time per update are
 averaged, and the medians over rounds are printed with the ratio Jalur/echo
 (target: CPU ratio 1.5 or less). The CPU inside ``Engine.handle`` is timed
-separately, which splits Jalur's cost into engine and platform. One extra
-Jalur round runs under cProfile: the share of time per package (Jalur's
-code, SQLAlchemy, the database driver, python-telegram-bot, httpx...), the
-SQL statements per kind of update, and the top functions of Jalur's own
-code. Timings are noisy on a shared machine: compare the ratios, not the
-absolute figures.
+separately, which splits Jalur's cost into engine and platform.
+
+Three extra Jalur rounds (not in the medians) explain the cost: one under
+cProfile for whole updates and one for ``Engine.handle`` alone (the share of
+main-thread time per package: Jalur's code, SQLAlchemy, the database driver,
+asyncio, python-telegram-bot, httpx; the SQL statements per kind of update,
+counted with a ``before_cursor_execute`` listener), and one with every
+function of ``bot/`` and ``adapters/`` wrapped to add up its inclusive CPU
+(cProfile cannot attribute time to coroutines that suspend), which lists
+Jalur's hotspots. Timings are noisy on a shared machine: compare the
+ratios, not the absolute figures.
 """
 
 from __future__ import annotations
@@ -42,11 +47,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import dataclasses
+import functools
+import inspect
 import itertools
 import json
 import pstats
 import random
+import sys
 import time
+import types
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -232,7 +242,8 @@ class JalurBench:
         self.users = itertools.count(1_000_001)
 
     async def round(self, learners: int, *, profiler: cProfile.Profile | None = None,
-                    engine_profiler: cProfile.Profile | None = None, counter: StatementCounter | None = None) -> tuple[Round, list[dict[str, Any]]]:
+                    engine_profiler: cProfile.Profile | None = None, counter: StatementCounter | None = None,
+                    tracer: Tracer | None = None) -> tuple[Round, list[dict[str, Any]]]:
         app, timer, updates = self.adapter.app, self.timer, self.updates
         users = [next(self.users) for _ in range(learners)]
         for user in users:  # onboarding, not measured
@@ -247,8 +258,12 @@ class JalurBench:
             sent.append(payload)
             before = counter.count if counter else 0
             timer.profiler = engine_profiler
+            if tracer is not None:
+                tracer.on = True
             await feed(app, payload, result, name, profiler)
             timer.profiler = None
+            if tracer is not None:
+                tracer.on = False
             if counter is not None:
                 result.statements[name].append(counter.count - before)
             return timer.last[str(payload_user(payload))]
@@ -286,6 +301,117 @@ async def echo_round(app: Application, replay: list[dict[str, Any]], updates: Up
         await feed(app, updates.again(payload), result, step_of(payload))
     result.http = http.count - before
     return result
+
+
+
+# --- inclusive CPU per Jalur function ------------------------------------------------------
+
+class Tracer:
+    """Wraps every function and method of Jalur's own modules (bot/, adapters/) to add up the
+    process CPU spent inside each call, inclusive of what it calls.
+
+    Updates are processed one at a time, so the CPU between entering and leaving a coroutine is
+    that coroutine's (and its callees'), which cProfile cannot tell for coroutines.
+    """
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+        self.on = False
+        self._undo: list[tuple[Any, str, Any, bool]] = []
+        self._wrapped: dict[Any, Any] = {}
+
+    def _wrap(self, function: Any, key: str) -> Any:
+        if function in self._wrapped:
+            return self._wrapped[function]
+        tracer = self
+        if inspect.iscoroutinefunction(function):
+            @functools.wraps(function)
+            async def wrapper(*args: Any, **kwargs: Any) -> Any:
+                if not tracer.on:
+                    return await function(*args, **kwargs)
+                started = time.process_time()
+                try:
+                    return await function(*args, **kwargs)
+                finally:
+                    tracer.cpu[key] += time.process_time() - started
+                    tracer.calls[key] += 1
+        else:
+            @functools.wraps(function)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                if not tracer.on:
+                    return function(*args, **kwargs)
+                started = time.process_time()
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    tracer.cpu[key] += time.process_time() - started
+                    tracer.calls[key] += 1
+        self._wrapped[function] = wrapper
+        return wrapper
+
+    @staticmethod
+    def _traceable(value: Any) -> bool:
+        if not isinstance(value, types.FunctionType) or value.__name__.startswith("__"):
+            return False
+        if inspect.isgeneratorfunction(value) or inspect.isasyncgenfunction(value):
+            return False
+        inner = getattr(value, "__wrapped__", None)  # @asynccontextmanager and the like
+        return not (inner is not None and (inspect.isasyncgenfunction(inner) or inspect.isgeneratorfunction(inner)))
+
+    @staticmethod
+    def _plain(cls: type) -> bool:
+        """Classes whose methods may be replaced (not pydantic models, enums or ORM tables)."""
+        names = {base.__name__ for base in cls.__mro__}
+        return not names & {"BaseModel", "BaseSettings", "Enum", "DeclarativeBase", "Base"}
+
+    def _set(self, owner: Any, name: str, value: Any, is_dict: bool = False) -> None:
+        old = owner[name] if is_dict else getattr(owner, name)
+        self._undo.append((owner, name, old, is_dict))
+        if is_dict:
+            owner[name] = value
+        else:
+            setattr(owner, name, value)
+
+    def install(self) -> None:
+        own = [m for n, m in list(sys.modules.items()) if m is not None and n.split(".")[0] in {"bot", "adapters"}]
+        for module in own:  # functions and methods defined in Jalur's modules
+            for name, value in list(vars(module).items()):
+                if self._traceable(value) and value.__module__ == module.__name__:
+                    self._set(module, name, self._wrap(value, f"{module.__name__}.{value.__qualname__}"))
+                elif isinstance(value, type) and value.__module__ == module.__name__ and self._plain(value):
+                    fields = {f.name for f in dataclasses.fields(value)} if dataclasses.is_dataclass(value) else set()
+                    for attr, member in list(vars(value).items()):
+                        if self._traceable(member) and attr not in fields:
+                            self._set(value, attr, self._wrap(member, f"{module.__name__}.{member.__qualname__}"))
+        for module in own:  # names imported from other Jalur modules, and tables of handlers
+            for name, value in list(vars(module).items()):
+                if isinstance(value, types.FunctionType) and value in self._wrapped:
+                    self._set(module, name, self._wrapped[value])
+                elif isinstance(value, dict):
+                    for key, item in list(value.items()):
+                        if isinstance(item, types.FunctionType) and item in self._wrapped:
+                            self._set(value, key, self._wrapped[item], is_dict=True)
+                        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+                            changes = {f.name: self._wrapped[getattr(item, f.name)] for f in dataclasses.fields(item)
+                                       if isinstance(getattr(item, f.name), types.FunctionType)
+                                       and getattr(item, f.name) in self._wrapped}
+                            if changes:
+                                self._set(value, key, dataclasses.replace(item, **changes), is_dict=True)
+
+    def uninstall(self) -> None:
+        for owner, name, old, is_dict in reversed(self._undo):
+            if is_dict:
+                owner[name] = old
+            else:
+                setattr(owner, name, old)
+        self._undo.clear()
+
+    def print(self, updates: int, top: int) -> None:
+        print(f"\nTop {top} functions of Jalur's own code by inclusive CPU (this process, all threads; ms per "
+              "update, with what they call; nested functions overlap; the wrappers add some overhead):")
+        for key, cpu in sorted(self.cpu.items(), key=lambda kv: -kv[1])[:top]:
+            print(f"  {cpu / updates * 1000:7.2f}  {self.calls[key] / updates:6.1f} calls  {key}")
 
 
 # --- the profile ----------------------------------------------------------------------
@@ -356,11 +482,8 @@ def print_hotspots(profiler: cProfile.Profile, updates: int, top: int) -> None:
     def where(key: tuple[str, int, str]) -> str:
         return f"{key[0].removeprefix(str(ROOT) + '/')}:{key[1]} {key[2]}"
 
-    print(f"\nTop {top} functions of Jalur's own code by cumulative time (ms per update, under the profiler; "
-          "a coroutine counts only while it runs, its calls are resumptions):")
-    for key, (_cc, nc, _tt, ct, _callers) in sorted(ours, key=lambda kv: -kv[1][3])[:top]:
-        print(f"  {ct / updates * 1000:7.2f}  {nc / updates:6.1f} calls  {where(key)}")
-    print(f"\nTop {top} functions of Jalur's own code by own time (ms per update):")
+    print(f"\nTop {top} functions of Jalur's own code by own time (cProfile; ms per update; calls count each "
+          "resumption of a coroutine):")
     for key, (_cc, nc, tt, _ct, _callers) in sorted(ours, key=lambda kv: -kv[1][2])[:top]:
         print(f"  {tt / updates * 1000:7.2f}  {nc / updates:6.1f} calls  {where(key)}")
     print(f"\nTop {top} functions overall by own time, the epoll wait left out (ms per update):")
@@ -422,6 +545,12 @@ async def main() -> None:
             counter.close()
             engine_profiler = cProfile.Profile()
             await jalur.round(learners, engine_profiler=engine_profiler)
+            tracer = Tracer()
+            tracer.install()
+            try:
+                traced, _ = await jalur.round(learners, tracer=tracer)
+            finally:
+                tracer.uninstall()
         finally:
             await echo.shutdown()
             await adapter.app.shutdown()
@@ -449,8 +578,8 @@ async def main() -> None:
     for label, rs in (("echo", echo_rounds), ("Jalur", jalur_rounds)):
         main = median([sum(r.main_thread) / len(r.cpu) for r in rs])
         whole = median([r.cpu_per_update for r in rs])
-        print(f"  {label}: main thread {main * 1000:.2f} ms, other threads (aiosqlite's worker, httpx none) "
-              f"{(whole - main) * 1000:.2f} ms per update")
+        print(f"  {label}: main thread {main * 1000:.2f} ms, other threads (aiosqlite's worker) "
+              f"{max(0.0, whole - main) * 1000:.2f} ms per update")
 
     print("\nPer kind of update (median CPU ms over all measured updates; SQL statements in the profiled round):")
     print(f"  {'update':<8}{'echo':>8}{'Jalur':>8}{'ratio':>8}{'SQL':>6}")
@@ -461,6 +590,7 @@ async def main() -> None:
         print(f"  {name:<8}{e * 1000:>8.2f}{j * 1000:>8.2f}{j / e:>8.2f}{sql:>6.0f}")
     print_shares(profiler, len(profiled.cpu), "one profiled Jalur round (whole updates)")
     print_shares(engine_profiler, len(profiled.cpu), "another round, inside Engine.handle only")
+    tracer.print(len(traced.cpu), args.top)
     print_hotspots(profiler, len(profiled.cpu), args.top)
 
 

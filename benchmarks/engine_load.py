@@ -1,6 +1,6 @@
 """The engine alone, no platform: throughput and latency of ``Engine.handle``.
 
-Usage:  python benchmarks/engine_load.py [--quick] [--learners 32] [--rounds 10]
+Usage:  python benchmarks/engine_load.py [--quick] [--learners 64] [--rounds 5]
                                          [--concurrency 1 --concurrency 16] [--postgres URL | --postgres '']
 
 Each learner is onboarded first (``/start``, ``/lang en``, ``/track go``,
@@ -8,6 +8,9 @@ Each learner is onboarded first (``/start``, ``/lang en``, ``/track go``,
 rounds of the conversation the Telegram benchmark uses: the text ``/next``,
 the "Done" button's payload (``/done SKILL``), the text ``/quiz``, and an
 answer button (a random choice option or "I don't know", ``/answer ID ?``).
+Five rounds close phase 1's five core skills; after that ``/next`` shows the
+phase's project checklist instead of a skill, so more rounds would change the
+mix (a typed ``/done`` is sent then, and counted as a fallback).
 Every message is ``await engine.handle(Incoming(...), now=datetime.now(UTC))``
 on a migrated database, exactly as an adapter calls it.
 
@@ -65,6 +68,7 @@ class Run:
     wall: float = 0.0
     cpu: float = 0.0
     errors: int = 0
+    fallbacks: int = 0
     latencies: list[float] = field(default_factory=list)
     by_step: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     statements: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
@@ -107,6 +111,8 @@ class Talker:
             replies = await self.send(user, "next", text="/next")
             # a review suggestion or the end of the plan has no Done button: /done closes the current skill
             done = button(replies, "/done ")
+            if done is None:
+                self.run.fallbacks += 1
             await self.send(user, "done", payload=done) if done else await self.send(user, "done", text="/done")
             replies = await self.send(user, "quiz", text="/quiz")
             answer = answer_payload(replies, rng)
@@ -152,17 +158,18 @@ async def measure(backends: Backends, kb: KnowledgeBase, settings: Settings, bac
 def print_table(runs: list[Run]) -> None:
     print()
     print(f"{'backend':<11}{'learners':>9}{'msgs':>7}{'msg/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms/msg':>12}"
-          f"{'errors':>8}")
+          f"{'errors':>8}{'no Done':>9}")
     for r in runs:
         print(f"{r.backend:<11}{r.concurrency:>9}{r.messages:>7}{r.messages / r.wall:>9.1f}"
               f"{percentile(r.latencies, 50) * 1000:>9.1f}{percentile(r.latencies, 99) * 1000:>9.1f}"
-              f"{r.cpu / r.messages * 1000:>12.2f}{r.errors:>8}")
-    print("(learners = learners talking at once; CPU = this process, all threads, per message)")
+              f"{r.cpu / r.messages * 1000:>12.2f}{r.errors:>8}{r.fallbacks:>9}")
+    print("(learners = learners talking at once; CPU = this process, all threads, per message; errors = "
+          "apology replies; no Done = /next showed no Done button, a typed /done was sent)")
     for r in runs:
         if r.concurrency != 1:
             continue
         print(f"\n{r.backend}, one learner at a time: per kind of message")
-        print(f"  {'message':<10}{'p50 ms':>9}{'p99 ms':>9}{'SQL statements (median, max)':>31}")
+        print(f"  {'message':<14}{'p50 ms':>9}{'p99 ms':>9}{'SQL statements (median, max)':>31}")
         kinds = [k for k in ("start", *(p.split()[0][1:] for p in ONBOARDING)) if k in r.statements]
         for kind in (*STEPS, *kinds):
             times = r.by_step.get(kind, [])
@@ -170,22 +177,23 @@ def print_table(runs: list[Run]) -> None:
             p50 = f"{percentile(times, 50) * 1000:9.1f}" if times else f"{'-':>9}"
             p99 = f"{percentile(times, 99) * 1000:9.1f}" if times else f"{'-':>9}"
             label = kind if kind in STEPS else f"{kind} (onb.)"
-            print(f"  {label:<10}{p50}{p99}{median(counts):>20.0f}, {max(counts) if counts else 0:>3}")
+            print(f"  {label:<14}{p50}{p99}{median(counts):>20.0f}, {max(counts) if counts else 0:>3}")
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES,
                         help="admin URL of a PostgreSQL server ('' to skip PostgreSQL)")
-    parser.add_argument("--learners", type=int, default=None, help="learners per configuration (default 32)")
-    parser.add_argument("--rounds", type=int, default=None, help="conversation rounds per learner (default 10)")
+    parser.add_argument("--learners", type=int, default=None, help="learners per configuration (default 64)")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="conversation rounds per learner (default 5: phase 1's core skills)")
     parser.add_argument("--concurrency", type=int, action="append", default=None,
                         help="learners talking at once (repeatable; default 1 and 16)")
     parser.add_argument("--quick", action="store_true", help="small sizes: 16 learners x 3 rounds")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    learners = args.learners or (16 if args.quick else 32)
-    rounds = args.rounds or (3 if args.quick else 10)
+    learners = args.learners or (16 if args.quick else 64)
+    rounds = 3 if args.quick and args.rounds == 5 else args.rounds
     concurrencies = args.concurrency or [1, 16]
 
     kb = load_knowledge()

@@ -224,7 +224,7 @@ async def measure(backends: Backends, backend: str, learners: int, args: argpars
             process = await asyncio.create_subprocess_exec(str(JALUR), "run", env=env, cwd=home.name,
                                                            stdout=log, stderr=log)
             pid = process.pid
-            polling = await driver.until(lambda: fake.methods("getUpdates"), timeout=60)
+            polling = await driver.until(lambda: fake.methods("deleteWebhook"), timeout=60)  # start_polling calls it
             if not polling:
                 raise RuntimeError(f"jalur run did not start polling; log: {log_path.read_text()[-2000:]}")
             result.startup_s = time.perf_counter() - launched
@@ -334,13 +334,14 @@ async def main() -> None:
                         help="seconds to wait before each reading (default 6, more than one push interval)")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for one reply")
     parser.add_argument("--quick", action="store_true", help="SQLite only, 1,000 and 10,000 learners, fewer pushes")
+    parser.add_argument("--no-imports", action="store_true", help="skip the start-up memory breakdown")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     sizes = args.learners or ([1000, 10_000] if args.quick else [1000, 100_000])
     args.due = args.due or (30 if args.quick else 100)
     args.talkers = args.talkers or (4 if args.quick else 10)
     if args.quick:
-        args.settle = min(args.settle, 5.5)
+        args.settle = min(args.settle, 2.0)
     backend_list = ["sqlite"]
     if not args.quick and await postgres_reachable(args.postgres):
         backend_list.append("postgresql")
@@ -355,6 +356,64 @@ async def main() -> None:
     finally:
         await backends.close()
     print_table(results, sizes)
+    if not args.no_imports:
+        await import_breakdown()
+
+
+# What a fresh interpreter holds after each step of what `jalur run` loads (cumulative).
+STEPS_SCRIPT = '''
+import sys
+from pathlib import Path
+def rss():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+print(f"python itself\t{rss():.1f}", flush=True)
+steps = [
+    ("sqlalchemy (core)", "import sqlalchemy"),
+    ("sqlalchemy orm + asyncio", "import sqlalchemy.orm, sqlalchemy.ext.asyncio"),
+    ("aiosqlite + asyncpg", "import aiosqlite, asyncpg"),
+    ("alembic", "import alembic.command"),
+    ("pydantic-settings", "import pydantic_settings"),
+    ("python-telegram-bot (+ httpx)", "import telegram.ext"),
+    ("discord.py (+ aiohttp)", "import discord"),
+    ("apscheduler", "import apscheduler.schedulers.asyncio"),
+    ("rapidfuzz, fsrs", "import rapidfuzz, fsrs"),
+    ("Jalur's modules (jalur run's imports)", "import adapters.launcher, bot.engine"),
+    ("the knowledge base (load_knowledge)", "from bot.content.loader import load_knowledge; kb = load_knowledge()"),
+    ("Engine (matcher, bank, finder)", "from bot.engine import Engine; from bot.settings import Settings; "
+     "from bot.storage.database import Database; "
+     "e = Engine(Database('sqlite+aiosqlite:///' + sys.argv[1]), kb, Settings(_env_file=None))"),
+]
+before = rss()
+for label, code in steps:
+    try:
+        exec(code)
+    except Exception as exc:
+        print(f"{label} (failed: {type(exc).__name__})\t{rss():.1f}", flush=True)
+        continue
+    print(f"{label}\t{rss():.1f}", flush=True)
+'''
+
+
+async def import_breakdown() -> None:
+    """RSS of a fresh interpreter after each library `jalur run` loads, to see where start-up memory goes."""
+    with tempfile.TemporaryDirectory(prefix="jalur-mem-") as tmp:
+        process = await asyncio.create_subprocess_exec(
+            str(ROOT / ".venv" / "bin" / "python"), "-c", STEPS_SCRIPT, f"{tmp}/x.db", cwd=str(ROOT),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env={**os.environ, "HOME": tmp})
+        out, err = await process.communicate()
+    print("\nWhere start-up memory goes (a fresh interpreter loading what `jalur run` loads, in order):")
+    print(f"  {'step':<42}{'RSS MB':>8}{'added':>8}")
+    previous = None
+    for line in out.decode().splitlines():
+        label, _, value = line.partition("\t")
+        mb = float(value)
+        added = f"{mb - previous:8.1f}" if previous is not None else f"{'':>8}"
+        print(f"  {label:<42}{mb:>8.1f}{added}")
+        previous = mb
+    if process.returncode:
+        print(f"  (failed: {err.decode()[-300:]})")
 
 
 if __name__ == "__main__":

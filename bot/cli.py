@@ -12,6 +12,8 @@ import getpass
 import json
 import logging
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
@@ -107,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     remove = pack_sub.add_parser("remove", help="remove a pack from the database")
     remove.add_argument("name", help="the pack's name (see `jalur pack list`)")
     remove.add_argument("--db", default=None, help=db_help)
+
+    health = sub.add_parser("health", help="ask a running `jalur run` whether it is alive (or ready)")
+    health.add_argument("--ready", action="store_true", help="ask /readyz (database and platforms) instead of /healthz")
+    health.add_argument("--url", default=None, help="base URL (default: http://127.0.0.1:JALUR_METRICS_PORT)")
 
     content = sub.add_parser("content", help="content files under knowledge/")
     content_sub = content.add_subparsers(dest="content_command", metavar="ACTION")
@@ -279,6 +285,23 @@ def _quiz_grade(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    """``jalur health``: exit 0 when the endpoint answers 200 (the container healthcheck)."""
+    if args.url is None and not settings.metrics_port:
+        raise CliError("the health endpoints are off (JALUR_METRICS_PORT=0); give --url", EXIT_USAGE)
+    base = (args.url or f"http://127.0.0.1:{settings.metrics_port}").rstrip("/")
+    url = f"{base}/{'readyz' if args.ready else 'healthz'}"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            print(response.read().decode("utf-8", "replace"))
+            return EXIT_OK
+    except urllib.error.HTTPError as exc:
+        print(exc.read().decode("utf-8", "replace"))
+        raise CliError(f"{url} answered {exc.code}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise CliError(f"no answer from {url}: {getattr(exc, 'reason', exc)}") from None
+
+
 def _read_pack(path: Path, kb: KnowledgeBase) -> Pack:
     try:
         return read_pack(path, kb)
@@ -362,6 +385,8 @@ def main(
             return _pack_validate(args, settings)
         if args.command == "pack" and args.pack_command in _PACK_ACTIONS:
             return asyncio.run(_pack_db(args, settings))
+        if args.command == "health":
+            return _health(args, settings)
         if args.command == "content" and args.content_command == "check":
             return _content_check(args, settings)
         parser.print_help()

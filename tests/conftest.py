@@ -142,6 +142,7 @@ def fresh_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JALUR_")}
     env["HOME"] = str(tmp_path / "home")
     env["XDG_DATA_HOME"] = str(tmp_path / "home" / "data")
+    env["JALUR_METRICS_PORT"] = "0"  # tests that want the health endpoints pick a free port
     yield env
 
 

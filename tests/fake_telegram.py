@@ -65,6 +65,7 @@ class FakeTelegram:
     rate: float | None = None  # enforced messages per second (None: unlimited)
     burst: float = 0.1  # seconds of rate the bucket holds
     record: bool = True  # False keeps memory flat in long benchmark runs
+    send_delay: float = 0.0  # seconds each sendMessage takes to answer (a slow Telegram)
     accepted: int = 0
     too_many: int = 0
     _tokens: float = 0.0
@@ -185,6 +186,8 @@ class FakeTelegram:
                 await asyncio.sleep(0.02)
         if method == "benchStats":
             return 200, {"ok": True, "result": {"accepted": self.accepted, "too_many": self.too_many}}
+        if method == "sendMessage" and self.send_delay:
+            await asyncio.sleep(self.send_delay)
         if self.record:
             self.calls.append(Call(method, params))
         if method == "getMe":

@@ -36,7 +36,7 @@ class PushScheduler:
         self._busy: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
-        """Start the job, wait until cancelled, then let a pass in flight finish."""
+        """Start the job, wait until cancelled, then let a pass in flight finish (within ``grace``)."""
         self.scheduler.add_job(
             self._pass, "interval", seconds=self.interval, id=JOB_ID, next_run_time=datetime.now(UTC),
             coalesce=True, max_instances=1, misfire_grace_time=max(1, int(self.interval)),
@@ -46,19 +46,30 @@ class PushScheduler:
         try:
             await asyncio.Event().wait()
         finally:
-            self.scheduler.shutdown(wait=False)
-            self.runner.stop()
+            self.runner.stop()  # the pass in flight sends what it claimed, then claims nothing more
+            self.scheduler.shutdown(wait=False)  # cancels APScheduler's job task, not the pass it shields
             busy = self._busy
             if busy is not None and not busy.done():
                 log.info("push scheduler: letting the pass in flight finish (at most %.0f s)", self.grace)
-                await asyncio.wait([busy], timeout=self.grace)
+                done, _ = await asyncio.wait([busy], timeout=self.grace)
+                if not done:
+                    busy.cancel()  # what was claimed and not sent is sent again after its lease
+                    await asyncio.gather(busy, return_exceptions=True)
+                    log.warning("push scheduler: the pass in flight was cut off after %.0f s", self.grace)
 
     async def _pass(self) -> None:
-        self._busy = asyncio.current_task()
+        """APScheduler's job: one pass, in a task of its own so that a shutdown lets it finish."""
+        self._busy = asyncio.create_task(self._run_pass())
+        try:
+            await asyncio.shield(self._busy)
+        except asyncio.CancelledError:  # APScheduler shutting down; run() waits for the pass
+            return
+
+    async def _run_pass(self) -> None:
         started = time.perf_counter()
         try:
             report = await self.runner.tick()
-        except asyncio.CancelledError:  # shutdown: what was claimed and not sent is retried after its lease
+        except asyncio.CancelledError:  # cut off by shutdown: claimed pushes are sent after their lease
             log.info("push pass stopped by shutdown")
             return
         except Exception:
