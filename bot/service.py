@@ -15,7 +15,8 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any, cast
 
 from bot.engine import Engine
 from bot.health import OpsServer
@@ -54,7 +55,8 @@ async def serve(engine: Engine, settings: Settings, platforms: Sequence[Platform
     for platform in platforms:
         engine.health.expect(platform.name.lower())
         log.info("starting %s", platform.name)
-        tasks[asyncio.create_task(platform.run(engine, settings, senders), name=platform.name)] = platform
+        running = cast(Coroutine[Any, Any, None], platform.run(engine, settings, senders))
+        tasks[asyncio.create_task(running, name=platform.name)] = platform
     scheduler = None
     if settings.pushes:
         if engine.db.is_sqlite:
@@ -65,9 +67,10 @@ async def serve(engine: Engine, settings: Settings, platforms: Sequence[Platform
                           settings.push_interval, grace=settings.shutdown_grace).run(), name="pushes")
     else:
         log.info("pushes: off (JALUR_PUSHES=false)")
-    stopper = asyncio.create_task(stop.wait())
+    stopper: asyncio.Task[Any] = asyncio.create_task(stop.wait())
+    waiting: list[asyncio.Task[Any]] = [*tasks, stopper]
     try:
-        done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
     finally:
         engine.health.stopping = True
         for sig in STOP_SIGNALS:
@@ -92,7 +95,7 @@ def _failure(platform: Platform, task: asyncio.Task[None]) -> str:
 
 
 async def _shut_down(engine: Engine, settings: Settings, scheduler: asyncio.Task[None] | None,
-                     platforms: list[asyncio.Task[None]], stopper: asyncio.Task[bool]) -> None:
+                     platforms: list[asyncio.Task[None]], stopper: asyncio.Task[Any]) -> None:
     """Pushes first (their platforms still up), then the platforms, which drain their handlers."""
     stopper.cancel()
     if scheduler is not None:

@@ -22,7 +22,9 @@ MAX_ECHO_CHARS = 60
 def _reason_text(ctx: Context, reason: Reason) -> str:
     params = dict(reason.params)
     if "skills" in params:
-        params["skills"] = ", ".join(ctx.skill_name(s) for s in params["skills"])  # type: ignore[union-attr]
+        skills = params["skills"]
+        assert isinstance(skills, (list, tuple))
+        params["skills"] = ", ".join(ctx.skill_name(s) for s in skills)
     return ctx.t(reason.key, **params)
 
 

@@ -39,7 +39,7 @@ from bot.quiz.scheduling import (
     store,
     to_card,
 )
-from bot.quiz.selection import Pick, pick_question
+from bot.quiz.selection import Pick, PickKind, pick_question
 from bot.storage.tables import QuizAnswer, ReviewCard
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,8 @@ async def cmd_quiz(ctx: Context, args: str) -> list[Reply]:
         if problem:
             return problem
         if question is not None:
-            kind = "new" if question.id not in cards else "review" if cards[question.id].due <= ctx.now else "practice"
+            kind: PickKind = ("new" if question.id not in cards
+                              else "review" if cards[question.id].due <= ctx.now else "practice")
             return [ask(ctx, question, pick_header(ctx, Pick(question, kind)))]
     pick = pick_question(ctx.bank, ctx.progress, cards, now=ctx.now, learner_id=ctx.learner.id,
                          current_skill=ctx.learner.current_skill, topic=topic)

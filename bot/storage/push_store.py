@@ -44,7 +44,7 @@ class PushStore:
 
     @property
     def _postgres(self) -> bool:
-        return self.session.bind.dialect.name == "postgresql"
+        return self.session.get_bind().dialect.name == "postgresql"
 
     def _locked(self, stmt: Select) -> Select:  # type: ignore[type-arg]
         return stmt.with_for_update(skip_locked=True) if self._postgres else stmt

@@ -60,11 +60,11 @@ class QuizStore:
         for card in rows.scalars():
             cards[card.learner_id][card.question_id] = card
         interviews: dict[int, Interview | None] = dict.fromkeys(ids)
-        rows = await self.session.execute(
+        open_interviews = await self.session.execute(
             select(Interview).where(Interview.learner_id.in_(ids), Interview.finished_at.is_(None))
             .order_by(Interview.id)
         )
-        for interview in rows.scalars():
+        for interview in open_interviews.scalars():
             interviews[interview.learner_id] = interview
         self._primed_cards.update(cards)
         self._primed_interviews.update(interviews)
