@@ -360,9 +360,9 @@ class Tracer:
         return not (inner is not None and (inspect.isasyncgenfunction(inner) or inspect.isgeneratorfunction(inner)))
 
     @staticmethod
-    def _plain(cls: type) -> bool:
+    def _plain(klass: type) -> bool:
         """Classes whose methods may be replaced (not pydantic models, enums or ORM tables)."""
-        names = {base.__name__ for base in cls.__mro__}
+        names = {base.__name__ for base in klass.__mro__}
         return not names & {"BaseModel", "BaseSettings", "Enum", "DeclarativeBase", "Base"}
 
     def _set(self, owner: Any, name: str, value: Any, is_dict: bool = False) -> None:
