@@ -74,6 +74,11 @@ class Context:
             skill = self.kb.skills[skill]
         return skill.name.get(self.lang)
 
+    async def set_skill_status(self, skill_id: str, status: str, *, source: str) -> None:
+        """Store a skill's status and see it in ``progress`` at once."""
+        await self.repo.set_skill_status(self.learner.id, skill_id, status, source=source, now=self.now)
+        self.progress = self.progress.with_status(skill_id, status)
+
     async def reload_progress(self) -> None:
         """Re-read progress after a write."""
         self.progress = await self.repo.load_progress(self.learner.id)

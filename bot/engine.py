@@ -55,7 +55,7 @@ from bot.pushes.kinds import (
     schedule_inputs,
     unschedule_group,
 )
-from bot.quiz.bank import QuestionBank
+from bot.quiz.bank import MESSAGE_CHECK_SECONDS, QuestionBank
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.repository import Repository
@@ -262,7 +262,7 @@ class Engine:
                 )
             trace.learner_id = learner.id
             inputs = schedule_inputs(learner)
-            await self.bank.refresh(repo.quiz)
+            await self.bank.refresh(repo.quiz, max_age=MESSAGE_CHECK_SECONDS)
             ctx = await self._context(repo, learner, now)
             ctx.origin = Origin(platform=incoming.platform, group_id=incoming.group_id,
                                 group_admin=incoming.group_admin, display_name=incoming.display_name,

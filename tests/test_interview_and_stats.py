@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from chat import Chat
@@ -9,6 +10,7 @@ from sample_pack import PACK
 
 from bot.content.loader import KnowledgeBase
 from bot.engine import Engine
+from bot.quiz.bank import MESSAGE_CHECK_SECONDS
 from bot.quiz.packs import read_pack, store_pack
 from bot.storage.repository import Repository
 
@@ -114,6 +116,7 @@ async def test_a_pack_added_to_the_database_reaches_a_running_bot(chat: Chat, en
     assert pack.name == "study-group"
     async with engine.db.transaction() as session:
         await store_pack(Repository(session).quiz, pack, chat.now)
+    await asyncio.sleep(MESSAGE_CHECK_SECONDS)  # running bots look at the pack table every 2 s
     await chat.say("/quiz kb-put-vs-patch")
     assert "When do you use PUT instead of PATCH?" in chat.text
     await chat.say("PUT is a full replacement of the resource")

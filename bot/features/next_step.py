@@ -60,10 +60,7 @@ async def present(ctx: Context, rec: Recommendation) -> list[Reply]:
     """Show a recommendation and remember it as the learner's current step."""
     if rec.kind == "skill" and rec.skill is not None:
         if ctx.progress.status(rec.skill.id) == "not_started":
-            await ctx.repo.set_skill_status(
-                ctx.learner.id, rec.skill.id, "learning", source="recommended", now=ctx.now
-            )
-            await ctx.reload_progress()
+            await ctx.set_skill_status(rec.skill.id, "learning", source="recommended")
         ctx.learner.current_skill = rec.skill.id
         return [_skill_reply(ctx, rec)]
     ctx.learner.current_skill = None
@@ -116,8 +113,7 @@ async def _close_skill(ctx: Context, args: str, status: str) -> list[Reply]:
     if ctx.progress.status(skill.id) == status:
         ack = ctx.t(f"{command}.already", name=name)
     else:
-        await ctx.repo.set_skill_status(ctx.learner.id, skill.id, status, source="learner", now=ctx.now)
-        await ctx.reload_progress()
+        await ctx.set_skill_status(skill.id, status, source="learner")
         phase = ctx.kb.skill_phase[skill.id]
         core = ctx.kb.skills_in_phase(phase, core=True)
         closed = sum(1 for s in core if ctx.progress.is_closed(s.id))
@@ -151,8 +147,7 @@ async def cmd_another(ctx: Context, args: str) -> list[Reply]:
     else:
         after = ctx.learner.current_skill or ""
     if after and ctx.progress.status(after) == "learning":
-        await ctx.repo.set_skill_status(ctx.learner.id, after, "not_started", source="recommended", now=ctx.now)
-        await ctx.reload_progress()
+        await ctx.set_skill_status(after, "not_started", source="recommended")
     rec = recommend(ctx.kb, ctx.progress, after=after)
     replies = await present(ctx, rec)
     if rec.kind == "skill" and rec.skill is not None and rec.skill.id == after:

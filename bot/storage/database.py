@@ -7,6 +7,7 @@ that names the setting it came from and never shows a password.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -69,10 +70,13 @@ def _hide(text: str) -> str:
         return text.split("@")[-1] if "@" in text else text
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection: object, _record: object) -> None:
+def _prepare_sqlite(dbapi_connection: object, _record: object) -> None:
+    """Foreign keys on; write-ahead logging, so readers (another `jalur` command) never block the writer."""
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across crashes of the process
     cursor.close()
 
 
@@ -87,14 +91,20 @@ class Database:
             Path(self.url.database or "").expanduser().parent.mkdir(parents=True, exist_ok=True)
         try:
             connect_args = {} if self.is_sqlite else {"timeout": CONNECT_TIMEOUT_SECONDS}
+            # A SQLite file cannot drop a connection, so only PostgreSQL pings on checkout. Statement
+            # parameters (what learners typed) stay out of error messages and logs.
             self.engine: AsyncEngine = create_async_engine(
-                self.url, echo=echo, pool_pre_ping=True, connect_args=connect_args
+                self.url, echo=echo, pool_pre_ping=not self.is_sqlite, connect_args=connect_args,
+                hide_parameters=True,
             )
         except (ArgumentError, NoSuchModuleError) as exc:
             raise DatabaseError(f"{source} cannot be used ({self.display_url}): {exc}") from exc
         if self.is_sqlite:
-            event.listen(self.engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+            event.listen(self.engine.sync_engine, "connect", _prepare_sqlite)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time: transactions of this process take turns here instead of
+        # polling the file lock (busy_timeout), which made latency spike under load.
+        self._turn = asyncio.Lock() if self.is_sqlite else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -104,7 +114,11 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session in one transaction: committed on success, rolled back on error."""
-        async with self.sessions() as session, session.begin():
+        if self._turn is None:
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        async with self._turn, self.sessions() as session, session.begin():
             yield session
 
     async def upgrade(self) -> None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, literal, select, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.pushes.kinds import LEARNER_KINDS
 from bot.storage.group_store import GroupStore
@@ -44,6 +46,10 @@ class Progress:
     def checked_items(self, phase: int) -> frozenset[str]:
         """Project must-haves ticked off for ``phase``."""
         return self.checked.get(phase, frozenset())
+
+    def with_status(self, skill_id: str, status: str) -> Progress:
+        """This progress with one skill's status changed (what was just written)."""
+        return replace(self, statuses={**self.statuses, skill_id: status})
 
 
 class Repository:
@@ -139,18 +145,25 @@ class Repository:
             self._primed.update(await self._progress_of(ids))
 
     async def _progress_of(self, ids: list[int]) -> dict[int, Progress]:
+        """Skill statuses, ticked items and finished phases of ``ids`` in one query (a UNION ALL)."""
         statuses: dict[int, dict[str, str]] = {i: {} for i in ids}
-        for row in (await self.session.execute(
-                select(SkillProgress).where(SkillProgress.learner_id.in_(ids)))).scalars():
-            statuses[row.learner_id][row.skill_id] = row.status
         checked: dict[int, dict[int, set[str]]] = {i: {} for i in ids}
-        for item in (await self.session.execute(
-                select(ProjectItem).where(ProjectItem.learner_id.in_(ids)))).scalars():
-            checked[item.learner_id].setdefault(item.phase, set()).add(item.item_id)
         phases: dict[int, set[int]] = {i: set() for i in ids}
-        for learner_id, phase in await self.session.execute(
-                select(PhaseCompletion.learner_id, PhaseCompletion.phase).where(PhaseCompletion.learner_id.in_(ids))):
-            phases[learner_id].add(phase)
+        query = union_all(
+            select(literal("s"), SkillProgress.learner_id, SkillProgress.skill_id, SkillProgress.status,
+                   literal(0)).where(SkillProgress.learner_id.in_(ids)),
+            select(literal("i"), ProjectItem.learner_id, ProjectItem.item_id, literal(""), ProjectItem.phase)
+            .where(ProjectItem.learner_id.in_(ids)),
+            select(literal("p"), PhaseCompletion.learner_id, literal(""), literal(""), PhaseCompletion.phase)
+            .where(PhaseCompletion.learner_id.in_(ids)),
+        )
+        for kind, learner_id, key, status, phase in await self.session.execute(query):
+            if kind == "s":
+                statuses[learner_id][key] = status
+            elif kind == "i":
+                checked[learner_id].setdefault(phase, set()).add(key)
+            else:
+                phases[learner_id].add(phase)
         return {
             i: Progress(statuses=statuses[i],
                         checked={phase: frozenset(items) for phase, items in checked[i].items()},
@@ -161,17 +174,17 @@ class Repository:
     async def set_skill_status(
         self, learner_id: int, skill_id: str, status: str, *, source: str, now: datetime
     ) -> None:
-        """Insert or update the learner's status on one skill."""
-        row = await self.session.get(SkillProgress, (learner_id, skill_id))
-        if row is None:
-            self.session.add(
-                SkillProgress(
-                    learner_id=learner_id, skill_id=skill_id, status=status, source=source, updated_at=now
-                )
-            )
-        else:
-            row.status, row.source, row.updated_at = status, source, now
-        await self.session.flush()
+        """Insert or update the learner's status on one skill (one upsert statement)."""
+        insert = postgresql.insert if self.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        values = {"learner_id": learner_id, "skill_id": skill_id, "status": status, "source": source,
+                  "updated_at": now}
+        stmt = insert(SkillProgress).values(values).on_conflict_do_update(
+            index_elements=["learner_id", "skill_id"], set_={"status": status, "source": source, "updated_at": now})
+        await self.session.execute(stmt)
+        row = self.session.identity_map.get(self.session.identity_key(SkillProgress, (learner_id, skill_id)))
+        if row is not None:  # a row loaded earlier in this transaction shows what was just written
+            for name, value in (("status", status), ("source", source), ("updated_at", now)):
+                set_committed_value(row, name, value)
 
     async def set_item_checked(
         self, learner_id: int, phase: int, item_id: str, checked: bool, *, now: datetime
