@@ -27,20 +27,19 @@ import asyncio
 import json
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pydantic import SecretStr
-from sqlalchemy import delete, insert, make_url, text, update
+from sqlalchemy import delete, insert, text, update
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+
+from _common import Backends, fake_telegram_process  # noqa: E402
 
 from adapters.telegram.bot import telegram_sender  # noqa: E402
 from bot.content.loader import load_knowledge  # noqa: E402
@@ -58,42 +57,6 @@ DUE_IN_MINUTE = 1000
 BATCH = 200
 REPEATS = 3
 CHUNK = 5000
-
-
-# --- databases -----------------------------------------------------------------
-
-async def _admin(url: str, statement: str) -> None:
-    db = Database(url)
-    try:
-        await db.autocommit(statement)
-    finally:
-        await db.close()
-
-
-class Backends:
-    """Creates migrated databases (SQLite files, PostgreSQL databases) and drops them at the end."""
-
-    def __init__(self, postgres: str | None) -> None:
-        self.postgres = postgres
-        self.tmp = tempfile.TemporaryDirectory(prefix="jalur-bench-")
-        self.created: list[str] = []
-
-    async def new(self, backend: str, name: str) -> Database:
-        if backend == "sqlite":
-            db = Database(f"sqlite+aiosqlite:///{self.tmp.name}/{name}.db")
-        else:
-            assert self.postgres is not None
-            database = f"jalur_bench_{name}_{uuid.uuid4().hex[:8]}"
-            await _admin(self.postgres, f'CREATE DATABASE "{database}"')
-            self.created.append(database)
-            db = Database(make_url(self.postgres).set(database=database).render_as_string(hide_password=False))
-        await db.upgrade()
-        return db
-
-    async def close(self) -> None:
-        for database in self.created:
-            await _admin(self.postgres or "", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        self.tmp.cleanup()
 
 
 async def populate(db: Database, learners: int, due: int, *, seed: int = 7) -> list[str]:
@@ -184,32 +147,27 @@ async def bench_send(backends: Backends, backend: str, rate: float, seconds: flo
 
     pushes = int(rate * seconds)
     db = await backends.new(backend, f"send{int(rate)}")
-    fake = subprocess.Popen([sys.executable, str(ROOT / "tests" / "fake_telegram.py"), "--rate", str(rate)],
-                            stdout=subprocess.PIPE, text=True)
     try:
-        assert fake.stdout is not None
-        port = int(fake.stdout.readline())
-        await populate(db, pushes, pushes)
-        settings = Settings(_env_file=None, database_url="sqlite+aiosqlite:///unused.db",
-                            telegram_token=SecretStr(TOKEN), telegram_api_url=f"http://127.0.0.1:{port}/bot",
-                            telegram_rate=rate)
-        engine = Engine(db, load_knowledge(), settings)
-        senders = Senders()
-        async with telegram_sender(engine, settings) as telegram:
-            senders.add("telegram", telegram)
-            before = _stats(port)
-            started = time.perf_counter()
-            report = await PushRunner(engine, senders, concurrency=concurrency).tick(MINUTE)
-            elapsed = time.perf_counter() - started
-        after = _stats(port)
+        with fake_telegram_process(rate) as port:
+            await populate(db, pushes, pushes)
+            settings = Settings(_env_file=None, database_url="sqlite+aiosqlite:///unused.db",
+                                telegram_token=SecretStr(TOKEN), telegram_api_url=f"http://127.0.0.1:{port}/bot",
+                                telegram_rate=rate)
+            engine = Engine(db, load_knowledge(), settings)
+            senders = Senders()
+            async with telegram_sender(engine, settings) as telegram:
+                senders.add("telegram", telegram)
+                before = _stats(port)
+                started = time.perf_counter()
+                report = await PushRunner(engine, senders, concurrency=concurrency).tick(MINUTE)
+                elapsed = time.perf_counter() - started
+            after = _stats(port)
         sent = report.count("sent")
         achieved = sent / elapsed
         print(f"  {backend:<10} limit {rate:6.0f}/s: {sent}/{pushes} daily quizzes in {elapsed:5.1f} s = "
               f"{achieved:6.1f}/s = {achieved / rate:6.1%} of the limit; "
               f"429s: {after['too_many'] - before['too_many']}")
     finally:
-        fake.terminate()
-        fake.wait()
         await db.close()
 
 

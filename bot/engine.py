@@ -53,7 +53,6 @@ from bot.pushes.kinds import (
     changed_kinds,
     reschedule,
     schedule_inputs,
-    unschedule_group,
 )
 from bot.quiz.bank import MESSAGE_CHECK_SECONDS, QuestionBank
 from bot.settings import Settings
@@ -317,8 +316,7 @@ class Engine:
             group = await repo.groups.find(platform, group_id)
             if group is None or group.channel_id != channel_id:
                 return False
-            await repo.groups.mark_channel_problem(group.id, now=now)
-            await unschedule_group(repo.pushes, group.id)
+            await repo.pause_group(group.id, now=now)
         log.warning("group %s: cannot post in its channel; posts stop until /setup runs again", group.id)
         return True
 

@@ -11,6 +11,7 @@ import signal
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -166,6 +167,26 @@ def _env(fresh_env: dict[str, str], fake: FakeTelegram, database_url: str, port:
             "JALUR_PUSH_INTERVAL": "5", **extra}
 
 
+@asynccontextmanager
+async def jalur_run(env: dict[str, str], cwd: Path) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`jalur run` as a subprocess; killed at the end if the test did not stop it."""
+    process = await asyncio.create_subprocess_exec(*JALUR, "run", env=env, cwd=cwd, stdout=asyncio.subprocess.PIPE,
+                                                   stderr=asyncio.subprocess.PIPE)
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def stop_with_sigterm(process: asyncio.subprocess.Process) -> str:
+    """Send SIGTERM and wait for the exit; standard error."""
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    return stderr.decode()
+
+
 async def _wait_ready(port: int, process: asyncio.subprocess.Process, timeout: float = 60) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while asyncio.get_running_loop().time() < deadline:
@@ -182,24 +203,15 @@ async def _wait_ready(port: int, process: asyncio.subprocess.Process, timeout: f
 async def test_jalur_run_reports_health_logs_each_update_and_stops_on_sigterm(
         engine: Engine, database_url: str, fresh_env: dict[str, str], fake: FakeTelegram, tmp_path: Path) -> None:
     port = free_port()
-    process = await asyncio.create_subprocess_exec(*JALUR, "run", env=_env(fresh_env, fake, database_url, port),
-                                                   cwd=tmp_path, stdout=asyncio.subprocess.PIPE,
-                                                   stderr=asyncio.subprocess.PIPE)
-    try:
+    async with jalur_run(_env(fresh_env, fake, database_url, port), tmp_path) as process:
         await _wait_ready(port, process)
         await fake.reply_to(lambda: fake.say(4242, "/start"), 4242)
         await fake.reply_to(lambda: fake.say(4242, f"my password is {SECRET_WORDS}"), 4242)
         status, metrics = await get(f"http://127.0.0.1:{port}/metrics")
         assert 'jalur_messages_handled_total{command="start",platform="telegram"} 1.0' in metrics
         assert 'jalur_platform_connected{platform="telegram"} 1.0' in metrics
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    assert process.returncode == 0, stderr.decode()
-    text = stderr.decode()
+        text = await stop_with_sigterm(process)
+    assert process.returncode == 0, text
     records = [json.loads(line) for line in text.splitlines()]  # every line is JSON (not a terminal)
     handled = [r for r in records if r["logger"] == ACCESS_LOGGER]
     assert [r["command"] for r in handled] == ["start", "onboarding"]
@@ -220,19 +232,13 @@ async def test_sigterm_during_a_push_pass_loses_nothing(
     fake.send_delay = 0.25  # a slow Telegram: 24 pushes two at a time take about 3 s
     port = free_port()
     env = _env(fresh_env, fake, database_url, port, JALUR_PUSH_CONCURRENCY="2")
-    process = await asyncio.create_subprocess_exec(*JALUR, "run", env=env, cwd=tmp_path,
-                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    try:
+    async with jalur_run(env, tmp_path) as process:
         await fake.wait_for(lambda: len(fake.methods("sendMessage")) >= 3, timeout=60)
-        process.send_signal(signal.SIGTERM)  # in the middle of the pass
+        stopping = asyncio.create_task(stop_with_sigterm(process))  # in the middle of the pass
         await asyncio.sleep(0.5)
         assert (await get(f"http://127.0.0.1:{port}/readyz"))[0] == 503  # not ready while stopping
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    assert process.returncode == 0, stderr.decode()
+        stderr = await stopping
+    assert process.returncode == 0, stderr
     chats = [int(call.params["chat_id"]) for call in fake.methods("sendMessage")]
     assert sorted(chats) == learners  # everyone claimed got their quiz, once
     async with engine.db.transaction() as session:

@@ -42,7 +42,6 @@ from bot.pushes.kinds import (
     group_wants,
     next_due,
     next_group_due,
-    unschedule_group,
     wants,
 )
 from bot.storage.push_store import Occurrence
@@ -408,8 +407,7 @@ class PushRunner:
                     await repo.pushes.finish(push.delivery_id, status, now=moment, platform=push.platform,
                                              detail=detail, retry_at=retry_at)
                 if result is SendResult.UNREACHABLE and push.to_channel:
-                    await repo.groups.mark_channel_problem(push.subject, now=moment)
-                    await unschedule_group(repo.pushes, push.subject)
+                    await repo.pause_group(push.subject, now=moment)
                 elif result is SendResult.UNREACHABLE:
                     await repo.mark_unreachable(push.platform, push.user_id, now=moment)
                 report.outcomes[(push.kind, status)] += 1

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from bot.pushes.kinds import LEARNER_KINDS
+from bot.pushes.kinds import LEARNER_KINDS, unschedule_group
 from bot.storage.group_store import GroupStore
 from bot.storage.push_store import PushStore
 from bot.storage.quiz_store import QuizStore
@@ -122,6 +122,11 @@ class Repository:
         for identity in rows.scalars():
             found.setdefault(identity.learner_id, []).append(identity)
         return found
+
+    async def pause_group(self, group_id: int, *, now: datetime) -> None:
+        """A group's channel refused a post for good: mark it and drop its posts from the schedule."""
+        await self.groups.mark_channel_problem(group_id, now=now)
+        await unschedule_group(self.pushes, group_id)
 
     async def mark_unreachable(self, platform: str, external_id: str, *, now: datetime) -> None:
         """Mark a platform account unreachable (it blocked the bot) until it writes again."""
