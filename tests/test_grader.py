@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.content.models import Question
-from bot.quiz.grader import grade, grade_answer, word_matches
+from bot.quiz.grader import grade, grade_answer
+from bot.quiz.language import words_match as word_matches
 
 LATENCY = Question.model_validate({
     "id": "latency-test", "skill": "redis-caching", "kind": "open",

@@ -219,10 +219,34 @@ class Phrases(Strict):
 
 
 class Concept(Strict):
-    """One key concept of an open question's rubric."""
+    """One key concept of an open question's rubric.
+
+    ``core`` concepts carry the question's central idea: an answer that meets
+    every core concept is ``correct`` even when it skips the supporting ones.
+    Core concepts that share a ``group`` are alternatives: any one of them
+    meets the group. ``ordered`` phrases only match with their words in the
+    written order ("left root right" is not "right root left").
+    """
 
     id: Slug
     weight: Annotated[int, Field(ge=1, le=5)] = 1
+    core: bool = False
+    group: Slug | None = None
+    ordered: bool = False
+    label: Localized
+    phrases: Phrases
+
+    @model_validator(mode="after")
+    def _group_only_for_core(self) -> Concept:
+        if self.group is not None and not self.core:
+            raise ValueError(f"concept {self.id!r}: group: only core concepts have a group (add `core: true`)")
+        return self
+
+
+class Misconception(Strict):
+    """A wrong statement a learner may make: saying it keeps an answer from ``correct``."""
+
+    id: Slug
     label: Localized
     phrases: Phrases
 
@@ -238,6 +262,7 @@ class Question(Strict):
     answer: int | None = None
     explanation: Localized | None = None
     rubric: list[Concept] = Field(default_factory=list)
+    misconceptions: list[Misconception] = Field(default_factory=list)
     model_answer: Localized | None = None
 
     @model_validator(mode="after")
@@ -249,8 +274,10 @@ class Question(Strict):
                 raise ValueError(f"question {self.id!r}: answer: must be the index of one of the options")
             if self.explanation is None:
                 raise ValueError(f"question {self.id!r}: explanation: required for a choice question")
-            if self.rubric or self.model_answer:
-                raise ValueError(f"question {self.id!r}: a choice question has no rubric or model_answer")
+            if self.rubric or self.model_answer or self.misconceptions:
+                raise ValueError(
+                    f"question {self.id!r}: a choice question has no rubric, misconceptions or model_answer"
+                )
         else:
             if not self.rubric:
                 raise ValueError(f"question {self.id!r}: rubric: an open question needs at least one concept")
@@ -258,9 +285,9 @@ class Question(Strict):
                 raise ValueError(f"question {self.id!r}: model_answer: required for an open question")
             if self.options or self.answer is not None:
                 raise ValueError(f"question {self.id!r}: an open question has no options or answer")
-            ids = [c.id for c in self.rubric]
+            ids = [c.id for c in self.rubric] + [m.id for m in self.misconceptions]
             if len(ids) != len(set(ids)):
-                raise ValueError(f"question {self.id!r}: rubric: duplicate concept ids")
+                raise ValueError(f"question {self.id!r}: rubric: duplicate concept or misconception ids")
         return self
 
 

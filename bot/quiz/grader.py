@@ -1,252 +1,162 @@
 """Grade a free-text answer against an open question's rubric.
 
-Deterministic and pure. The answer is split into clauses (at sentence
-punctuation, commas and contrast words such as "but"/"tapi"), normalised to
-lower-case words without accents or punctuation, and each rubric concept is
-looked for through its phrases in both languages, so English, Indonesian and
-a mix of both all count. A phrase matches a run of words in one clause:
+Deterministic and pure. How an interviewer judges, written as rules:
 
-- word by word, in any order, with up to three other words in between;
-- a word matches exactly, with a short suffix ("index" -> "indexes",
-  "cache" -> "cachenya"), without an Indonesian prefix ("dicache"), or with
-  a typo (one insertion, deletion or swap in a 5-letter word, one edit from
-  6 letters, two from 9);
-- words of three letters or fewer must match exactly ("ttl", "jwt").
+- A rubric concept is *stated* when one of its phrases (English or
+  Indonesian, any mix) occurs in the answer and is not denied (see
+  ``bot.quiz.phrases``). A looser signal, two of the concept's own words in
+  one clause, is a *hint*: it earns half the weight and never makes an answer
+  correct on its own.
+- ``core`` concepts carry the central idea; core concepts that share a
+  ``group`` are alternatives. The answer is ``correct`` when it meets every
+  core requirement, or all but one when it covers at least 70% of the
+  weight. It is ``partial`` when it meets some core requirement or covers
+  at least a quarter of the weight, else ``incorrect``.
+- A rubric without core concepts (an older pack) is judged by weight alone:
+  70% correct, 30% partial.
+- Stating a ``misconception`` ("processes share memory, threads are
+  isolated") keeps an answer from ``correct``. A bare list of terms with no
+  explanation ("atomicity, consistency, isolation, durability") is at most
+  ``partial``. Runs of four or more words copied from the question earn
+  nothing.
 
-An occurrence does not count when a negation stands just before it in the
-same clause ("don't cache", "jangan pakai cache", "tanpa index") or a
-"not needed" follows it ("cache is not needed"). A concept is also hit when
-two of its *distinctive* words (from its phrases and label, used by no other
-concept of the question and not by the question) stand in one clause, which
-catches paraphrases the phrase lists did not foresee. Runs of four or more
-words copied from the question are blanked out first, so restating the
-question earns nothing. Filler words ("the", "yang") in rubric phrases are
-ignored. The score is the weight of the concepts hit over the total weight.
+The grade quotes, for every concept found, the learner's own words that
+earned it, so the verdict can be explained.
 """
 
 from __future__ import annotations
 
-import re
+import logging
+from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from rapidfuzz.distance import OSA
+from bot.content.models import Concept, Misconception, Question
+from bot.quiz.language import NEGATIONS, Token, tokenize, words
+from bot.quiz.phrases import FILLER_WORDS, AnswerIndex, Match, Phrase, compile_phrase, find
 
-from bot.content.models import Concept, Question
-from bot.intents import normalize
+log = logging.getLogger(__name__)
 
 Verdict = Literal["correct", "partial", "incorrect"]
 
 CORRECT_AT = 0.7
 PARTIAL_AT = 0.3
+PARTIAL_COVERAGE = 0.25
+CORE_SHARE = 0.7
+HINT_SHARE = 0.5
 MAX_ANSWER_CHARS = 5000
-MAX_FILLER_WORDS = 3
-NEGATION_REACH = 3
-AFTER_REACH = 4
-
-_CLAUSE_BREAK = re.compile(
-    r"[.!?;:,\n\r\u3002]+|\b(?:but|however|although|though|whereas|tapi|tetapi|namun|melainkan|"
-    r"sedangkan|padahal|walaupun|meskipun)\b",
-    re.IGNORECASE,
-)
-_CONTRACTION = re.compile(r"(\w)n[’']t\b", re.IGNORECASE)
-
-NEGATIONS = frozenset({
-    "not", "no", "never", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent",
-    "shouldnt", "cant", "cannot", "wouldnt", "couldnt", "without", "nor", "neither", "instead",
-    "tidak", "tak", "nggak", "ngga", "gak", "ga", "enggak", "engga", "ndak", "bukan", "jangan",
-    "tanpa", "belum", "bukannya", "daripada",
-})
-NOT_A_NEGATION_AFTER = frozenset({"only", "just", "hanya", "cuma", "sekadar", "saja", "sekedar"})
-NEED_WORDS = frozenset({
-    "need", "needed", "needs", "necessary", "required", "useful", "help", "helps", "work", "works",
-    "matter", "matters", "important", "perlu", "diperlukan", "dibutuhkan", "butuh", "berguna",
-    "penting", "membantu", "ngaruh", "berpengaruh",
-})
-USELESS_WORDS = frozenset({
-    "useless", "unnecessary", "pointless", "overkill", "irrelevant", "percuma", "sia", "gunanya",
-})
-E_DROP_SUFFIXES = frozenset({"ing", "ings", "ed", "er", "ers", "ation", "ations", "ion", "ions"})
-SUFFIXES = frozenset({"ation", "ations", "ment", "ments", "ings", "ness", "annya", "kannya", "ing", "ed"})
-STOPWORDS = frozenset({
-    "a", "an", "the", "of", "on", "in", "to", "for", "with", "and", "or", "is", "are", "be", "by",
-    "at", "it", "its", "as", "that", "this", "yang", "di", "ke", "dari", "dan", "atau", "untuk",
-    "dengan", "ini", "itu", "pada", "jadi", "akan", "nya",
-})
 COPIED_SPAN = 4
-VOCABULARY_HITS = 2
-INDONESIAN_PREFIXES = ("meng", "meny", "mem", "men", "me", "di", "ter", "ber", "peng", "pem", "pen", "pe", "ke")
+HINT_WORDS = 2
+MAX_QUOTE_CHARS = 80
+_CACHE_SIZE = 512
+
+EXPLAINING_WORDS = frozenset({
+    "a", "an", "the", "is", "are", "was", "be", "to", "of", "for", "in", "on", "at", "by", "with", "from",
+    "so", "because", "if", "when", "then", "than", "that", "which", "it", "its", "this", "we", "i", "you",
+    "they", "use", "using", "do", "does", "should", "must", "can", "will", "would", "make", "keep", "put",
+    "into", "before", "after", "until", "each", "every", "per", "via", "instead", "only", "first", "yang",
+    "di", "ke", "dari", "untuk", "dengan", "jadi", "biar", "supaya", "agar", "kalau", "kalo", "jika",
+    "karena", "terus", "trus", "lalu", "pake", "pakai", "buat", "bikin", "itu", "ini", "ada", "sudah",
+    "udah", "harus", "bisa", "nanti", "dulu", "aja", "saja", "tiap", "setiap", "sama", "kita", "aku", "saya",
+    "kamu", "gue", "gw", "dipakai", "dipake", "yg", "dgn", "utk", "pas", "waktu", "sebelum", "sesudah",
+    "setelah", "habis", "abis", "has", "have", "not", "no", "dont", "tidak", "gak", "jangan", "tanpa",
+}) | NEGATIONS
+"""Words that turn a list of terms into an explanation; an answer with none of them is a term list."""
 
 
-def words(text: str) -> list[str]:
-    """Lower-case words of ``text``, accents and punctuation removed, "n't" read as "not"."""
-    return normalize(_CONTRACTION.sub(r"\1 not", text).replace("_", " ")).split()
+@dataclass(frozen=True)
+class _Concept:
+    id: str
+    weight: int
+    core: bool
+    unit: str
+    phrases: tuple[Phrase, ...]
+    vocabulary: frozenset[str]
 
 
-def clauses(text: str) -> list[list[str]]:
-    """The answer split into clauses of words."""
-    return [ws for part in _CLAUSE_BREAK.split(text) if (ws := words(part))]
+@dataclass(frozen=True)
+class _Rubric:
+    concepts: tuple[_Concept, ...]
+    misconceptions: tuple[tuple[str, tuple[Phrase, ...]], ...]
+    prompt_grams: frozenset[tuple[str, ...]]
+    total: int
+    core_units: frozenset[str]
 
 
-def _typo_ok(phrase_word: str, word: str) -> bool:
-    size = len(phrase_word)
-    if size < 5 or abs(len(word) - size) > 2:
-        return False
-    distance = OSA.distance(phrase_word, word)
-    if size == 5:
-        # one insertion, deletion or swap; a substitution in a 5-letter word
-        # too often makes another real word ("token"/"taken")
-        return distance == 1 and (len(word) != size or sorted(word) == sorted(phrase_word))
-    return distance <= (1 if size <= 8 else 2)
-
-
-def word_matches(phrase_word: str, word: str) -> bool:
-    """True when ``word`` in an answer stands for ``phrase_word`` of a rubric phrase."""
-    if not word:
-        return False
-    if word == phrase_word:
-        return True
-    if len(phrase_word) <= 3:
-        return word == phrase_word + "s"
-    if _inflected(phrase_word, word) or _typo_ok(phrase_word, word):
-        return True
-    for prefix in INDONESIAN_PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 4:
-            stem = word[len(prefix):]
-            if stem == phrase_word or _inflected(phrase_word, stem):
-                return True
-    return False
-
-
-def _inflected(phrase_word: str, word: str) -> bool:
-    """``word`` is ``phrase_word`` plus a short or known suffix ("indexes", "caching", "cachenya")."""
-    if len(phrase_word) >= 4 and word.startswith(phrase_word):
-        suffix = word[len(phrase_word):]
-        if len(suffix) <= 3 or suffix in SUFFIXES:
-            return True
-    if phrase_word.endswith("e") and len(phrase_word) >= 5 and word.startswith(phrase_word[:-1]):
-        return word[len(phrase_word) - 1:] in E_DROP_SUFFIXES
-    return False
-
-
-def _window_match(phrase: Sequence[str], window: Sequence[str]) -> bool:
-    """Every phrase word matches a distinct word of the window (any order)."""
-    used: set[int] = set()
-    for phrase_word in phrase:
-        for index, word in enumerate(window):
-            if index not in used and word_matches(phrase_word, word):
-                used.add(index)
-                break
-        else:
-            return False
-    return True
-
-
-def _negated(clause: Sequence[str], start: int, end: int) -> bool:
-    before = clause[max(0, start - NEGATION_REACH):start]
-    for offset, word in enumerate(before):
-        if word in NEGATIONS:
-            following = before[offset + 1] if offset + 1 < len(before) else clause[start]
-            if following not in NOT_A_NEGATION_AFTER:
-                return True
-    after = clause[end:end + AFTER_REACH]
-    if any(w in USELESS_WORDS for w in after):
-        return True
-    return any(w in NEGATIONS for w in after) and any(w in NEED_WORDS for w in after)
-
-
-def find_phrase(phrase: Sequence[str], answer: Sequence[Sequence[str]]) -> bool:
-    """True when ``phrase`` occurs, not negated, in one of the answer's clauses."""
-    if not phrase:
-        return False
-    size = len(phrase)
-    slack = MAX_FILLER_WORDS if size > 1 else 0
-    for clause in answer:
-        for start in range(len(clause)):
-            if not any(word_matches(p, clause[start]) for p in phrase):
-                continue
-            for width in range(size, size + slack + 1):
-                window = clause[start:start + width]
-                if len(window) < size:
-                    break
-                if _window_match(phrase, window):
-                    if not _negated(clause, start, start + width):
-                        return True
-                    break
-    return False
-
-
-def phrase_words(phrase: str) -> list[str]:
-    """A rubric phrase as words, without filler words unless it has nothing else."""
-    all_words = words(phrase)
-    content = [w for w in all_words if w not in STOPWORDS]
-    return content or all_words
+def _compile_phrases(owner: Concept | Misconception, ordered: bool) -> tuple[Phrase, ...]:
+    texts = (*owner.phrases.en, *owner.phrases.id)
+    return tuple(p for p in (compile_phrase(t, ordered) for t in texts) if p.words)
 
 
 def _concept_words(concept: Concept) -> set[str]:
     texts = (*concept.phrases.en, *concept.phrases.id, concept.label.en, concept.label.id)
-    return {w for text in texts for w in words(text) if w not in STOPWORDS and len(w) >= 4}
+    return {w for text in texts for w in words(text)
+            if w not in FILLER_WORDS and w not in NEGATIONS and len(w) >= 4}
 
 
-def _distinctive_words(question: Question, prompts: Sequence[Sequence[str]]) -> dict[str, set[str]]:
-    """Per concept, its words that no other concept of the question and not the question itself use."""
+def _compile(question: Question) -> _Rubric:
+    prompts = [words(question.prompt.en), words(question.prompt.id)]
     in_prompt = {w for prompt in prompts for w in prompt}
     own = {c.id: _concept_words(c) for c in question.rubric}
-    result = {}
-    for concept_id, vocab in own.items():
-        others = set().union(*(v for k, v in own.items() if k != concept_id))
-        result[concept_id] = {w for w in vocab if w not in others and w not in in_prompt}
-    return result
+    concepts = []
+    for concept in question.rubric:
+        others = set().union(*(v for k, v in own.items() if k != concept.id))
+        vocabulary = frozenset(w for w in own[concept.id] if w not in others and w not in in_prompt)
+        unit = f"group:{concept.group}" if concept.group else concept.id
+        concepts.append(_Concept(concept.id, concept.weight, concept.core, unit,
+                                 _compile_phrases(concept, concept.ordered), vocabulary))
+    grams = frozenset(tuple(p[i:i + COPIED_SPAN]) for p in prompts for i in range(len(p) - COPIED_SPAN + 1))
+    return _Rubric(
+        tuple(concepts),
+        tuple((m.id, _compile_phrases(m, False)) for m in question.misconceptions),
+        grams,
+        sum(c.weight for c in question.rubric),
+        frozenset(c.unit for c in concepts if c.core),
+    )
 
 
-def _vocabulary_hit(vocabulary: set[str], answer: Sequence[Sequence[str]]) -> bool:
-    """Two or more of a concept's distinctive words, not negated, in one clause."""
-    for clause in answer:
-        found = set()
-        for index, word in enumerate(clause):
-            for term in vocabulary:
-                if term not in found and word_matches(term, word) and not _negated(clause, index, index + 1):
-                    found.add(term)
-                    break
-        if len(found) >= VOCABULARY_HITS:
-            return True
-    return False
+_compiled: OrderedDict[int, tuple[Question, _Rubric]] = OrderedDict()
 
 
-def _mask_copied(answer: list[list[str]], prompts: Sequence[Sequence[str]]) -> list[list[str]]:
-    """Blank out runs of four or more words copied from the question, so restating it earns nothing."""
-    grams = {
-        tuple(prompt[i:i + COPIED_SPAN]) for prompt in prompts for i in range(len(prompt) - COPIED_SPAN + 1)
-    }
-    masked = []
-    for clause in answer:
-        keep = list(clause)
-        for i in range(len(clause) - COPIED_SPAN + 1):
-            if tuple(clause[i:i + COPIED_SPAN]) in grams:
-                for j in range(i, i + COPIED_SPAN):
-                    keep[j] = ""
-        masked.append(keep)
-    return masked
+def _rubric(question: Question) -> _Rubric:
+    """The question's rubric compiled for matching (cached; questions are immutable)."""
+    entry = _compiled.get(id(question))
+    if entry is not None and entry[0] is question:
+        _compiled.move_to_end(id(question))
+        return entry[1]
+    rubric = _compile(question)
+    _compiled[id(question)] = (question, rubric)
+    if len(_compiled) > _CACHE_SIZE:
+        _compiled.popitem(last=False)
+    return rubric
 
 
 @dataclass(frozen=True)
 class Grade:
-    """The verdict on one answer, with the concepts hit and missed."""
+    """The verdict on one answer: concepts hit and missed, and the learner's words that earned each."""
 
     verdict: Verdict
     score: float
     hit: tuple[str, ...]
     missed: tuple[str, ...]
+    quotes: tuple[tuple[str, str], ...] = ()
+    wrong: tuple[tuple[str, str], ...] = ()
+    term_list: bool = False
+
+    def quote(self, concept_id: str) -> str | None:
+        """The learner's words that earned ``concept_id`` (or stated the misconception)."""
+        return dict(self.quotes).get(concept_id) or dict(self.wrong).get(concept_id)
 
     def as_dict(self) -> dict[str, object]:
         """The grade as plain data (for ``--json``)."""
-        return {"verdict": self.verdict, "score": round(self.score, 3),
-                "hit": list(self.hit), "missed": list(self.missed)}
+        return {"verdict": self.verdict, "score": round(self.score, 3), "hit": list(self.hit),
+                "missed": list(self.missed), "quotes": dict(self.quotes),
+                "misconceptions": dict(self.wrong), "term_list": self.term_list}
 
 
 def verdict_for(score: float, hits: int) -> Verdict:
-    """Map a score to a verdict."""
+    """Map a weighted score to a verdict (rubrics without core concepts)."""
     if score >= CORRECT_AT:
         return "correct"
     if score >= PARTIAL_AT and hits:
@@ -254,28 +164,92 @@ def verdict_for(score: float, hits: int) -> Verdict:
     return "incorrect"
 
 
+def _mask_copied(tokens: list[Token], grams: frozenset[tuple[str, ...]]) -> list[Token]:
+    """Blank out runs of four or more words copied from the question, so restating it earns nothing."""
+    blank = set()
+    for i in range(len(tokens) - COPIED_SPAN + 1):
+        if tuple(t.word for t in tokens[i:i + COPIED_SPAN]) in grams:
+            blank.update(range(i, i + COPIED_SPAN))
+    return [replace(t, word="") if i in blank else t for i, t in enumerate(tokens)]
+
+
+def _hint(vocabulary: frozenset[str], index: AnswerIndex) -> Match | None:
+    """Two or more of a concept's own words, stated, in one clause."""
+    by_clause: dict[int, dict[str, int]] = {}
+    for word in vocabulary:
+        for place in index.positions(word):
+            token = index.tokens[place]
+            if not any(t.negation and t.segment == token.segment for t in index.tokens[max(0, place - 3):place]):
+                by_clause.setdefault(token.clause, {}).setdefault(word, place)
+    for places in by_clause.values():
+        if len(places) >= HINT_WORDS:
+            return Match(min(places.values()), max(places.values()))
+    return None
+
+
+def _quote(text: str, tokens: Sequence[Token], match: Match) -> str:
+    quote = text[tokens[match.first].start:tokens[match.last].end]
+    return quote if len(quote) <= MAX_QUOTE_CHARS else quote[:MAX_QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def is_term_list(tokens: Sequence[Token]) -> bool:
+    """True when the answer names terms without a single word that explains them."""
+    content = [t for t in tokens if t.word]
+    return bool(content) and not any(t.word in EXPLAINING_WORDS for t in content)
+
+
 def grade(question: Question, answer: str) -> Grade:
     """Grade ``answer`` to an open ``question``; never raises on any text."""
     if question.kind != "open":
         raise ValueError(f"question {question.id!r} is a choice question; grade the option instead")
-    prompt_words = [words(question.prompt.en), words(question.prompt.id)]
-    answer_clauses = _mask_copied(clauses(str(answer)[:MAX_ANSWER_CHARS]), prompt_words)
-    total = sum(c.weight for c in question.rubric)
-    vocabulary = _distinctive_words(question, prompt_words)
-    hit: list[str] = []
-    missed: list[str] = []
-    earned = 0
-    for concept in question.rubric:
-        phrases = [phrase_words(p) for p in (*concept.phrases.en, *concept.phrases.id)]
-        if any(find_phrase(p, answer_clauses) for p in phrases if p) or _vocabulary_hit(
-            vocabulary[concept.id], answer_clauses
-        ):
-            hit.append(concept.id)
+    rubric = _rubric(question)
+    text = str(answer)[:MAX_ANSWER_CHARS]
+    tokens = _mask_copied(tokenize(text), rubric.prompt_grams)
+    index = AnswerIndex(tokens)
+    hit, missed, quotes = [], [], []
+    earned = 0.0
+    units_met: set[str] = set()
+    for concept in rubric.concepts:
+        match = next((m for p in concept.phrases if (m := find(p, index)) is not None), None)
+        if match is not None:
             earned += concept.weight
-        else:
+            if concept.core:
+                units_met.add(concept.unit)
+        elif concept.vocabulary and (match := _hint(concept.vocabulary, index)) is not None:
+            earned += concept.weight * HINT_SHARE
+        if match is None:
             missed.append(concept.id)
-    score = earned / total if total else 0.0
-    return Grade(verdict_for(score, len(hit)), score, tuple(hit), tuple(missed))
+            continue
+        hit.append(concept.id)
+        quotes.append((concept.id, _quote(text, tokens, match)))
+    wrong = []
+    for misconception_id, phrases in rubric.misconceptions:
+        match = next((m for p in phrases if (m := find(p, index)) is not None), None)
+        if match is not None:
+            wrong.append((misconception_id, _quote(text, tokens, match)))
+    coverage = earned / rubric.total if rubric.total else 0.0
+    term_list = bool(hit) and is_term_list(tokens)
+    verdict, score = _judge(rubric, units_met, coverage, bool(hit))
+    if verdict == "correct" and (wrong or term_list):
+        verdict, score = "partial", min(score, CORRECT_AT - 0.01)
+    if wrong and not units_met:
+        verdict, score = "incorrect", min(score, PARTIAL_AT - 0.01)
+    return Grade(verdict, round(score, 4), tuple(hit), tuple(missed), tuple(quotes), tuple(wrong),
+                 term_list and verdict != "incorrect")
+
+
+def _judge(rubric: _Rubric, units_met: set[str], coverage: float, any_hit: bool) -> tuple[Verdict, float]:
+    """The verdict and a score in [0, 1] from the core requirements met and the weight covered."""
+    if not rubric.core_units:
+        return verdict_for(coverage, int(any_hit)), coverage
+    needed = len(rubric.core_units)
+    met = len(units_met)
+    score = CORE_SHARE * met / needed + (1 - CORE_SHARE) * coverage
+    if met == needed or (needed >= 2 and met == needed - 1 and coverage >= CORRECT_AT):
+        return "correct", max(score, CORRECT_AT)
+    if met or coverage >= PARTIAL_COVERAGE:
+        return "partial", min(max(score, PARTIAL_AT), CORRECT_AT - 0.01)
+    return "incorrect", min(score, PARTIAL_AT - 0.01)
 
 
 _OPTION_LETTERS = "abcdef"

@@ -1,0 +1,226 @@
+"""How learners write: words of an answer with their positions, word forms, negations.
+
+An answer is cut into tokens that remember where they stand in the text, so
+a verdict can quote the learner's own words. Each word gets a set of
+*forms*: the word itself, its English and Indonesian Snowball stems
+(``snowballstemmer``: "reaches" -> "reach", "dicuri"/"mencuri" -> "curi",
+"kerugiannya" -> "rugi"), the formal word for everyday Indonesian ("gak" ->
+"tidak", "bikin" -> "buat", "pake" -> "pakai") and the stems of colloquial
+verb shapes ("nyelesaiin" -> "selesai", "tambahin" -> "tambah", "ngecek" ->
+"cek", "sekumpulan" -> "kumpul"). A rubric word and an answer word match
+when their forms meet, so word forms work in both directions.
+
+Snowball was chosen over a lemmatiser (simplemma) because its Indonesian
+stemmer strips the confixes learners actually use (ke-an, pe-an, di-, meN-,
+-nya) without a dictionary, runs in microseconds, and is one small, pure
+Python, well-kept package for both languages.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from rapidfuzz.distance import OSA
+
+_ENGLISH = snowballstemmer.stemmer("english")
+_INDONESIAN = snowballstemmer.stemmer("indonesian")
+
+NEGATIONS = frozenset({
+    "not", "no", "never", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "shouldnt",
+    "cant", "cannot", "wouldnt", "couldnt", "wont", "mustnt", "without", "nor", "neither", "none",
+    "tidak", "tak", "nggak", "ngga", "gak", "ga", "enggak", "engga", "ndak", "nda", "kagak", "gk", "ngak",
+    "tdk", "bukan", "jangan", "jgn", "tanpa", "belum", "blm", "bkn",
+})
+"""Words that say "not"; in a rubric phrase any of them matches any other."""
+
+COLLOQUIAL = {
+    "udah": "sudah", "udh": "sudah", "sdh": "sudah", "dah": "sudah", "bikin": "buat", "bkin": "buat",
+    "pake": "pakai", "pakek": "pakai", "pk": "pakai", "aja": "saja", "aj": "saja", "yg": "yang",
+    "dgn": "dengan", "dg": "dengan", "krn": "karena", "karna": "karena", "utk": "untuk", "jd": "jadi",
+    "trus": "terus", "trs": "terus", "kalo": "kalau", "klo": "kalau", "gimana": "bagaimana",
+    "gmn": "bagaimana", "barengan": "bersamaan", "bareng": "bersama", "biar": "supaya", "tau": "tahu",
+    "liat": "lihat", "cuma": "hanya", "cuman": "hanya", "cm": "hanya", "emang": "memang",
+    "ilang": "hilang", "nyimpen": "simpan", "simpen": "simpan", "bener": "benar", "benerin": "benar",
+    "ganti": "ganti", "nunggu": "tunggu", "nungguin": "tunggu", "ngirim": "kirim", "kirimin": "kirim",
+    "ngasih": "kasih", "kasi": "kasih", "apus": "hapus", "ngapus": "hapus", "ngehapus": "hapus",
+    "taro": "taruh", "naro": "taruh", "naruh": "taruh", "gede": "besar", "kecil": "kecil", "lemot": "lambat",
+    "lelet": "lambat", "lama": "lama", "cepet": "cepat", "dapet": "dapat", "dpt": "dapat", "sampe": "sampai",
+    "ampe": "sampai", "misal": "misalnya", "tiap": "setiap", "tp": "tapi", "tpi": "tapi", "dlm": "dalam",
+    "bs": "bisa", "bsa": "bisa", "hrs": "harus", "mesti": "harus", "kudu": "harus", "dr": "dari",
+    "sm": "sama", "sma": "sama", "lg": "lagi", "lgsg": "langsung", "langsung": "langsung", "ribet": "rumit",
+    "jalanin": "jalan", "ngejalanin": "jalan", "makenya": "pakai", "dipake": "pakai", "dipakai": "pakai",
+    "ngecek": "cek", "ngecheck": "check", "ngetes": "tes", "ngetest": "test", "dites": "tes",
+    "ngumpulin": "kumpul", "kelar": "selesai", "beres": "selesai", "abis": "habis", "ntar": "nanti",
+    "nnti": "nanti", "blom": "belum", "blum": "belum", "gausah": "tidak usah", "gaboleh": "tidak boleh",
+    "gabisa": "tidak bisa", "gamau": "tidak mau", "gaperlu": "tidak perlu", "ngga": "tidak",
+}
+"""Everyday Indonesian (and chat spelling) -> the formal word a rubric is written in."""
+
+_NOT_IN_VERBS = frozenset({
+    "login", "plugin", "admin", "within", "begin", "margin", "origin", "cabin", "mesin", "ingin", "latin",
+    "cousin", "robin", "checkin", "signin", "builtin", "linkedin", "kotlin", "jenkins", "berlin", "vitamin",
+    "protein", "toxin", "insulin", "penguin", "coffin", "muffin", "satin", "dolphin", "goblin", "virgin",
+})
+"""English and Indonesian words that end in -in but are not colloquial -in verbs."""
+
+_INDONESIAN_PREFIXES = ("se", "ke", "ber", "ter", "di", "me", "pe", "per")
+_CONTRAST = frozenset({
+    "but", "however", "although", "though", "whereas", "while", "tapi", "tetapi", "namun", "melainkan",
+    "sedangkan", "padahal", "walaupun", "meskipun", "walau", "sementara", "tp", "tpi",
+})
+"""Words that start a new clause: a phrase never spans them and a negation stops at them."""
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’]t)?", re.UNICODE)
+_SENTENCE_GAP = re.compile(r"[.!?;]+(?:\s|$)|[!?;]|[\n\r\u3002]|(?:\s|^)[-*•]\s")
+_COMMA_GAP = re.compile(r"[,:()/\[\]]|\s-\s")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of an answer: its plain form, its place in the text and in the sentence."""
+
+    word: str
+    start: int
+    end: int
+    clause: int
+    segment: int
+
+    @property
+    def negation(self) -> bool:
+        """True when the word says "not"."""
+        return self.word in NEGATIONS
+
+
+def fold(text: str) -> str:
+    """Lower case without accents ("Café" -> "cafe"); keeps the length of plain ASCII text."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def plain_word(raw: str) -> str:
+    """A token as a plain word: folded, apostrophes dropped ("Don't" -> "dont")."""
+    return fold(raw).replace("'", "").replace("’", "")
+
+
+def tokenize(text: str) -> list[Token]:
+    """The words of ``text`` with their spans, clause numbers and comma-segment numbers.
+
+    A clause ends at sentence punctuation, a line break, a list bullet or a
+    contrast word ("but", "tapi", "while"); a segment also ends at a comma.
+    """
+    tokens: list[Token] = []
+    clause = segment = 0
+    last_end = 0
+    for match in _TOKEN.finditer(text):
+        gap = text[last_end:match.start()]
+        word = plain_word(match.group())
+        if tokens and _SENTENCE_GAP.search(gap):
+            clause += 1
+            segment += 1
+        elif tokens and _COMMA_GAP.search(gap):
+            segment += 1
+        last_end = match.end()
+        if word in _CONTRAST:
+            clause += 1
+            segment += 1
+            continue
+        if word:
+            tokens.append(Token(word, match.start(), match.end(), clause, segment))
+    return tokens
+
+
+def words(text: str) -> list[str]:
+    """The plain words of ``text``."""
+    return [t.word for t in tokenize(text)]
+
+
+def _stems(word: str) -> set[str]:
+    found = {word}
+    if word.isascii() and word.isalpha():
+        found.add(_ENGLISH.stemWord(word))
+        found.add(_INDONESIAN.stemWord(word))
+    return found
+
+
+def _colloquial_shapes(word: str) -> set[str]:
+    """Formal guesses for a colloquial verb: nyelesaiin -> selesaikan, ngecek -> cek, tambahin -> tambahkan."""
+    shapes = {word}
+    if len(word) >= 6 and word.endswith("in") and not word.endswith(("ain", "oin")) and word not in _NOT_IN_VERBS:
+        base = word[:-2]
+        shapes |= {base, base + "kan", base + "i"}
+    for base in list(shapes):
+        if base.startswith("nge") and len(base) >= 6:
+            shapes.add(base[3:])
+        elif base.startswith("ny") and len(base) >= 5:
+            shapes.add("s" + base[2:])
+        elif base.startswith("ng") and len(base) >= 5:
+            shapes |= {base[2:], "k" + base[2:]}
+    return shapes
+
+
+@lru_cache(maxsize=65536)
+def forms(word: str) -> frozenset[str]:
+    """Every form ``word`` can stand for: itself, its stems, its formal Indonesian equivalents."""
+    if word in NEGATIONS:
+        return frozenset({word})
+    formal = COLLOQUIAL.get(word)
+    result = {word}
+    if formal is not None:
+        result |= set(formal.split())
+    for shape in _colloquial_shapes(word) | set(result):
+        result |= _stems(shape)
+        for prefix in _INDONESIAN_PREFIXES:
+            if shape.startswith(prefix) and len(shape) - len(prefix) >= 4:
+                rest = shape[len(prefix):]
+                if _INDONESIAN.stemWord(rest) != rest or prefix in ("se", "ke"):
+                    result |= _stems(rest)
+    return frozenset(f for f in result if f)
+
+
+@lru_cache(maxsize=65536)
+def root(word: str) -> str:
+    """The Indonesian root of ``word`` (itself when it has no affixes)."""
+    return _INDONESIAN.stemWord(word) if word.isascii() and word.isalpha() else word
+
+
+def typo_of(rubric_word: str, word: str) -> bool:
+    """True when ``word`` looks like ``rubric_word`` typed with a slip ("cahce", "profle").
+
+    Short words never count: a substitution in a 5-letter word too often
+    makes another real word ("token"/"taken"). Two affixed Indonesian words
+    with different roots are different words ("buahan"/"buatan").
+    """
+    size = len(rubric_word)
+    if size < 5 or abs(len(word) - size) > 2 or not word.isalpha():
+        return False
+    distance = OSA.distance(rubric_word, word)
+    if distance == 0:
+        return True
+    if size == 5:
+        if distance != 1 or (len(word) == size and sorted(word) != sorted(rubric_word)):
+            return False
+    elif distance > (1 if size <= 8 else 2):
+        return False
+    root_a, root_b = root(rubric_word), root(word)
+    return not (root_a != rubric_word and root_b != word and root_a != root_b)
+
+
+def words_match(rubric_word: str, word: str) -> bool:
+    """True when an answer's ``word`` stands for a rubric phrase's ``rubric_word``."""
+    if not word:
+        return False
+    if rubric_word == word:
+        return True
+    if rubric_word in NEGATIONS:
+        return word in NEGATIONS
+    if word in NEGATIONS:
+        return False
+    if len(rubric_word) <= 3:
+        return word == rubric_word + "s" or rubric_word in forms(word) and len(word) <= 5
+    if forms(rubric_word) & forms(word):
+        return True
+    return typo_of(rubric_word, word)

@@ -1,0 +1,178 @@
+"""Finding a rubric phrase in an answer, and whether the answer says it or denies it.
+
+A phrase matches a run of words inside one clause of the answer:
+
+- every phrase word matches a different answer word (see ``language.words_match``),
+  with up to three other words in between;
+- in any order, unless the concept is ``ordered`` ("left root right");
+- a "not" word inside a phrase ("no children", "tidak berbiji", "jangan cek
+  database di liveness") matches any "not" word of the answer, so a concept
+  that *is* an absence is found where the answer states that absence.
+
+An occurrence of a positive phrase does not count when the answer denies it:
+a "not" word just before it in the same comma segment ("don't cache", "gak
+pake cache", "tanpa index"), a "not" word among the words it spans ("share no
+memory"), or "not needed" / "useless" right after it ("cache is not needed",
+"cache gak perlu"). "Not only" and "not just" deny nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.quiz.language import NEGATIONS, Token, forms, words, words_match
+
+MAX_FILLER_WORDS = 3
+NEGATION_REACH = 3
+AFTER_REACH = 4
+
+NOT_A_NEGATION_AFTER = frozenset({"only", "just", "hanya", "cuma", "sekadar", "saja", "sekedar", "cuman"})
+NEED_WORDS = frozenset({
+    "need", "needed", "needs", "necessary", "required", "useful", "help", "helps", "work", "works", "matter",
+    "matters", "important", "perlu", "diperlukan", "dibutuhkan", "butuh", "berguna", "penting", "membantu",
+    "ngaruh", "berpengaruh", "usah", "guna", "efektif", "effective",
+})
+USELESS_WORDS = frozenset({
+    "useless", "unnecessary", "pointless", "overkill", "irrelevant", "percuma", "sia", "gunanya", "mubazir",
+})
+FILLER_WORDS = frozenset({
+    "a", "an", "the", "of", "on", "in", "to", "for", "with", "and", "or", "is", "are", "be", "by", "at", "it",
+    "its", "as", "that", "this", "yang", "di", "ke", "dari", "dan", "atau", "untuk", "dengan", "ini", "itu",
+    "pada", "jadi", "akan", "nya", "yg", "dgn", "utk",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A rubric phrase as words ready to match; ``negative`` when it states an absence."""
+
+    words: tuple[str, ...]
+    ordered: bool
+
+    @property
+    def negative(self) -> bool:
+        """True when the phrase itself says "not" ("no children")."""
+        return any(w in NEGATIONS for w in self.words)
+
+
+def compile_phrase(text: str, ordered: bool = False) -> Phrase:
+    """A phrase's words without filler words (unless it has nothing else)."""
+    all_words = words(text)
+    content = [w for w in all_words if w not in FILLER_WORDS]
+    return Phrase(tuple(content or all_words), ordered)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Where a phrase was found: the first and last answer token it spans."""
+
+    first: int
+    last: int
+
+
+def _denied(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """True when the words around tokens ``first..last`` deny them."""
+    start = tokens[first]
+    for index in range(max(0, first - NEGATION_REACH), first):
+        token = tokens[index]
+        if token.negation and token.segment == start.segment:
+            following = tokens[index + 1].word
+            if following not in NOT_A_NEGATION_AFTER:
+                return True
+    if any(tokens[i].negation for i in range(first + 1, last)):
+        return True
+    end = tokens[last]
+    after = [t.word for t in tokens[last + 1:last + 1 + AFTER_REACH] if t.clause == end.clause]
+    if any(w in USELESS_WORDS for w in after):
+        return True
+    return any(w in NEGATIONS for w in after) and any(w in NEED_WORDS for w in after)
+
+
+class AnswerIndex:
+    """An answer's tokens with a cache of where each rubric word occurs, built once per grading."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.tokens = tokens
+        self._by_word: dict[str, list[int]] = {}
+        for index, token in enumerate(tokens):
+            self._by_word.setdefault(token.word, []).append(index)
+        self._by_form: dict[str, set[str]] = {}
+        for word in self._by_word:
+            if word not in NEGATIONS:
+                for form in forms(word):
+                    self._by_form.setdefault(form, set()).add(word)
+        self._long_words = [w for w in self._by_word if len(w) >= 3 and w.isalpha()]
+        self._positions: dict[str, frozenset[int]] = {}
+
+    def positions(self, rubric_word: str) -> frozenset[int]:
+        """Indexes of the tokens that stand for ``rubric_word``."""
+        found = self._positions.get(rubric_word)
+        if found is None:
+            found = frozenset(i for w in self._candidates(rubric_word) if words_match(rubric_word, w)
+                              for i in self._by_word[w])
+            self._positions[rubric_word] = found
+        return found
+
+    def _candidates(self, rubric_word: str) -> set[str]:
+        if rubric_word in NEGATIONS:
+            return {w for w in self._by_word if w in NEGATIONS}
+        result = {rubric_word + "s"} & self._by_word.keys()
+        if rubric_word in self._by_word:
+            result.add(rubric_word)
+        for form in forms(rubric_word):
+            result |= self._by_form.get(form, set())
+        if len(rubric_word) >= 5:
+            result |= {w for w, _, _ in process.extract(
+                rubric_word, self._long_words, scorer=OSA.distance, score_cutoff=2, limit=None)}
+        return result
+
+
+def _fit(phrase: Phrase, index: AnswerIndex, start: int, stop: int) -> list[int] | None:
+    """Indexes of answer tokens in ``start..stop`` matched by the phrase's words, or ``None``."""
+    used: list[int] = []
+    low = start
+    for rubric_word in phrase.words:
+        places = index.positions(rubric_word)
+        for place in range(low if phrase.ordered else start, stop):
+            if place in places and place not in used:
+                used.append(place)
+                if phrase.ordered:
+                    low = place + 1
+                break
+        else:
+            return None
+    return used
+
+
+def find(phrase: Phrase, index: AnswerIndex) -> Match | None:
+    """The first place ``phrase`` is stated (not denied) in the answer."""
+    size = len(phrase.words)
+    tokens = index.tokens
+    if not size or not tokens:
+        return None
+    slack = MAX_FILLER_WORDS if size > 1 else 0
+    first_words = phrase.words[:1] if phrase.ordered else phrase.words
+    starts: set[int] = set()
+    for word in first_words:
+        places = index.positions(word)
+        if not places and not phrase.ordered and word not in NEGATIONS:
+            return None
+        starts |= places
+    for start in sorted(starts):
+        clause = tokens[start].clause
+        stop = start
+        while stop < len(tokens) and stop - start < size + slack and tokens[stop].clause == clause:
+            stop += 1
+        if stop - start < size:
+            continue
+        used = _fit(phrase, index, start, stop)
+        if used is None:
+            continue
+        first, last = min(used), max(used)
+        if phrase.negative or not _denied(tokens, first, last):
+            return Match(first, last)
+    return None
