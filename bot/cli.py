@@ -23,6 +23,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.content.loader import ContentError, KnowledgeBase, load_knowledge
+from bot.content.models import Question
 from bot.engine import Engine
 from bot.intents import closest
 from bot.logs import configure_logging
@@ -96,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--lang", choices=["en", "id"], default="en", help="language of the feedback")
     grade.add_argument("--pack", type=Path, default=None, help="also load the questions of this YAML pack")
     grade.add_argument("--json", action="store_true", help="print the grade as JSON")
+    disputes = quiz_sub.add_parser("disputes", help="answers whose verdict learners disputed, newest first")
+    disputes.add_argument("--pack", default=None, help="only questions of this pack (see `jalur pack list`)")
+    disputes.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
+    disputes.add_argument("--json", action="store_true", help="print one JSON object per line")
+    disputes.add_argument("--db", default=None, help=db_help)
 
     pack = sub.add_parser("pack", help="question packs written by a study group")
     pack_sub = pack.add_subparsers(dest="pack_command", metavar="ACTION")
@@ -119,6 +125,25 @@ def build_parser() -> argparse.ArgumentParser:
     check = content_sub.add_parser("check", help="validate every content file")
     check.add_argument("path", nargs="?", type=Path, default=None, help="knowledge directory")
     return parser
+
+
+_TEXT_OPTIONS = frozenset({"--answer", "--question", "--user"})
+
+
+def _values_as_values(argv: Sequence[str]) -> list[str]:
+    """``--answer -_-`` as ``--answer=-_-``: a text option's value may start with a dash."""
+    result: list[str] = []
+    items = list(argv)
+    index = 0
+    while index < len(items):
+        item = items[index]
+        if item in _TEXT_OPTIONS and index + 1 < len(items):
+            result.append(f"{item}={items[index + 1]}")
+            index += 2
+            continue
+        result.append(item)
+        index += 1
+    return result
 
 
 def _moment(text: str) -> datetime:
@@ -274,14 +299,61 @@ def _quiz_grade(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False))
         return EXIT_OK
-    labels = {c.id: c.label.get(args.lang) for c in question.rubric}
+    labels = {c.id: c.label.get(args.lang) for c in (*question.rubric, *question.misconceptions)}
     print(f"{result.verdict} (score {result.score:.2f})")
-    for title, ids in (("hit", result.hit), ("missed", result.missed)):
-        for concept in ids:
-            print(f"  {title}: {labels.get(concept, concept)}")
+    for concept in result.hit:
+        print(f"  hit: {labels.get(concept, concept)}  <- \"{result.quote(concept)}\"")
+    for concept, quote in result.wrong:
+        print(f"  wrong: {labels.get(concept, concept)}  <- \"{quote}\"")
+    for concept in result.missed:
+        print(f"  missed: {labels.get(concept, concept)}")
+    if result.term_list:
+        print("  (a list of terms without explanation: at most partial)")
     feedback = question.model_answer or question.explanation
     if feedback is not None:
         print(f"model answer: {feedback.get(args.lang)}")
+    return EXIT_OK
+
+
+async def _quiz_disputes(args: argparse.Namespace, settings: Settings) -> int:
+    """``quiz disputes``: what learners disagreed with, for the question's authors."""
+    if args.limit < 1:
+        raise CliError("--limit must be 1 or more", EXIT_USAGE)
+    kb = load_content(settings)
+    db = open_database(settings, args.db)
+    try:
+        await db.upgrade()
+        async with db.transaction() as session:
+            store = Repository(session).quiz
+            if args.pack is not None and args.pack not in {p.name for p in await store.packs()}:
+                names = ", ".join(p.name for p in await store.packs()) or "none"
+                raise CliError(f"no pack named {args.pack!r} (packs here: {names})", EXIT_USAGE)
+            rows = await store.disputes(args.pack, args.limit)
+            packed = {row.question_id: row for row in await store.pack_rows()}
+    except DatabaseError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        await db.close()
+    for answer, pack in rows:
+        question = kb.questions.get(answer.question_id)
+        if question is None and answer.question_id in packed:
+            question = Question.model_validate_json(packed[answer.question_id].data)
+        hit = [c for c in (answer.concepts_hit or "").split(",") if c]
+        missed = [c.id for c in question.rubric if c.id not in hit] if question is not None else []
+        entry = {"disputed_at": f"{answer.disputed_at:%Y-%m-%d %H:%M} UTC", "question": answer.question_id,
+                 "pack": pack, "verdict": answer.verdict, "score": round(answer.score, 2),
+                 "answer": answer.answer_text, "hit": hit, "missed": missed}
+        if args.json:
+            print(json.dumps(entry, ensure_ascii=False))
+            continue
+        where = f"pack {pack}" if pack else "built-in"
+        print(f"{entry['disputed_at']}  {answer.question_id} ({where})  {answer.verdict} {answer.score:.0%}")
+        print(f"  answer: {answer.answer_text if answer.answer_text is not None else '(text not kept)'}")
+        print(f"  hit: {', '.join(hit) or '-'}")
+        print(f"  missed: {', '.join(missed) or '-'}")
+    if not rows and not args.json:
+        scope = f" for pack {args.pack!r}" if args.pack else ""
+        print(f"no disputed answers{scope} in {db.display_url}")
     return EXIT_OK
 
 
@@ -367,7 +439,7 @@ def main(
 ) -> int:
     """Run the ``jalur`` command; returns the process exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_values_as_values(sys.argv[1:] if argv is None else argv))
     try:
         settings = load_settings()
         configure_logging(settings, access=args.command == "run")
@@ -381,6 +453,8 @@ def main(
             return asyncio.run(_db_upgrade(args, settings))
         if args.command == "quiz" and args.quiz_command == "grade":
             return _quiz_grade(args, settings)
+        if args.command == "quiz" and args.quiz_command == "disputes":
+            return asyncio.run(_quiz_disputes(args, settings))
         if args.command == "pack" and args.pack_command == "validate":
             return _pack_validate(args, settings)
         if args.command == "pack" and args.pack_command in _PACK_ACTIONS:

@@ -108,6 +108,7 @@ COMMANDS: dict[str, Command] = {
     "quiz": Command(quiz.cmd_quiz),
     "answer": Command(quiz.cmd_answer),
     "rate": Command(quiz.cmd_rate),
+    "dispute": Command(quiz.cmd_dispute),
     "interview": Command(interview.cmd_interview),
     "stats": Command(stats.cmd_stats),
     "streak": Command(streak_report.cmd_streak),

@@ -144,7 +144,7 @@ def test_quiz_grade_prints_json(fresh_env: dict[str, str], tmp_path: Path) -> No
                  env=fresh_env, cwd=tmp_path)
     assert good.returncode == 0, good.stderr
     result = json.loads(good.stdout)
-    assert set(result) == {"verdict", "score", "hit", "missed"}
+    assert set(result) == {"verdict", "score", "hit", "missed", "quotes", "misconceptions", "term_list"}
     assert result["verdict"] == "correct" and 0.7 <= result["score"] <= 1
 
     bad = jalur("quiz", "grade", "--question", "n-plus-one", "--answer", "jangan pakai join", "--json",
@@ -294,3 +294,30 @@ def test_pack_add_list_remove_and_a_learner_gets_the_questions(database_url: str
     after = jalur("chat", "--user", "rina", "--db", database_url, env=fresh_env, cwd=tmp_path,
                   stdin="/quiz kb-status-created\n/stats\n")
     assert "no questions on" in after.stdout and "Answers: 1" in after.stdout
+
+
+def test_quiz_disputes_lists_what_learners_disagreed_with(database_url: str, fresh_env: dict[str, str],
+                                                          tmp_path: Path) -> None:
+    import json
+
+    empty = jalur("quiz", "disputes", "--db", database_url, env=fresh_env, cwd=tmp_path)
+    assert empty.returncode == 0 and "no disputed answers" in empty.stdout
+    talk = "\n".join(["/start", "1", "1", "git, linux", "WIB", "/quiz cache-stampede",
+                      "many requests rebuild the same expired key at once", "/dispute cache-stampede"]) + "\n"
+    chat = jalur("chat", "--user", "budi", "--db", database_url, env=fresh_env, cwd=tmp_path, stdin=talk)
+    assert chat.returncode == 0 and "Thanks, noted" in chat.stdout, chat.stdout[-2000:]
+    listed = jalur("quiz", "disputes", "--db", database_url, env=fresh_env, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "cache-stampede (built-in)" in listed.stdout
+    assert "answer: many requests rebuild the same expired key at once" in listed.stdout
+    as_json = jalur("quiz", "disputes", "--json", "--db", database_url, env=fresh_env, cwd=tmp_path)
+    entry = json.loads(as_json.stdout.splitlines()[0])
+    assert entry["question"] == "cache-stampede" and entry["pack"] is None and entry["missed"]
+    unknown = jalur("quiz", "disputes", "--pack", "nope", "--db", database_url, env=fresh_env, cwd=tmp_path)
+    assert unknown.returncode == 2 and "no pack named 'nope'" in unknown.stderr
+
+
+def test_quiz_grade_takes_an_answer_that_starts_with_a_dash(fresh_env: dict[str, str], tmp_path: Path) -> None:
+    result = jalur("quiz", "grade", "--question", "n-plus-one", "--answer", "-_-", env=fresh_env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("incorrect")

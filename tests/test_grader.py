@@ -93,3 +93,142 @@ def test_choice_questions_take_a_number_letter_or_text() -> None:
         assert grade_answer(question, answer).verdict == "correct", answer
     for answer in ("1", "a", "", "🙂", "7"):
         assert grade_answer(question, answer).verdict == "incorrect", answer
+
+
+def _question(concepts: list[dict[str, object]], misconceptions: list[dict[str, object]] | None = None,
+              prompt: str = "Explain it.") -> Question:
+    return Question.model_validate({
+        "id": "custom", "skill": "data-structures", "kind": "open",
+        "prompt": {"en": prompt, "id": prompt},
+        "rubric": [{"label": {"en": str(c["id"]), "id": str(c["id"])}, **c} for c in concepts],
+        "misconceptions": [{"label": {"en": str(m["id"]), "id": str(m["id"])}, **m}
+                           for m in misconceptions or []],
+        "model_answer": {"en": "x", "id": "x"},
+    })
+
+
+def _phrases(en: list[str], id_: list[str]) -> dict[str, list[str]]:
+    return {"en": en, "id": id_}
+
+
+IN_ORDER = _question([{"id": "in-order", "core": True, "ordered": True,
+                       "phrases": _phrases(["left root right", "left subtree root right subtree"],
+                                           ["kiri akar kanan"])}],
+                     prompt="In which order does an in-order traversal visit a binary tree?")
+
+
+@pytest.mark.parametrize(("answer", "verdict"), [
+    ("left, root, right", "correct"), ("left root right", "correct"), ("kiri, akar, kanan", "correct"),
+    ("first the left subtree, then the root, then the right subtree", "correct"),
+    ("right root left", "incorrect"), ("root, left, right", "incorrect"),
+])
+def test_ordered_concepts_take_comma_lists_and_refuse_another_order(answer: str, verdict: str) -> None:
+    assert grade(IN_ORDER, answer).verdict == verdict
+
+
+LEAF = _question([{"id": "no-children", "core": True,
+                   "phrases": _phrases(["no children", "without children"], ["tidak punya anak", "tanpa anak"])}],
+                 prompt="What is a leaf of a tree?")
+
+
+@pytest.mark.parametrize(("answer", "verdict"), [
+    ("a node that does not have any children", "correct"), ("node yang gak punya anak", "correct"),
+    ("node tanpa anak sama sekali", "correct"), ("a node with two children", "incorrect"),
+    ("nodenya punya anak", "incorrect"),
+])
+def test_a_concept_that_is_an_absence_is_found_where_the_answer_states_it(answer: str, verdict: str) -> None:
+    assert grade(LEAF, answer).verdict == verdict
+
+
+SEEDLESS = _question([{"id": "seedless", "core": True,
+                       "phrases": _phrases(["no seeds", "seedless"], ["tidak berbiji", "tanpa biji"])}])
+
+
+@pytest.mark.parametrize(("answer", "verdict"), [
+    ("buahnya tak berbiji", "correct"), ("buahnya nggak berbiji", "correct"), ("buahnya berbiji", "incorrect"),
+])
+def test_any_not_word_states_an_absence_and_its_opposite_earns_nothing(answer: str, verdict: str) -> None:
+    assert grade(SEEDLESS, answer).verdict == verdict
+
+
+ERRORS = _question([
+    {"id": "never-swallow", "core": True,
+     "phrases": _phrases(["never swallow", "don't swallow the error", "no empty catch"],
+                         ["jangan menelan error", "jangan catch kosong"])},
+    {"id": "wrap", "weight": 2, "phrases": _phrases(["wrap the error"], ["bungkus error"])},
+])
+
+
+@pytest.mark.parametrize(("answer", "hit"), [
+    ("I just swallow the error with an empty catch so nothing breaks", set()),
+    ("never swallow errors, wrap the error instead", {"never-swallow", "wrap"}),
+    ("jangan pernah nelan error, catch kosong itu jangan", {"never-swallow"}),
+])
+def test_a_prohibition_is_earned_by_saying_it_not_by_doing_the_opposite(answer: str, hit: set[str]) -> None:
+    assert set(grade(ERRORS, answer).hit) == hit
+
+
+THREADS = _question(
+    [{"id": "threads-share", "core": True,
+      "phrases": _phrases(["threads share memory", "threads share the heap"], ["thread berbagi memori"])},
+     {"id": "processes-isolated", "core": True,
+      "phrases": _phrases(["processes are isolated", "process has its own memory"],
+                          ["proses terisolasi", "proses punya memori sendiri"])}],
+    [{"id": "processes-share", "phrases": _phrases(["processes share memory"], ["proses berbagi memori"])},
+     {"id": "threads-isolated", "phrases": _phrases(["threads are isolated"], ["thread terisolasi"])}],
+)
+
+
+def test_swapped_facts_are_wrong_and_said_so() -> None:
+    swapped = grade(THREADS, "Processes share memory while threads are isolated")
+    assert swapped.verdict == "incorrect"
+    assert {m for m, _ in swapped.wrong} == {"processes-share", "threads-isolated"}
+    right = grade(THREADS, "Threads share memory; processes are isolated from each other")
+    assert right.verdict == "correct" and right.quote("threads-share") == "Threads share memory"
+    half = grade(THREADS, "threads share memory but processes too")
+    assert half.verdict == "partial"
+
+
+ACID = _question([
+    {"id": c, "core": True, "phrases": _phrases([c], [c])}
+    for c in ("atomicity", "consistency", "isolation", "durability")
+], prompt="Explain ACID for a money transfer.")
+
+
+def test_a_bare_list_of_terms_is_at_most_partial() -> None:
+    dump = grade(ACID, "Atomicity, consistency, isolation, durability.")
+    assert dump.verdict == "partial" and dump.term_list
+    explained = grade(ACID, "Atomicity means all or nothing, consistency keeps the rules, isolation hides "
+                            "half-done transfers and durability keeps it after a crash.")
+    assert explained.verdict == "correct" and not explained.term_list
+
+
+HINTED = _question([
+    {"id": "traversal", "core": True, "label": {"en": "Visit every node of the tree exactly once",
+                                               "id": "Mengunjungi setiap node tepat sekali"},
+     "phrases": _phrases(["visit every node once"], ["kunjungi setiap node sekali"])},
+    {"id": "order", "phrases": _phrases(["preorder", "postorder"], ["preorder", "postorder"])},
+], prompt="What is a tree traversal?")
+
+
+def test_a_loose_paraphrase_earns_a_hint_never_full_marks() -> None:
+    loose = grade(HINTED, "a way to visit the nodes")
+    assert loose.verdict != "correct"
+    assert grade(HINTED, "you visit every node of the tree once, e.g. preorder").verdict == "correct"
+
+
+@pytest.mark.parametrize(("rubric_word", "word", "expected"), [
+    ("reaches", "reach", True), ("reach", "reaches", True), ("resizeable", "resized", True),
+    ("mencuri", "dicuri", True), ("dicuri", "mencuri", True), ("kumpulan", "sekumpulan", True),
+    ("panjang", "memanjang", True), ("selesaikan", "nyelesaiin", True), ("tambahkan", "tambahin", True),
+    ("pakai", "pake", True), ("buat", "bikin", True), ("tidak", "gak", True), ("cek", "ngecek", True),
+    ("buatan", "buahan", False), ("keasliannya", "keasriannya", False), ("login", "log", False),
+])
+def test_word_forms_match_in_both_directions(rubric_word: str, word: str, expected: bool) -> None:
+    assert word_matches(rubric_word, word) is expected
+
+
+def test_a_verdict_quotes_the_learners_own_words() -> None:
+    result = grade(LATENCY, "Pertama aku PROFILING dulu, terus taro data di Redis. Beres.")
+    assert result.quote("measure") == "Pertama aku PROFILING dulu"
+    assert result.quote("cache") == "data di Redis"

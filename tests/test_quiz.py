@@ -212,3 +212,35 @@ async def test_two_presses_at_the_same_moment_count_once(chat: Chat, engine: Eng
     assert sum("already answered" in t for t in texts) == 1, texts
     assert await _count(engine, QuizAnswer) == 1
     assert await _count(engine, StreakDay) == 1
+
+
+async def test_a_learner_can_dispute_a_verdict_in_one_tap(chat: Chat, engine: Engine) -> None:
+    await chat.onboard()
+    await chat.say("/quiz cache-stampede")
+    await chat.say("when the cache is slow you add more redis servers")
+    assert "Not yet" in chat.text or "Partly right" in chat.text
+    await chat.press("I disagree")
+    assert "Thanks, noted" in chat.text and "still counts" in chat.text
+    assert [b.payload for b in chat.buttons][:4] == [f"/rate cache-stampede {n}" for n in (1, 2, 3, 4)]
+    async with engine.db.transaction() as session:
+        stored = (await session.execute(select(QuizAnswer))).scalar_one()
+    assert stored.disputed_at == chat.now and stored.answer_text == "when the cache is slow you add more redis servers"
+    await chat.send_payload("/dispute cache-stampede")
+    assert "already disputed" in chat.text
+    await chat.say("/dispute n-plus-one")
+    assert "nothing to dispute" in chat.text
+    await chat.say("/dispute")
+    assert "/dispute QUESTION-ID" in chat.text
+    chat.wait(days=8)
+    await chat.say("/quiz cache-stampede")
+    await chat.say("gak tau")
+    await chat.press("I disagree")
+    assert "Thanks, noted" in chat.text
+
+
+async def test_an_indonesian_verdict_quotes_the_learners_words_and_offers_the_dispute(chat: Chat) -> None:
+    await chat.onboard(lang="id")
+    await chat.say("/kuis latency-500ms-to-50ms")
+    await chat.say("Redis cache pake TTL di depan DB, trus invalidate pas ada write")
+    assert "katamu: “Redis cache" in chat.text
+    assert chat.button("Aku tidak setuju").payload == "/dispute latency-500ms-to-50ms"

@@ -1,4 +1,4 @@
-"""/quiz, /answer and /rate: interview questions, graded, scheduled with FSRS.
+"""/quiz, /answer, /rate and /dispute: interview questions, graded, scheduled with FSRS.
 
 An answer counts once: it must answer the open question, and the stored
 answer is keyed by the moment the question was asked, so a button pressed
@@ -45,6 +45,8 @@ from bot.storage.tables import QuizAnswer, ReviewCard
 log = logging.getLogger(__name__)
 
 RATE_WINDOW = timedelta(days=1)
+DISPUTE_WINDOW = timedelta(days=7)
+MAX_KEPT_ANSWER = 5000
 MAX_ECHO = 40
 DONT_KNOW_WORDS = frozenset({
     "?", "idk", "i dont know", "i don t know", "dont know", "no idea", "pass",
@@ -146,7 +148,7 @@ async def answer(ctx: Context, question_id: str, text: str) -> list[Reply]:
     result = grade_text(question, text)
     if result is None:
         return [pick_option_reply(ctx, question, question_reply(ctx, question, "").buttons)]
-    return await _record(ctx, question, result)
+    return await _record(ctx, question, result, text)
 
 
 async def _not_open(ctx: Context, question: Question | None, pending: Question | None) -> list[Reply]:
@@ -161,7 +163,7 @@ async def _not_open(ctx: Context, question: Question | None, pending: Question |
 
 
 async def record_review(ctx: Context, question: Question, result: Grade, *, asked_at: datetime,
-                        interview_id: int | None = None) -> ReviewCard:
+                        interview_id: int | None = None, answer_text: str | None = None) -> ReviewCard:
     """Store a graded answer and move the question's FSRS card on; the card after the review.
 
     The answer is keyed by ``asked_at``: the same asking answered twice raises IntegrityError.
@@ -182,6 +184,8 @@ async def record_review(ctx: Context, question: Question, result: Grade, *, aske
         answered_at=ctx.now, verdict=result.verdict, score=result.score,
         rating=int(RATING_FOR_VERDICT[result.verdict]), self_rated=False, card_before=card_json(before),
         interview_id=interview_id,
+        answer_text=answer_text[:MAX_KEPT_ANSWER] if question.kind == "open" and answer_text else None,
+        concepts_hit=",".join(result.hit) if question.kind == "open" else None,
     ))
     QUIZ_ANSWERS.labels(result.verdict).inc()
     return row
@@ -205,7 +209,7 @@ def pick_option_reply(ctx: Context, question: Question, buttons: tuple[tuple[But
     return Reply(ctx.t("quiz.pick_option", letters=letters), buttons)
 
 
-async def _record(ctx: Context, question: Question, result: Grade) -> list[Reply]:
+async def _record(ctx: Context, question: Question, result: Grade, text: str) -> list[Reply]:
     learner = ctx.learner
     interview = await ctx.repo.quiz.open_interview(learner.id)
     if interview is not None and not interview_feature.is_current(interview, question.id):
@@ -213,7 +217,7 @@ async def _record(ctx: Context, question: Question, result: Grade) -> list[Reply
     asked_at = learner.quiz_asked_at
     assert asked_at is not None
     row = await record_review(ctx, question, result, asked_at=asked_at,
-                              interview_id=interview.id if interview is not None else None)
+                              interview_id=interview.id if interview is not None else None, answer_text=text)
     clear_pending(ctx)
     streak = streak_line(ctx, await count_activity(ctx))
     log.info("learner %s answered %s: %s", learner.id, question.id, result.verdict)
@@ -225,9 +229,41 @@ async def _record(ctx: Context, question: Question, result: Grade) -> list[Reply
     buttons = rows(Button(ctx.t("button.next_question"), "/quiz"), Button(ctx.t("button.next"), "/next"))
     if question.kind == "open":
         lines += ["", ctx.t("quiz.rate_prompt")]
-        ratings = [Button(ctx.t(f"button.rate_{n}"), f"/rate {question.id} {n}") for n in RATINGS]
-        buttons = rows(*ratings, per_row=4) + buttons
+        buttons = _rating_buttons(ctx, question.id) + rows(_dispute_button(ctx, question.id)) + buttons
     return [Reply("\n".join(lines), buttons, edits_pressed=True)]
+
+
+def _rating_buttons(ctx: Context, question_id: str) -> tuple[tuple[Button, ...], ...]:
+    return rows(*[Button(ctx.t(f"button.rate_{n}"), f"/rate {question_id} {n}") for n in RATINGS], per_row=4)
+
+
+def _dispute_button(ctx: Context, question_id: str) -> Button:
+    return Button(ctx.t("button.dispute"), f"/dispute {question_id}")
+
+
+async def cmd_dispute(ctx: Context, args: str) -> list[Reply]:
+    """``/dispute QUESTION-ID``: the learner disagrees with the verdict on their last answer.
+
+    The answer, verdict and concepts are kept for the question's authors
+    (``jalur quiz disputes``); the answer still counts as it was rated.
+    """
+    question_id = args.split()[0].lower() if args.split() else ""
+    if not question_id:
+        return [Reply(ctx.t("quiz.dispute_usage"))]
+    last = await ctx.repo.quiz.last_answer(ctx.learner.id, question_id)
+    question = ctx.bank.get(question_id)
+    if (last is None or question is None or question.kind != "open"
+            or ctx.now - last.answered_at > DISPUTE_WINDOW):
+        return [Reply(ctx.t("quiz.dispute_nothing"))]
+    next_buttons = rows(Button(ctx.t("button.next_question"), "/quiz"), Button(ctx.t("button.next"), "/next"))
+    if last.disputed_at is not None:
+        return [Reply(ctx.t("quiz.dispute_already"), next_buttons)]
+    last.disputed_at = ctx.now
+    log.info("learner %s disputed the verdict %s on %s", ctx.learner.id, last.verdict, question_id)
+    can_rate = not last.self_rated and last.interview_id is None and ctx.now - last.answered_at <= RATE_WINDOW
+    text = ctx.t("quiz.disputed") + ("\n\n" + ctx.t("quiz.rate_prompt") if can_rate else "")
+    buttons = _rating_buttons(ctx, question_id) + next_buttons if can_rate else next_buttons
+    return [Reply(text, buttons)]
 
 
 async def cmd_rate(ctx: Context, args: str) -> list[Reply]:

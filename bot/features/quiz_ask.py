@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from bot.content.models import Question
 from bot.context import Context
 from bot.conversation import Button, Reply, rows
+from bot.markup import escape
 from bot.quiz.grader import Grade
 
 log = logging.getLogger(__name__)
@@ -65,16 +66,37 @@ def when_text(ctx: Context, due: datetime) -> str:
     return ctx.t("when.days", days=days, date=due.astimezone(ctx.tz()).strftime("%Y-%m-%d"))
 
 
+def _explanation(ctx: Context, question: Question, grade: Grade) -> list[str]:
+    """Each concept found with the learner's own words that earned it, what was wrong, what was missed."""
+    lang = ctx.lang
+    concepts = {c.id: c for c in question.rubric}
+    wrong = {m.id: m.label.get(lang) for m in question.misconceptions}
+    lines: list[str] = []
+    if grade.hit:
+        lines += ["", ctx.t("verdict.hit")]
+        for concept_id in grade.hit:
+            quote = grade.quote(concept_id)
+            said = " " + ctx.t("verdict.your_words", words=escape(quote)) if quote else ""
+            lines.append(f"- {concepts[concept_id].label.get(lang)}{said}")
+    if grade.wrong:
+        lines += ["", ctx.t("verdict.wrong")]
+        lines += [f"- {wrong[m]} {ctx.t('verdict.your_words', words=escape(q))}" for m, q in grade.wrong if m in wrong]
+    if grade.missed:
+        lines += ["", ctx.t("verdict.missed")]
+        for concept_id in grade.missed:
+            key = " " + ctx.t("verdict.key_point") if concepts[concept_id].core else ""
+            lines.append(f"- {concepts[concept_id].label.get(lang)}{key}")
+    if grade.term_list:
+        lines += ["", ctx.t("verdict.term_list")]
+    return lines
+
+
 def verdict_text(ctx: Context, question: Question, grade: Grade) -> str:
     """The verdict, what was hit and missed, and the model answer or explanation."""
     lang = ctx.lang
     lines = [ctx.t(f"verdict.{grade.verdict}", mark=VERDICT_MARK[grade.verdict], score=round(grade.score * 100))]
     if question.kind == "open":
-        labels = {c.id: c.label.get(lang) for c in question.rubric}
-        if grade.hit:
-            lines += ["", ctx.t("verdict.hit")] + [f"- {labels[c]}" for c in grade.hit]
-        if grade.missed:
-            lines += ["", ctx.t("verdict.missed")] + [f"- {labels[c]}" for c in grade.missed]
+        lines += _explanation(ctx, question, grade)
         assert question.model_answer is not None
         lines += ["", ctx.t("verdict.model_answer"), question.model_answer.get(lang)]
     else:

@@ -16,8 +16,10 @@ Deterministic and pure. How an interviewer judges, written as rules:
   70% correct, 30% partial.
 - Stating a ``misconception`` ("processes share memory, threads are
   isolated") keeps an answer from ``correct``. A bare list of terms with no
-  explanation ("atomicity, consistency, isolation, durability") is at most
-  ``partial``. Runs of four or more words copied from the question earn
+  explanation that names two or more concepts ("atomicity, consistency,
+  isolation, durability") is at most ``partial``. Ordered concepts and
+  concepts that are an absence get no hints (loose words know neither order
+  nor "not"). Runs of four or more words copied from the question earn
   nothing.
 
 The grade quotes, for every concept found, the learner's own words that
@@ -48,7 +50,9 @@ HINT_SHARE = 0.5
 MAX_ANSWER_CHARS = 5000
 COPIED_SPAN = 4
 HINT_WORDS = 2
+TERM_LIST_CONCEPTS = 2
 MAX_QUOTE_CHARS = 80
+QUOTE_CONTEXT = 2
 _CACHE_SIZE = 512
 
 EXPLAINING_WORDS = frozenset({
@@ -104,8 +108,10 @@ def _compile(question: Question) -> _Rubric:
         others = set().union(*(v for k, v in own.items() if k != concept.id))
         vocabulary = frozenset(w for w in own[concept.id] if w not in others and w not in in_prompt)
         unit = f"group:{concept.group}" if concept.group else concept.id
-        concepts.append(_Concept(concept.id, concept.weight, concept.core, unit,
-                                 _compile_phrases(concept, concept.ordered), vocabulary))
+        phrases = _compile_phrases(concept, concept.ordered)
+        if concept.ordered or any(p.negative for p in phrases):
+            vocabulary = frozenset()  # loose words know neither order nor "not"
+        concepts.append(_Concept(concept.id, concept.weight, concept.core, unit, phrases, vocabulary))
     grams = frozenset(tuple(p[i:i + COPIED_SPAN]) for p in prompts for i in range(len(p) - COPIED_SPAN + 1))
     return _Rubric(
         tuple(concepts),
@@ -182,13 +188,21 @@ def _hint(vocabulary: frozenset[str], index: AnswerIndex) -> Match | None:
             if not any(t.negation and t.segment == token.segment for t in index.tokens[max(0, place - 3):place]):
                 by_clause.setdefault(token.clause, {}).setdefault(word, place)
     for places in by_clause.values():
-        if len(places) >= HINT_WORDS:
+        if len(set(places.values())) >= HINT_WORDS:
             return Match(min(places.values()), max(places.values()))
     return None
 
 
 def _quote(text: str, tokens: Sequence[Token], match: Match) -> str:
-    quote = text[tokens[match.first].start:tokens[match.last].end]
+    """The learner's words that earned a concept, with up to two neighbours each side in the same segment."""
+    first, last = match.first, match.last
+    segment = tokens[first].segment
+    for _ in range(QUOTE_CONTEXT):
+        if first > 0 and tokens[first - 1].segment == segment:
+            first -= 1
+        if last + 1 < len(tokens) and tokens[last + 1].segment == tokens[match.last].segment:
+            last += 1
+    quote = text[tokens[first].start:tokens[last].end]
     return quote if len(quote) <= MAX_QUOTE_CHARS else quote[:MAX_QUOTE_CHARS - 1].rstrip() + "…"
 
 
@@ -228,7 +242,7 @@ def grade(question: Question, answer: str) -> Grade:
         if match is not None:
             wrong.append((misconception_id, _quote(text, tokens, match)))
     coverage = earned / rubric.total if rubric.total else 0.0
-    term_list = bool(hit) and is_term_list(tokens)
+    term_list = len(hit) >= TERM_LIST_CONCEPTS and is_term_list(tokens)
     verdict, score = _judge(rubric, units_met, coverage, bool(hit))
     if verdict == "correct" and (wrong or term_list):
         verdict, score = "partial", min(score, CORRECT_AT - 0.01)

@@ -220,7 +220,7 @@ def words_match(rubric_word: str, word: str) -> bool:
     if word in NEGATIONS:
         return False
     if len(rubric_word) <= 3:
-        return word == rubric_word + "s" or rubric_word in forms(word) and len(word) <= 5
+        return word == rubric_word + "s" or rubric_word in forms(word)
     if forms(rubric_word) & forms(word):
         return True
     return typo_of(rubric_word, word)

@@ -3,7 +3,7 @@
 A phrase matches a run of words inside one clause of the answer:
 
 - every phrase word matches a different answer word (see ``language.words_match``),
-  with up to three other words in between;
+  with up to three other words in between (one more for each phrase word past three);
 - in any order, unless the concept is ``ordered`` ("left root right");
 - a "not" word inside a phrase ("no children", "tidak berbiji", "jangan cek
   database di liveness") matches any "not" word of the answer, so a concept
@@ -154,7 +154,7 @@ def find(phrase: Phrase, index: AnswerIndex) -> Match | None:
     tokens = index.tokens
     if not size or not tokens:
         return None
-    slack = MAX_FILLER_WORDS if size > 1 else 0
+    slack = MAX_FILLER_WORDS + max(0, size - 3) if size > 1 else 0
     first_words = phrase.words[:1] if phrase.ordered else phrase.words
     starts: set[int] = set()
     for word in first_words:

@@ -104,6 +104,19 @@ class QuizStore:
         )
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
+    async def disputes(self, pack: str | None = None, limit: int = 1000) -> list[tuple[QuizAnswer, str | None]]:
+        """Disputed answers, newest first, each with the pack of its question (``None``: built-in)."""
+        stmt = (
+            select(QuizAnswer, PackQuestion.pack)
+            .outerjoin(PackQuestion, PackQuestion.question_id == QuizAnswer.question_id)
+            .where(QuizAnswer.disputed_at.is_not(None))
+            .order_by(QuizAnswer.disputed_at.desc(), QuizAnswer.id.desc())
+            .limit(limit)
+        )
+        if pack is not None:
+            stmt = stmt.where(PackQuestion.pack == pack)
+        return [(row[0], row[1]) for row in (await self.session.execute(stmt)).all()]
+
     async def tallies(self, learner_id: int) -> list[SkillTally]:
         """Answers and correct answers per skill."""
         stmt = (

@@ -207,6 +207,10 @@ class QuizAnswer(Base):
     self_rated: Mapped[bool] = mapped_column(default=False)
     card_before: Mapped[str | None] = mapped_column(Text)
     interview_id: Mapped[int | None] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"))
+    # the learner's own words and the concepts the grader found, kept for disputes
+    answer_text: Mapped[str | None] = mapped_column(Text)
+    concepts_hit: Mapped[str | None] = mapped_column(Text)
+    disputed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
 class StreakDay(Base):
