@@ -30,7 +30,7 @@ from bot.logs import configure_logging
 from bot.platforms import ChatOptions, ConsoleChat, Platform
 from bot.pushes.delivery import PushRunner, Senders, preview
 from bot.quiz.grader import grade_answer
-from bot.quiz.packs import Pack, PackError, read_pack, store_pack
+from bot.quiz.packs import Pack, PackError, read_pack, rubric_notes, store_pack
 from bot.service import ServiceError, serve
 from bot.settings import Settings
 from bot.storage.database import Database, DatabaseError
@@ -386,6 +386,8 @@ def _pack_validate(args: argparse.Namespace, settings: Settings) -> int:
     kinds = {kind: sum(1 for q in pack.questions if q.kind == kind) for kind in ("open", "choice")}
     print(f"{args.file}: ok, pack {pack.name!r}: {len(pack.questions)} questions "
           f"({kinds['open']} open, {kinds['choice']} choice)")
+    for note in rubric_notes(pack):
+        print(f"note: {note}")
     return EXIT_OK
 
 

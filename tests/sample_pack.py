@@ -8,10 +8,19 @@ questions:
     prompt: {en: "When do you use PUT instead of PATCH?", id: "Kapan pakai PUT, bukan PATCH?"}
     rubric:
       - id: replace
-        weight: 1
+        weight: 2
+        core: true
         label: {en: "PUT replaces the whole resource", id: "PUT mengganti seluruh resource"}
         phrases: {en: ["replace the whole", "full replacement"], id: ["mengganti seluruh", "ganti semua"]}
-    model_answer: {en: "PUT replaces the whole resource.", id: "PUT mengganti seluruh resource."}
+      - id: patch-partial
+        weight: 1
+        label: {en: "PATCH changes only the fields sent", id: "PATCH hanya mengubah field yang dikirim"}
+        phrases: {en: ["only the fields sent", "partial update"], id: ["hanya field yang dikirim", "update sebagian"]}
+    misconceptions:
+      - id: patch-replaces
+        label: {en: "PATCH does not replace the whole resource", id: "PATCH tidak mengganti seluruh resource"}
+        phrases: {en: ["patch replaces the whole"], id: ["patch mengganti seluruh"]}
+    model_answer: {en: "PUT replaces the whole resource; PATCH changes only the fields sent.", id: "PUT mengganti seluruh resource; PATCH hanya mengubah field yang dikirim."}
   - id: kb-status-created
     skill: rest-api-design
     kind: choice

@@ -144,7 +144,7 @@ def test_quiz_grade_prints_json(fresh_env: dict[str, str], tmp_path: Path) -> No
                  env=fresh_env, cwd=tmp_path)
     assert good.returncode == 0, good.stderr
     result = json.loads(good.stdout)
-    assert set(result) == {"verdict", "score", "hit", "missed", "quotes", "misconceptions", "term_list"}
+    assert set(result) == {"verdict", "score", "hit", "missed", "quotes", "misconceptions", "term_list", "hinted"}
     assert result["verdict"] == "correct" and 0.7 <= result["score"] <= 1
 
     bad = jalur("quiz", "grade", "--question", "n-plus-one", "--answer", "jangan pakai join", "--json",
@@ -240,6 +240,15 @@ def test_pack_validate_names_the_file_question_and_field(fresh_env: dict[str, st
     ok = jalur("pack", "validate", str(good), env=fresh_env, cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert "pack 'kelompok-belajar': 2 questions (1 open, 1 choice)" in ok.stdout
+    assert "note:" not in ok.stdout
+
+    weak = tmp_path / "weak.yaml"
+    weak.write_text(PACK.replace("        core: true\n", "").replace('["replace the whole", "full replacement"]',
+                                                                    '["full replacement"]'), encoding="utf-8")
+    noted = jalur("pack", "validate", str(weak), env=fresh_env, cwd=tmp_path)
+    assert noted.returncode == 0, noted.stderr
+    assert "questions[0] (kb-put-vs-patch): rubric: no concept has `core: true`" in noted.stdout
+    assert "model_answer.en grades partial with this rubric (missed: replace)" in noted.stdout
 
     broken = {
         "dup.yaml": (PACK.replace("id: kb-status-created", "id: kb-put-vs-patch"),
@@ -253,6 +262,12 @@ def test_pack_validate_names_the_file_question_and_field(fresh_env: dict[str, st
         "skill.yaml": (PACK.replace("skill: rest-api-design", "skill: knitting", 1),
                        "skill.yaml: questions[0].skill: unknown skill 'knitting' (question 'kb-put-vs-patch')"),
         "yaml.yaml": ("questions: [\n", "yaml.yaml: invalid YAML"),
+        "group.yaml": (PACK.replace("        core: true\n", "        group: fixes\n"),
+                       "group.yaml: questions[0].rubric[0]: concept 'replace': group: only core concepts"),
+        "core.yaml": (PACK.replace("core: true", "core: maybe"),
+                      "core.yaml: questions[0].rubric[0].core: Input should be a valid boolean"),
+        "wrong.yaml": (PACK.replace("      - id: patch-replaces\n", "      - id: replace\n"),
+                       "duplicate concept or misconception ids"),
     }
     for name, (text, expected) in broken.items():
         (tmp_path / name).write_text(text, encoding="utf-8")

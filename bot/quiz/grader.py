@@ -17,7 +17,8 @@ Deterministic and pure. How an interviewer judges, written as rules:
 - Stating a ``misconception`` ("processes share memory, threads are
   isolated") keeps an answer from ``correct``. A bare list of terms with no
   explanation that names two or more concepts ("atomicity, consistency,
-  isolation, durability") is at most ``partial``. Ordered concepts and
+  isolation, durability") is at most ``partial``, unless the question asks
+  for names ("Name the...", "Sebutkan..."). Ordered concepts and
   concepts that are an absence get no hints (loose words know neither order
   nor "not"). Runs of four or more words copied from the question earn
   nothing.
@@ -79,9 +80,15 @@ class _Concept:
     vocabulary: frozenset[str]
 
 
+NAMING_PROMPTS = (("name",), ("list",), ("what", "are", "the"), ("which",), ("sebutkan",), ("apa", "saja"),
+                  ("tuliskan",), ("identify",))
+"""Prompt words that ask for names, where a list of terms is a full answer ("Name the operations...")."""
+
+
 @dataclass(frozen=True)
 class _Rubric:
     concepts: tuple[_Concept, ...]
+    asks_for_names: bool
     misconceptions: tuple[tuple[str, tuple[Phrase, ...]], ...]
     prompt_grams: frozenset[tuple[str, ...]]
     total: int
@@ -115,11 +122,16 @@ def _compile(question: Question) -> _Rubric:
     grams = frozenset(tuple(p[i:i + COPIED_SPAN]) for p in prompts for i in range(len(p) - COPIED_SPAN + 1))
     return _Rubric(
         tuple(concepts),
+        any(_contains(prompts[0], n) or _contains(prompts[1], n) for n in NAMING_PROMPTS),
         tuple((m.id, _compile_phrases(m, False)) for m in question.misconceptions),
         grams,
         sum(c.weight for c in question.rubric),
         frozenset(c.unit for c in concepts if c.core),
     )
+
+
+def _contains(words_: Sequence[str], run: tuple[str, ...]) -> bool:
+    return any(tuple(words_[i:i + len(run)]) == run for i in range(len(words_) - len(run) + 1))
 
 
 _compiled: OrderedDict[int, tuple[Question, _Rubric]] = OrderedDict()
@@ -140,7 +152,7 @@ def _rubric(question: Question) -> _Rubric:
 
 @dataclass(frozen=True)
 class Grade:
-    """The verdict on one answer: concepts hit and missed, and the learner's words that earned each."""
+    """The verdict on one answer: concepts hit (``hinted`` ones only loosely) and missed, with quotes."""
 
     verdict: Verdict
     score: float
@@ -149,6 +161,7 @@ class Grade:
     quotes: tuple[tuple[str, str], ...] = ()
     wrong: tuple[tuple[str, str], ...] = ()
     term_list: bool = False
+    hinted: tuple[str, ...] = ()
 
     def quote(self, concept_id: str) -> str | None:
         """The learner's words that earned ``concept_id`` (or stated the misconception)."""
@@ -158,7 +171,7 @@ class Grade:
         """The grade as plain data (for ``--json``)."""
         return {"verdict": self.verdict, "score": round(self.score, 3), "hit": list(self.hit),
                 "missed": list(self.missed), "quotes": dict(self.quotes),
-                "misconceptions": dict(self.wrong), "term_list": self.term_list}
+                "misconceptions": dict(self.wrong), "term_list": self.term_list, "hinted": list(self.hinted)}
 
 
 def verdict_for(score: float, hits: int) -> Verdict:
@@ -220,7 +233,7 @@ def grade(question: Question, answer: str) -> Grade:
     text = str(answer)[:MAX_ANSWER_CHARS]
     tokens = _mask_copied(tokenize(text), rubric.prompt_grams)
     index = AnswerIndex(tokens)
-    hit, missed, quotes = [], [], []
+    hit, missed, quotes, hinted = [], [], [], []
     earned = 0.0
     units_met: set[str] = set()
     for concept in rubric.concepts:
@@ -231,6 +244,7 @@ def grade(question: Question, answer: str) -> Grade:
                 units_met.add(concept.unit)
         elif concept.vocabulary and (match := _hint(concept.vocabulary, index)) is not None:
             earned += concept.weight * HINT_SHARE
+            hinted.append(concept.id)
         if match is None:
             missed.append(concept.id)
             continue
@@ -242,14 +256,14 @@ def grade(question: Question, answer: str) -> Grade:
         if match is not None:
             wrong.append((misconception_id, _quote(text, tokens, match)))
     coverage = earned / rubric.total if rubric.total else 0.0
-    term_list = len(hit) >= TERM_LIST_CONCEPTS and is_term_list(tokens)
+    term_list = len(hit) >= TERM_LIST_CONCEPTS and not rubric.asks_for_names and is_term_list(tokens)
     verdict, score = _judge(rubric, units_met, coverage, bool(hit))
     if verdict == "correct" and (wrong or term_list):
         verdict, score = "partial", min(score, CORRECT_AT - 0.01)
     if wrong and not units_met:
         verdict, score = "incorrect", min(score, PARTIAL_AT - 0.01)
     return Grade(verdict, round(score, 4), tuple(hit), tuple(missed), tuple(quotes), tuple(wrong),
-                 term_list and verdict != "incorrect")
+                 term_list and verdict != "incorrect", tuple(hinted))
 
 
 def _judge(rubric: _Rubric, units_met: set[str], coverage: float, any_hit: bool) -> tuple[Verdict, float]:

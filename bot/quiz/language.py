@@ -124,13 +124,22 @@ def tokenize(text: str) -> list[Token]:
         elif tokens and _COMMA_GAP.search(gap):
             segment += 1
         last_end = match.end()
-        if word in _CONTRAST:
+        if word in _CONTRAST and not _not_a_contrast(word, tokens):
             clause += 1
             segment += 1
             continue
         if word:
             tokens.append(Token(word, match.start(), match.end(), clause, segment))
     return tokens
+
+
+_BUT_MEANS_EXCEPT = frozenset({"all", "anything", "nothing", "everything", "none", "everyone", "anyone"})
+
+
+def _not_a_contrast(word: str, before: list[Token]) -> bool:
+    """ "do ... while" is a loop and "all but the first" means "except": neither starts a clause."""
+    previous = before[-1].word if before else ""
+    return (word == "while" and previous == "do") or (word == "but" and previous in _BUT_MEANS_EXCEPT)
 
 
 def words(text: str) -> list[str]:

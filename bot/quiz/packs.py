@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.content.loader import ContentError, KnowledgeBase, check_questions, load_model
 from bot.content.models import PackFile, Question
+from bot.quiz.grader import grade
 from bot.storage.quiz_store import QuizStore
 from bot.storage.tables import PackQuestion
 
@@ -59,6 +60,28 @@ def read_pack(path: Path, kb: KnowledgeBase) -> Pack:
         )
     check_questions(source, model.questions, kb.skills, {qid: "the built-in question bank" for qid in kb.questions})
     return Pack(name, source, tuple(model.questions))
+
+
+def rubric_notes(pack: Pack) -> list[str]:
+    """What a pack author should look at: open questions without core concepts, model answers not correct."""
+    notes = []
+    for index, question in enumerate(pack.questions):
+        if question.kind != "open":
+            continue
+        where = f"{pack.source}: questions[{index}] ({question.id})"
+        if not any(concept.core for concept in question.rubric):
+            notes.append(f"{where}: rubric: no concept has `core: true`, so answers are judged by weight alone "
+                         "(70% correct, 30% partial); mark the central idea core")
+        assert question.model_answer is not None
+        for lang in ("en", "id"):
+            result = grade(question, question.model_answer.get(lang))
+            if result.verdict != "correct":
+                missed = ", ".join((*result.missed, *result.hinted)) or "-"
+                wrong = ", ".join(m for m, _ in result.wrong)
+                detail = f"missed: {missed}" + (f"; states misconception {wrong}" if wrong else "")
+                notes.append(f"{where}: model_answer.{lang} grades {result.verdict} with this rubric ({detail}); "
+                             "add phrases that say it the way the model answer does")
+    return notes
 
 
 async def store_pack(store: QuizStore, pack: Pack, now: datetime) -> int:
