@@ -232,3 +232,23 @@ def test_a_verdict_quotes_the_learners_own_words() -> None:
     result = grade(LATENCY, "Pertama aku PROFILING dulu, terus taro data di Redis. Beres.")
     assert result.quote("measure") == "Pertama aku PROFILING dulu"
     assert result.quote("cache") == "data di Redis"
+
+
+TIMEOUTS = _question([
+    {"id": "timeout", "core": True, "phrases": _phrases(["set a timeout", "timeout per call"], ["pasang timeout"])},
+    {"id": "editor", "phrases": _phrases(["open in an editor"], ["buka di editor"])},
+    {"id": "merge-anyway", "phrases": _phrases(["merge anyway"], ["merge aja"])},
+    {"id": "cancel", "phrases": _phrases(["order.cancel()"], ["order.cancel()"])},
+])
+
+
+@pytest.mark.parametrize(("answer", "hit"), [
+    ("jangan lupa pasang timeout per call", {"timeout"}),
+    ("don't forget to set a timeout", {"timeout"}),
+    ("instead of opening it in an editor, stream it with grep", set()),
+    ("daripada buka di editor mending grep", set()),
+    ("don't ignore the comment or merge anyway", set()),
+    ("call order.cancel() from the handler", {"cancel"}),
+])
+def test_what_counts_as_denying_a_phrase(answer: str, hit: set[str]) -> None:
+    assert set(grade(TIMEOUTS, answer).hit) == hit

@@ -4,9 +4,11 @@ Deterministic and pure. How an interviewer judges, written as rules:
 
 - A rubric concept is *stated* when one of its phrases (English or
   Indonesian, any mix) occurs in the answer and is not denied (see
-  ``bot.quiz.phrases``). A looser signal, two of the concept's own words in
-  one clause, is a *hint*: it earns half the weight and never makes an answer
-  correct on its own.
+  ``bot.quiz.phrases``). A looser signal, two of the concept's own words
+  (words of its phrases and label that no other concept and not the
+  question uses) in one clause, is a *hint*: it earns half the weight. Three
+  or more such words in one clause are a paraphrase: a hint that also meets
+  a core requirement. Two words never make an answer correct.
 - ``core`` concepts carry the central idea; core concepts that share a
   ``group`` are alternatives. The answer is ``correct`` when it meets every
   core requirement, or all but one when it covers at least 70% of the
@@ -15,12 +17,12 @@ Deterministic and pure. How an interviewer judges, written as rules:
 - A rubric without core concepts (an older pack) is judged by weight alone:
   70% correct, 30% partial.
 - Stating a ``misconception`` ("processes share memory, threads are
-  isolated") keeps an answer from ``correct``. A bare list of terms with no
-  explanation that names two or more concepts ("atomicity, consistency,
-  isolation, durability") is at most ``partial``, unless the question asks
+  isolated"; its phrases match in the written order only) keeps an answer from ``correct``. A bare list of terms with no
+  explanation, nothing but the terms of two or more concepts ("atomicity,
+  consistency, isolation, durability"), is at most ``partial``, unless the question asks
   for names ("Name the...", "Sebutkan..."). Ordered concepts and
   concepts that are an absence get no hints (loose words know neither order
-  nor "not"). Runs of four or more words copied from the question earn
+  nor "not"). Runs of five or more words copied from the question earn
   nothing.
 
 The grade quotes, for every concept found, the learner's own words that
@@ -37,7 +39,7 @@ from typing import Literal
 
 from bot.content.models import Concept, Misconception, Question
 from bot.quiz.language import NEGATIONS, Token, tokenize, words
-from bot.quiz.phrases import FILLER_WORDS, AnswerIndex, Match, Phrase, compile_phrase, find
+from bot.quiz.phrases import FILLER_WORDS, AnswerIndex, Match, Phrase, compile_phrase, denied, find
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +51,9 @@ PARTIAL_COVERAGE = 0.25
 CORE_SHARE = 0.7
 HINT_SHARE = 0.5
 MAX_ANSWER_CHARS = 5000
-COPIED_SPAN = 4
+COPIED_SPAN = 5
 HINT_WORDS = 2
+PARAPHRASE_WORDS = 3
 TERM_LIST_CONCEPTS = 2
 MAX_QUOTE_CHARS = 80
 QUOTE_CONTEXT = 2
@@ -65,7 +68,8 @@ EXPLAINING_WORDS = frozenset({
     "karena", "terus", "trus", "lalu", "pake", "pakai", "buat", "bikin", "itu", "ini", "ada", "sudah",
     "udah", "harus", "bisa", "nanti", "dulu", "aja", "saja", "tiap", "setiap", "sama", "kita", "aku", "saya",
     "kamu", "gue", "gw", "dipakai", "dipake", "yg", "dgn", "utk", "pas", "waktu", "sebelum", "sesudah",
-    "setelah", "habis", "abis", "has", "have", "not", "no", "dont", "tidak", "gak", "jangan", "tanpa",
+    "setelah", "habis", "abis", "has", "have", "not", "no", "dont", "tidak", "gak", "jangan", "tanpa", "baru",
+    "dapet", "dapat", "means", "artinya", "berarti", "returns", "gets", "sends", "kirim", "cek", "check",
 }) | NEGATIONS
 """Words that turn a list of terms into an explanation; an answer with none of them is a term list."""
 
@@ -80,9 +84,9 @@ class _Concept:
     vocabulary: frozenset[str]
 
 
-NAMING_PROMPTS = (("name",), ("list",), ("what", "are", "the"), ("which",), ("sebutkan",), ("apa", "saja"),
-                  ("tuliskan",), ("identify",))
-"""Prompt words that ask for names, where a list of terms is a full answer ("Name the operations...")."""
+NAMING_PROMPTS = (("name",), ("list",), ("what", "are", "the"), ("sebutkan",), ("tuliskan",), ("identify",),
+                  ("apa", "saja"))
+"""How a question that asks for names starts ("Name the operations...", "Sebutkan..."): a list of terms answers it."""
 
 
 @dataclass(frozen=True)
@@ -122,16 +126,12 @@ def _compile(question: Question) -> _Rubric:
     grams = frozenset(tuple(p[i:i + COPIED_SPAN]) for p in prompts for i in range(len(p) - COPIED_SPAN + 1))
     return _Rubric(
         tuple(concepts),
-        any(_contains(prompts[0], n) or _contains(prompts[1], n) for n in NAMING_PROMPTS),
-        tuple((m.id, _compile_phrases(m, False)) for m in question.misconceptions),
+        any(tuple(p[:len(n)]) == n for p in prompts for n in NAMING_PROMPTS),
+        tuple((m.id, _compile_phrases(m, True)) for m in question.misconceptions),
         grams,
         sum(c.weight for c in question.rubric),
         frozenset(c.unit for c in concepts if c.core),
     )
-
-
-def _contains(words_: Sequence[str], run: tuple[str, ...]) -> bool:
-    return any(tuple(words_[i:i + len(run)]) == run for i in range(len(words_) - len(run) + 1))
 
 
 _compiled: OrderedDict[int, tuple[Question, _Rubric]] = OrderedDict()
@@ -184,7 +184,7 @@ def verdict_for(score: float, hits: int) -> Verdict:
 
 
 def _mask_copied(tokens: list[Token], grams: frozenset[tuple[str, ...]]) -> list[Token]:
-    """Blank out runs of four or more words copied from the question, so restating it earns nothing."""
+    """Blank out runs of five or more words copied from the question, so restating it earns nothing."""
     blank = set()
     for i in range(len(tokens) - COPIED_SPAN + 1):
         if tuple(t.word for t in tokens[i:i + COPIED_SPAN]) in grams:
@@ -192,18 +192,20 @@ def _mask_copied(tokens: list[Token], grams: frozenset[tuple[str, ...]]) -> list
     return [replace(t, word="") if i in blank else t for i, t in enumerate(tokens)]
 
 
-def _hint(vocabulary: frozenset[str], index: AnswerIndex) -> Match | None:
-    """Two or more of a concept's own words, stated, in one clause."""
+def _hint(vocabulary: frozenset[str], index: AnswerIndex) -> tuple[Match, int] | None:
+    """Two or more of a concept's own words, stated, in one clause: where, and how many words."""
     by_clause: dict[int, dict[str, int]] = {}
     for word in vocabulary:
         for place in index.positions(word):
             token = index.tokens[place]
-            if not any(t.negation and t.segment == token.segment for t in index.tokens[max(0, place - 3):place]):
+            if not denied(index.tokens, place, place):
                 by_clause.setdefault(token.clause, {}).setdefault(word, place)
+    best: tuple[Match, int] | None = None
     for places in by_clause.values():
-        if len(set(places.values())) >= HINT_WORDS:
-            return Match(min(places.values()), max(places.values()))
-    return None
+        size = len(set(places.values()))
+        if size >= HINT_WORDS and (best is None or size > best[1]):
+            best = Match(min(places.values()), max(places.values())), size
+    return best
 
 
 def _quote(text: str, tokens: Sequence[Token], match: Match) -> str:
@@ -219,10 +221,12 @@ def _quote(text: str, tokens: Sequence[Token], match: Match) -> str:
     return quote if len(quote) <= MAX_QUOTE_CHARS else quote[:MAX_QUOTE_CHARS - 1].rstrip() + "…"
 
 
-def is_term_list(tokens: Sequence[Token]) -> bool:
-    """True when the answer names terms without a single word that explains them."""
-    content = [t for t in tokens if t.word]
-    return bool(content) and not any(t.word in EXPLAINING_WORDS for t in content)
+def is_term_list(tokens: Sequence[Token], used: set[int]) -> bool:
+    """True when the answer is rubric terms and little else, without a word that explains them."""
+    content = [i for i, t in enumerate(tokens) if t.word and t.word not in FILLER_WORDS]
+    if not content or any(tokens[i].word in EXPLAINING_WORDS for i in content):
+        return False
+    return sum(i not in used for i in content) <= max(1, len(content) // 5)
 
 
 def grade(question: Question, answer: str) -> Grade:
@@ -234,6 +238,7 @@ def grade(question: Question, answer: str) -> Grade:
     tokens = _mask_copied(tokenize(text), rubric.prompt_grams)
     index = AnswerIndex(tokens)
     hit, missed, quotes, hinted = [], [], [], []
+    used: set[int] = set()
     earned = 0.0
     units_met: set[str] = set()
     for concept in rubric.concepts:
@@ -242,13 +247,17 @@ def grade(question: Question, answer: str) -> Grade:
             earned += concept.weight
             if concept.core:
                 units_met.add(concept.unit)
-        elif concept.vocabulary and (match := _hint(concept.vocabulary, index)) is not None:
+        elif concept.vocabulary and (hint := _hint(concept.vocabulary, index)) is not None:
+            match, size = hint
             earned += concept.weight * HINT_SHARE
             hinted.append(concept.id)
+            if concept.core and size >= PARAPHRASE_WORDS:
+                units_met.add(concept.unit)
         if match is None:
             missed.append(concept.id)
             continue
         hit.append(concept.id)
+        used.update(range(match.first, match.last + 1))
         quotes.append((concept.id, _quote(text, tokens, match)))
     wrong = []
     for misconception_id, phrases in rubric.misconceptions:
@@ -256,7 +265,7 @@ def grade(question: Question, answer: str) -> Grade:
         if match is not None:
             wrong.append((misconception_id, _quote(text, tokens, match)))
     coverage = earned / rubric.total if rubric.total else 0.0
-    term_list = len(hit) >= TERM_LIST_CONCEPTS and not rubric.asks_for_names and is_term_list(tokens)
+    term_list = len(hit) >= TERM_LIST_CONCEPTS and not rubric.asks_for_names and is_term_list(tokens, used)
     verdict, score = _judge(rubric, units_met, coverage, bool(hit))
     if verdict == "correct" and (wrong or term_list):
         verdict, score = "partial", min(score, CORRECT_AT - 0.01)

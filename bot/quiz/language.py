@@ -116,7 +116,7 @@ def tokenize(text: str) -> list[Token]:
     clause = segment = 0
     last_end = 0
     for match in _TOKEN.finditer(text):
-        gap = text[last_end:match.start()]
+        gap = text[last_end:match.start() + 1]  # with the next word's first letter: "order.cancel" is one clause
         word = plain_word(match.group())
         if tokens and _SENTENCE_GAP.search(gap):
             clause += 1
@@ -156,7 +156,7 @@ def _stems(word: str) -> set[str]:
 
 
 def _colloquial_shapes(word: str) -> set[str]:
-    """Formal guesses for a colloquial verb: nyelesaiin -> selesaikan, ngecek -> cek, tambahin -> tambahkan."""
+    """Formal guesses for a colloquial verb: nyelesaiin -> selesaikan, ngecek -> cek, nelan -> telan, tambahin -> tambahkan."""
     shapes = {word}
     if len(word) >= 6 and word.endswith("in") and not word.endswith(("ain", "oin")) and word not in _NOT_IN_VERBS:
         base = word[:-2]
@@ -168,6 +168,10 @@ def _colloquial_shapes(word: str) -> set[str]:
             shapes.add("s" + base[2:])
         elif base.startswith("ng") and len(base) >= 5:
             shapes |= {base[2:], "k" + base[2:]}
+        elif base.startswith("n") and len(base) >= 5:
+            shapes.add("t" + base[1:])  # nelan -> telan, nulis -> tulis
+        elif base.startswith("m") and len(base) >= 5:
+            shapes.add("p" + base[1:])  # milih -> pilih, mukul -> pukul
     return shapes
 
 

@@ -12,8 +12,9 @@ A phrase matches a run of words inside one clause of the answer:
 An occurrence of a positive phrase does not count when the answer denies it:
 a "not" word just before it in the same comma segment ("don't cache", "gak
 pake cache", "tanpa index"), a "not" word among the words it spans ("share no
-memory"), or "not needed" / "useless" right after it ("cache is not needed",
-"cache gak perlu"). "Not only" and "not just" deny nothing.
+memory"), "instead of" / "rather than" / "daripada" before it, or "not needed"
+/ "not enough" / "useless" right after it ("cache is not needed", "cache gak
+perlu"). "Not only", "not just", "don't forget" and "jangan lupa" deny nothing.
 """
 
 from __future__ import annotations
@@ -30,11 +31,18 @@ MAX_FILLER_WORDS = 3
 NEGATION_REACH = 3
 AFTER_REACH = 4
 
-NOT_A_NEGATION_AFTER = frozenset({"only", "just", "hanya", "cuma", "sekadar", "saja", "sekedar", "cuman"})
+NOT_A_NEGATION_AFTER = frozenset({
+    "only", "just", "hanya", "cuma", "sekadar", "saja", "sekedar", "cuman", "forget", "lupa", "lupain",
+    "kelupaan", "lupakan", "overlook",
+})
+"""After these a "not" denies nothing: "not only", "don't forget to", "jangan lupa"."""
+DENYING_WORDS = frozenset({"daripada", "ketimbang", "bukannya", "instead"})
+ALTERNATIVE_WORDS = frozenset({"or", "nor", "atau", "maupun", "ataupun"})
 NEED_WORDS = frozenset({
     "need", "needed", "needs", "necessary", "required", "useful", "help", "helps", "work", "works", "matter",
     "matters", "important", "perlu", "diperlukan", "dibutuhkan", "butuh", "berguna", "penting", "membantu",
-    "ngaruh", "berpengaruh", "usah", "guna", "efektif", "effective",
+    "ngaruh", "berpengaruh", "usah", "guna", "efektif", "effective", "enough", "sufficient", "cukup", "aman",
+    "safe", "secure",
 })
 USELESS_WORDS = frozenset({
     "useless", "unnecessary", "pointless", "overkill", "irrelevant", "percuma", "sia", "gunanya", "mubazir",
@@ -60,10 +68,14 @@ class Phrase:
 
 
 def compile_phrase(text: str, ordered: bool = False) -> Phrase:
-    """A phrase's words without filler words (unless it has nothing else)."""
+    """A phrase's words without filler words (unless it has nothing else).
+
+    A phrase that says "not" matches in its written order, so the "not" stands
+    before what it denies ("no business logic" is not "business logic ... not auth").
+    """
     all_words = words(text)
-    content = [w for w in all_words if w not in FILLER_WORDS]
-    return Phrase(tuple(content or all_words), ordered)
+    content = tuple(w for w in all_words if w not in FILLER_WORDS) or tuple(all_words)
+    return Phrase(content, ordered or any(w in NEGATIONS for w in content))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,15 +86,31 @@ class Match:
     last: int
 
 
-def _denied(tokens: Sequence[Token], first: int, last: int) -> bool:
-    """True when the words around tokens ``first..last`` deny them."""
+def _denies(tokens: Sequence[Token], index: int) -> bool:
+    """True when token ``index`` denies what follows: "not", "instead of", "rather than", "daripada"."""
+    word = tokens[index].word
+    previous = tokens[index - 1].word if index else ""
+    if tokens[index].negation:
+        following = tokens[index + 1].word if index + 1 < len(tokens) else ""
+        return following not in NOT_A_NEGATION_AFTER
+    return word in DENYING_WORDS or (word, previous) in (("of", "instead"), ("than", "rather"))
+
+
+def denied(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """True when the words around tokens ``first..last`` deny them.
+
+    A "not" reaches three words forward in its comma segment, further across
+    "or" ("don't ignore the comment or merge anyway").
+    """
     start = tokens[first]
-    for index in range(max(0, first - NEGATION_REACH), first):
-        token = tokens[index]
-        if token.negation and token.segment == start.segment:
-            following = tokens[index + 1].word
-            if following not in NOT_A_NEGATION_AFTER:
-                return True
+    reach = NEGATION_REACH
+    index = first - 1
+    while index >= 0 and first - index <= reach and tokens[index].segment == start.segment:
+        if tokens[index].word in ALTERNATIVE_WORDS:
+            reach += NEGATION_REACH + 1
+        elif _denies(tokens, index):
+            return True
+        index -= 1
     if any(tokens[i].negation for i in range(first + 1, last)):
         return True
     end = tokens[last]
@@ -173,6 +201,6 @@ def find(phrase: Phrase, index: AnswerIndex) -> Match | None:
         if used is None:
             continue
         first, last = min(used), max(used)
-        if phrase.negative or not _denied(tokens, first, last):
+        if phrase.negative or not denied(tokens, first, last):
             return Match(first, last)
     return None
