@@ -45,6 +45,7 @@ SETS = Path(__file__).parent / "grader"
 DEFAULT_SETS = (
     SETS / "blind_holdout.yaml",
     SETS / "public" / "mohler_holdout.yaml",
+    SETS / "public" / "indonesian_holdout.yaml",
     SETS / "blind_dev.yaml",
     SETS / "public" / "mohler_dev.yaml",
     SETS / "labelled_answers.yaml",

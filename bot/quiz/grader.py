@@ -70,6 +70,7 @@ EXPLAINING_WORDS = frozenset({
     "kamu", "gue", "gw", "dipakai", "dipake", "yg", "dgn", "utk", "pas", "waktu", "sebelum", "sesudah",
     "setelah", "habis", "abis", "has", "have", "not", "no", "dont", "tidak", "gak", "jangan", "tanpa", "baru",
     "dapet", "dapat", "means", "artinya", "berarti", "returns", "gets", "sends", "kirim", "cek", "check",
+    "between", "antara", "among", "like", "such", "seperti", "misalnya", "adalah", "merupakan", "ialah",
 }) | NEGATIONS
 """Words that turn a list of terms into an explanation; an answer with none of them is a term list."""
 
@@ -95,6 +96,8 @@ class _Rubric:
     asks_for_names: bool
     misconceptions: tuple[tuple[str, tuple[Phrase, ...]], ...]
     prompt_grams: frozenset[tuple[str, ...]]
+    prompt_words: frozenset[str]
+    words: frozenset[str]
     total: int
     core_units: frozenset[str]
 
@@ -129,6 +132,8 @@ def _compile(question: Question) -> _Rubric:
         any(tuple(p[:len(n)]) == n for p in prompts for n in NAMING_PROMPTS),
         tuple((m.id, _compile_phrases(m, True)) for m in question.misconceptions),
         grams,
+        frozenset(in_prompt),
+        frozenset(w for c in concepts for p in c.phrases for w in p.words if w not in NEGATIONS),
         sum(c.weight for c in question.rubric),
         frozenset(c.unit for c in concepts if c.core),
     )
@@ -221,10 +226,17 @@ def _quote(text: str, tokens: Sequence[Token], match: Match) -> str:
     return quote if len(quote) <= MAX_QUOTE_CHARS else quote[:MAX_QUOTE_CHARS - 1].rstrip() + "…"
 
 
-def is_term_list(tokens: Sequence[Token], used: set[int]) -> bool:
-    """True when the answer is rubric terms and little else, without a word that explains them."""
-    content = [i for i, t in enumerate(tokens) if t.word and t.word not in FILLER_WORDS]
-    if not content or any(tokens[i].word in EXPLAINING_WORDS for i in content):
+def _rubric_places(rubric: _Rubric, index: AnswerIndex) -> set[int]:
+    """Places of the answer's words that are words of the rubric's phrases."""
+    return {place for word in rubric.words for place in index.positions(word)}
+
+
+def is_term_list(tokens: Sequence[Token], used: set[int], prompt: frozenset[str]) -> bool:
+    """True when the answer is rubric words (``used`` places) and the question's own words, nothing that explains."""
+    if any(t.word in EXPLAINING_WORDS for t in tokens):
+        return False
+    content = [i for i, t in enumerate(tokens) if t.word and t.word not in FILLER_WORDS and t.word not in prompt]
+    if not content:
         return False
     return sum(i not in used for i in content) <= max(1, len(content) // 5)
 
@@ -238,7 +250,8 @@ def grade(question: Question, answer: str) -> Grade:
     tokens = _mask_copied(tokenize(text), rubric.prompt_grams)
     index = AnswerIndex(tokens)
     hit, missed, quotes, hinted = [], [], [], []
-    used: set[int] = set()
+    spans: dict[str, Match] = {}
+    meeting: set[str] = set()
     earned = 0.0
     units_met: set[str] = set()
     for concept in rubric.concepts:
@@ -247,25 +260,38 @@ def grade(question: Question, answer: str) -> Grade:
             earned += concept.weight
             if concept.core:
                 units_met.add(concept.unit)
+                meeting.add(concept.id)
         elif concept.vocabulary and (hint := _hint(concept.vocabulary, index)) is not None:
             match, size = hint
             earned += concept.weight * HINT_SHARE
             hinted.append(concept.id)
             if concept.core and size >= PARAPHRASE_WORDS:
                 units_met.add(concept.unit)
+                meeting.add(concept.id)
         if match is None:
             missed.append(concept.id)
             continue
         hit.append(concept.id)
-        used.update(range(match.first, match.last + 1))
+        spans[concept.id] = match
         quotes.append((concept.id, _quote(text, tokens, match)))
-    wrong = []
+    wrong, wrong_places = [], set()
     for misconception_id, phrases in rubric.misconceptions:
         match = next((m for p in phrases if (m := find(p, index)) is not None), None)
         if match is not None:
             wrong.append((misconception_id, _quote(text, tokens, match)))
+            wrong_places.update(range(match.first, match.last + 1))
+    if wrong_places:  # words that state a misconception earn nothing
+        for concept in rubric.concepts:
+            span = spans.get(concept.id)
+            if span is not None and wrong_places & set(range(span.first, span.last + 1)):
+                earned -= concept.weight * (HINT_SHARE if concept.id in hinted else 1)
+                hit.remove(concept.id)
+                missed.append(concept.id)
+                quotes = [q for q in quotes if q[0] != concept.id]
+        units_met = {c.unit for c in rubric.concepts if c.id in meeting and c.id in hit}
     coverage = earned / rubric.total if rubric.total else 0.0
-    term_list = len(hit) >= TERM_LIST_CONCEPTS and not rubric.asks_for_names and is_term_list(tokens, used)
+    term_list = (len(hit) >= TERM_LIST_CONCEPTS and not rubric.asks_for_names
+                 and is_term_list(tokens, _rubric_places(rubric, index), rubric.prompt_words))
     verdict, score = _judge(rubric, units_met, coverage, bool(hit))
     if verdict == "correct" and (wrong or term_list):
         verdict, score = "partial", min(score, CORRECT_AT - 0.01)

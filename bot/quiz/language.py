@@ -70,7 +70,7 @@ _NOT_IN_VERBS = frozenset({
 _INDONESIAN_PREFIXES = ("se", "ke", "ber", "ter", "di", "me", "pe", "per")
 _CONTRAST = frozenset({
     "but", "however", "although", "though", "whereas", "while", "tapi", "tetapi", "namun", "melainkan",
-    "sedangkan", "padahal", "walaupun", "meskipun", "walau", "sementara", "tp", "tpi",
+    "sedangkan", "padahal", "walaupun", "meskipun", "walau", "tp", "tpi",
 })
 """Words that start a new clause: a phrase never spans them and a negation stops at them."""
 
@@ -124,7 +124,7 @@ def tokenize(text: str) -> list[Token]:
         elif tokens and _COMMA_GAP.search(gap):
             segment += 1
         last_end = match.end()
-        if word in _CONTRAST and not _not_a_contrast(word, tokens):
+        if word in _CONTRAST and not _not_a_contrast(word, tokens) and gap[:-1] != "-":
             clause += 1
             segment += 1
             continue
@@ -137,7 +137,8 @@ _BUT_MEANS_EXCEPT = frozenset({"all", "anything", "nothing", "everything", "none
 
 
 def _not_a_contrast(word: str, before: list[Token]) -> bool:
-    """ "do ... while" is a loop and "all but the first" means "except": neither starts a clause."""
+    """ "do ... while" is a loop and "all but the first" means "except": neither starts a clause
+    (nor does a hyphenated "stale-while-revalidate")."""
     previous = before[-1].word if before else ""
     return (word == "while" and previous == "do") or (word == "but" and previous in _BUT_MEANS_EXCEPT)
 
@@ -175,6 +176,27 @@ def _colloquial_shapes(word: str) -> set[str]:
     return shapes
 
 
+_LOAN_ENDINGS = (("ksi", "ction"), ("psi", "ption"), ("si", "tion"), ("tas", "ty"), ("ur", "ure"), ("al", "al"))
+
+
+@lru_cache(maxsize=65536)
+def loan_shapes(word: str) -> frozenset[str]:
+    """English guesses for an Indonesian loanword: partisi -> partition, koneksi -> connection, kueri -> query."""
+    if len(word) < 5 or not word.isascii() or not word.isalpha():
+        return frozenset()
+    shapes = set()
+    for ending, english in _LOAN_ENDINGS:
+        if word.endswith(ending):
+            shapes.add(word[: -len(ending)] + english)
+            break
+    shapes |= {s.replace("k", "c") for s in (shapes | {word}) if "k" in s}
+    if word.endswith("ks"):
+        shapes.add(word[:-2] + "x")  # indeks -> index, sintaks -> syntax is left to typos
+    if word.startswith("ku"):
+        shapes.add("q" + word[1:].replace("eri", "ery"))
+    return frozenset(shapes - {word})
+
+
 @lru_cache(maxsize=65536)
 def forms(word: str) -> frozenset[str]:
     """Every form ``word`` can stand for: itself, its stems, its formal Indonesian equivalents."""
@@ -184,7 +206,7 @@ def forms(word: str) -> frozenset[str]:
     result = {word}
     if formal is not None:
         result |= set(formal.split())
-    for shape in _colloquial_shapes(word) | set(result):
+    for shape in _colloquial_shapes(word) | set(result) | loan_shapes(word):
         result |= _stems(shape)
         for prefix in _INDONESIAN_PREFIXES:
             if shape.startswith(prefix) and len(shape) - len(prefix) >= 4:
@@ -213,6 +235,8 @@ def typo_of(rubric_word: str, word: str) -> bool:
     distance = OSA.distance(rubric_word, word)
     if distance == 0:
         return True
+    if rubric_word.endswith(word) or word.endswith(rubric_word):
+        return False  # a prefix is no slip: "redelivery" is not "delivery", "abiotik" is not "biotik"
     if size == 5:
         if distance != 1 or (len(word) == size and sorted(word) != sorted(rubric_word)):
             return False
@@ -236,4 +260,4 @@ def words_match(rubric_word: str, word: str) -> bool:
         return word == rubric_word + "s" or rubric_word in forms(word)
     if forms(rubric_word) & forms(word):
         return True
-    return typo_of(rubric_word, word)
+    return typo_of(rubric_word, word) or any(typo_of(rubric_word, shape) for shape in loan_shapes(word))

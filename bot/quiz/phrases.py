@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.quiz.language import NEGATIONS, Token, forms, words, words_match
+from bot.quiz.language import NEGATIONS, Token, forms, loan_shapes, words, words_match
 
 MAX_FILLER_WORDS = 3
 NEGATION_REACH = 3
@@ -134,6 +134,11 @@ class AnswerIndex:
                 for form in forms(word):
                     self._by_form.setdefault(form, set()).add(word)
         self._long_words = [w for w in self._by_word if len(w) >= 3 and w.isalpha()]
+        self._loans: dict[str, set[str]] = {}
+        for word in self._long_words:
+            for shape in loan_shapes(word):
+                self._loans.setdefault(shape, set()).add(word)
+        self._loan_words = list(self._loans)
         self._positions: dict[str, frozenset[int]] = {}
 
     def positions(self, rubric_word: str) -> frozenset[int]:
@@ -156,6 +161,9 @@ class AnswerIndex:
         if len(rubric_word) >= 5:
             result |= {w for w, _, _ in process.extract(
                 rubric_word, self._long_words, scorer=OSA.distance, score_cutoff=2, limit=None)}
+            for shape, _, _ in process.extract(rubric_word, self._loan_words, scorer=OSA.distance,
+                                               score_cutoff=2, limit=None):
+                result |= self._loans[shape]
         return result
 
 
