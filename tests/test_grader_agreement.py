@@ -1,30 +1,41 @@
-"""The grader agrees with the team's labelled answers (benchmarks/grader_agreement.py)."""
+"""The grader agrees with interviewers on blind development answers (benchmarks/grader_agreement.py).
+
+The held-out sets are reported by the benchmark, not asserted here: a test that fails on them would
+invite tuning against them.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from bot.content.loader import KnowledgeBase
+import yaml
 
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from grader_agreement import DEFAULT_SET, TARGET_THREE_WAY, TARGET_TWO_WAY, evaluate  # noqa: E402
+from grader_agreement import SETS, evaluate_cases, load_cases  # noqa: E402
+
+DEV = SETS / "blind_dev.yaml"
+DEV_TWO_WAY, DEV_THREE_WAY = 0.90, 0.75
 
 
-def test_the_labelled_set_is_balanced_and_bilingual() -> None:
-    import yaml
-
-    entries = yaml.safe_load(DEFAULT_SET.read_text(encoding="utf-8"))["answers"]
-    assert len(entries) >= 150
-    labels = {label: sum(e["label"] == label for e in entries) for label in ("correct", "partial", "incorrect")}
-    assert min(labels.values()) >= 40, labels
-    assert {e["lang"] for e in entries} >= {"en", "id"}
-    assert len({e["question"] for e in entries}) >= 10
+def test_the_blind_sets_are_bilingual_and_cover_every_phase() -> None:
+    for name, questions in (("blind_dev.yaml", 32), ("blind_holdout.yaml", 16)):
+        entries = yaml.safe_load((SETS / name).read_text(encoding="utf-8"))["answers"]
+        assert len({e["question"] for e in entries}) == questions
+        assert {e["lang"] for e in entries} >= {"en", "id", "mixed"}
+        assert {e["label"] for e in entries} == {"correct", "partial", "incorrect"}
+        assert all(0 <= e["score"] <= 5 for e in entries)
 
 
-def test_agreement_meets_the_targets(kb: KnowledgeBase) -> None:
-    overall, _, misses = evaluate(kb, DEFAULT_SET)
-    assert overall.rate("two_way") >= TARGET_TWO_WAY, misses
-    assert overall.rate("three_way") >= TARGET_THREE_WAY, misses
+def test_agreement_on_the_development_answers_stays_above_its_floor() -> None:
+    report = evaluate_cases(DEV.name, load_cases(DEV))
+    assert report.grader.rate("two_way") >= DEV_TWO_WAY, report.misses
+    assert report.grader.rate("three_way") >= DEV_THREE_WAY, report.misses
+    assert report.grader.rate("three_way") > report.bow.rate("three_way")
+
+
+def test_keyword_dumps_never_pass_as_correct() -> None:
+    report = evaluate_cases(DEV.name, load_cases(DEV))
+    assert report.grader.confusion[("incorrect", "correct")] <= 2

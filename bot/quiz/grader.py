@@ -71,6 +71,7 @@ EXPLAINING_WORDS = frozenset({
     "setelah", "habis", "abis", "has", "have", "not", "no", "dont", "tidak", "gak", "jangan", "tanpa", "baru",
     "dapet", "dapat", "means", "artinya", "berarti", "returns", "gets", "sends", "kirim", "cek", "check",
     "between", "antara", "among", "like", "such", "seperti", "misalnya", "adalah", "merupakan", "ialah",
+    "butuh", "perlu", "tergantung", "depends", "need", "needs", "better", "lebih", "mending", "instead",
 }) | NEGATIONS
 """Words that turn a list of terms into an explanation; an answer with none of them is a term list."""
 

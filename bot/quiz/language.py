@@ -211,7 +211,7 @@ def forms(word: str) -> frozenset[str]:
         for prefix in _INDONESIAN_PREFIXES:
             if shape.startswith(prefix) and len(shape) - len(prefix) >= 4:
                 rest = shape[len(prefix):]
-                if _INDONESIAN.stemWord(rest) != rest or prefix in ("se", "ke"):
+                if _INDONESIAN.stemWord(rest) != rest or prefix in ("se", "ke", "di"):
                     result |= _stems(rest)
     return frozenset(f for f in result if f)
 

@@ -36,6 +36,9 @@ NOT_A_NEGATION_AFTER = frozenset({
     "kelupaan", "lupakan", "overlook",
 })
 """After these a "not" denies nothing: "not only", "don't forget to", "jangan lupa"."""
+LINKING_WORDS = frozenset({
+    "so", "because", "since", "hence", "therefore", "biar", "supaya", "agar", "karena", "krn", "sehingga", "jadi",
+})
 DENYING_WORDS = frozenset({"daripada", "ketimbang", "bukannya", "instead"})
 ALTERNATIVE_WORDS = frozenset({"or", "nor", "atau", "maupun", "ataupun"})
 NEED_WORDS = frozenset({
@@ -114,7 +117,11 @@ def denied(tokens: Sequence[Token], first: int, last: int) -> bool:
     if any(tokens[i].negation for i in range(first + 1, last)):
         return True
     end = tokens[last]
-    after = [t.word for t in tokens[last + 1:last + 1 + AFTER_REACH] if t.clause == end.clause]
+    after = []
+    for token in tokens[last + 1:last + 1 + AFTER_REACH]:
+        if token.clause != end.clause or token.word in LINKING_WORDS:
+            break  # "... 1 tahun biar user gak perlu login": the "not" belongs to the next clause
+        after.append(token.word)
     if any(w in USELESS_WORDS for w in after):
         return True
     return any(w in NEGATIONS for w in after) and any(w in NEED_WORDS for w in after)
