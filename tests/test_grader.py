@@ -252,3 +252,29 @@ TIMEOUTS = _question([
 ])
 def test_what_counts_as_denying_a_phrase(answer: str, hit: set[str]) -> None:
     assert set(grade(TIMEOUTS, answer).hit) == hit
+
+
+@pytest.mark.parametrize(("answer", "hit"), [
+    ("not just a timeout per call but also retries", {"timeout"}),
+    ("don't just open it in an editor", set()),
+    ("avoid opening it in an editor", set()),
+    ("instead, set a timeout per call", {"timeout"}),
+])
+def test_only_and_avoid(answer: str, hit: set[str]) -> None:
+    assert set(grade(TIMEOUTS, answer).hit) == hit
+
+
+LOCKFILE = _question([
+    {"id": "commit-it", "core": True, "phrases": _phrases(["commit the lockfile"], ["commit lockfile"])},
+    {"id": "discuss", "phrases": _phrases(["discuss"], ["diskusi"])},
+], [{"id": "no-commit", "phrases": _phrases(["don't commit the lockfile"], ["jangan commit lockfile"])}])
+
+
+@pytest.mark.parametrize(("answer", "hit", "wrong"), [
+    ("If you don't commit the lockfile, CI installs other versions; so commit the lockfile", {"commit-it"}, set()),
+    ("don't commit the lockfile, it is generated", set(), {"no-commit"}),
+    ("kalau gak setuju ya diskusi baik-baik", {"discuss"}, set()),
+])
+def test_a_not_in_an_if_or_another_clause_denies_nothing_here(answer: str, hit: set[str], wrong: set[str]) -> None:
+    result = grade(LOCKFILE, answer)
+    assert set(result.hit) == hit and {m for m, _ in result.wrong} == wrong

@@ -36,6 +36,6 @@ def test_agreement_on_the_development_answers_stays_above_its_floor() -> None:
     assert report.grader.rate("three_way") > report.bow.rate("three_way")
 
 
-def test_keyword_dumps_never_pass_as_correct() -> None:
+def test_answers_an_interviewer_rejects_rarely_pass_as_correct() -> None:
     report = evaluate_cases(DEV.name, load_cases(DEV))
     assert report.grader.confusion[("incorrect", "correct")] <= 2

@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.content.models import Concept, Misconception, Question
-from bot.quiz.language import NEGATIONS, Token, tokenize, words
+from bot.quiz.language import NEGATIONS, Token, forms, tokenize, words
 from bot.quiz.phrases import FILLER_WORDS, AnswerIndex, Match, Phrase, compile_phrase, denied, find
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,8 @@ EXPLAINING_WORDS = frozenset({
     "dapet", "dapat", "means", "artinya", "berarti", "returns", "gets", "sends", "kirim", "cek", "check",
     "between", "antara", "among", "like", "such", "seperti", "misalnya", "adalah", "merupakan", "ialah",
     "butuh", "perlu", "tergantung", "depends", "need", "needs", "better", "lebih", "mending", "instead",
+    "add", "drop", "remove", "switch", "new", "old", "vs", "versus", "later", "set", "move", "split", "tambah",
+    "hapus", "ganti", "pindah",
 }) | NEGATIONS
 """Words that turn a list of terms into an explanation; an answer with none of them is a term list."""
 
@@ -108,20 +110,37 @@ def _compile_phrases(owner: Concept | Misconception, ordered: bool) -> tuple[Phr
     return tuple(p for p in (compile_phrase(t, ordered) for t in texts) if p.words)
 
 
+COMMON_WORDS = frozenset("""
+about after again also always another anything because before being best better both could does
+doing done down each easy even every everything from give good have here into just keep kind know
+like make many more most much must need never only other over people really right same should show
+since some something still such sure take than that them then there these they thing things this
+those through time times until very want well were what when where which while will with within
+without would your
+bisa lebih yang atau untuk dengan sudah belum kalau juga harus saja karena supaya agar tidak akan
+pakai kita saya kamu semua setiap tiap waktu sama banyak cara hanya masih baru dulu nanti sekali lagi
+langsung biasanya misalnya seperti dari pada oleh antara setelah sebelum jadi buat bikin kalo terus
+sering paling satu kedua hal lain lainnya dalam luar atas bawah berarti jelek bagus gampang susah
+""".split())
+"""Everyday words that say nothing about a concept: never a hint (issue 13: loose credit from "many, same, time")."""
+
+
 def _concept_words(concept: Concept) -> set[str]:
     texts = (*concept.phrases.en, *concept.phrases.id, concept.label.en, concept.label.id)
     return {w for text in texts for w in words(text)
-            if w not in FILLER_WORDS and w not in NEGATIONS and len(w) >= 4}
+            if w not in FILLER_WORDS and w not in NEGATIONS and w not in COMMON_WORDS and len(w) >= 4}
 
 
 def _compile(question: Question) -> _Rubric:
     prompts = [words(question.prompt.en), words(question.prompt.id)]
     in_prompt = {w for prompt in prompts for w in prompt}
+    prompt_forms = {f for w in in_prompt for f in forms(w)}
     own = {c.id: _concept_words(c) for c in question.rubric}
     concepts = []
     for concept in question.rubric:
         others = set().union(*(v for k, v in own.items() if k != concept.id))
-        vocabulary = frozenset(w for w in own[concept.id] if w not in others and w not in in_prompt)
+        vocabulary = frozenset(w for w in own[concept.id]
+                               if w not in others and w not in in_prompt and not forms(w) & prompt_forms)
         unit = f"group:{concept.group}" if concept.group else concept.id
         phrases = _compile_phrases(concept, concept.ordered)
         if concept.ordered or any(p.negative for p in phrases):
@@ -277,7 +296,7 @@ def grade(question: Question, answer: str) -> Grade:
         quotes.append((concept.id, _quote(text, tokens, match)))
     wrong, wrong_places = [], set()
     for misconception_id, phrases in rubric.misconceptions:
-        match = next((m for p in phrases if (m := find(p, index)) is not None), None)
+        match = next((m for p in phrases if (m := find(p, index, claim=True)) is not None), None)
         if match is not None:
             wrong.append((misconception_id, _quote(text, tokens, match)))
             wrong_places.update(range(match.first, match.last + 1))

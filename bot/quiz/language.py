@@ -204,6 +204,8 @@ def forms(word: str) -> frozenset[str]:
         return frozenset({word})
     formal = COLLOQUIAL.get(word)
     result = {word}
+    if word.endswith("nya") and len(word) >= 6:
+        result.add(word[:-3])  # testnya -> test, querynya -> query
     if formal is not None:
         result |= set(formal.split())
     for shape in _colloquial_shapes(word) | set(result) | loan_shapes(word):

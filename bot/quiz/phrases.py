@@ -12,9 +12,10 @@ A phrase matches a run of words inside one clause of the answer:
 An occurrence of a positive phrase does not count when the answer denies it:
 a "not" word just before it in the same comma segment ("don't cache", "gak
 pake cache", "tanpa index"), a "not" word among the words it spans ("share no
-memory"), "instead of" / "rather than" / "daripada" before it, or "not needed"
+memory"), "instead of" / "rather than" / "daripada" / "avoid" before it, or "not needed"
 / "not enough" / "useless" right after it ("cache is not needed", "cache gak
-perlu"). "Not only", "not just", "don't forget" and "jangan lupa" deny nothing.
+perlu"). "Not only", "not just", "don't forget" and "jangan lupa" deny nothing;
+"don't just" and "jangan cuma" do.
 """
 
 from __future__ import annotations
@@ -29,23 +30,26 @@ from bot.quiz.language import NEGATIONS, Token, forms, loan_shapes, words, words
 
 MAX_FILLER_WORDS = 3
 NEGATION_REACH = 3
-AFTER_REACH = 4
+AFTER_REACH = 6
 
-NOT_A_NEGATION_AFTER = frozenset({
-    "only", "just", "hanya", "cuma", "sekadar", "saja", "sekedar", "cuman", "forget", "lupa", "lupain",
-    "kelupaan", "lupakan", "overlook",
-})
-"""After these a "not" denies nothing: "not only", "don't forget to", "jangan lupa"."""
+ONLY_WORDS = frozenset({"only", "just", "hanya", "cuma", "sekadar", "saja", "sekedar", "cuman", "merely"})
+COMMANDING_NOTS = frozenset({"dont", "never", "jangan", "jgn"})
+NOT_A_NEGATION_AFTER = frozenset({"forget", "lupa", "lupain", "kelupaan", "lupakan", "overlook"})
+"""After these a "not" denies nothing: "don't forget to", "jangan lupa"."""
 LINKING_WORDS = frozenset({
     "so", "because", "since", "hence", "therefore", "biar", "supaya", "agar", "karena", "krn", "sehingga", "jadi",
 })
-DENYING_WORDS = frozenset({"daripada", "ketimbang", "bukannya", "instead"})
+DENYING_WORDS = frozenset({"daripada", "ketimbang", "bukannya", "avoid", "hindari", "hindarin",
+                           "menghindari"})
+NOUN_NOTS = frozenset({"tanpa", "without", "no", "none"})
+SEQUENCE_WORDS = frozenset({"then", "terus", "trus", "lalu", "kemudian", "ya", "baru"})
+CONDITION_WORDS = frozenset({"if", "unless", "kalau", "kalo", "klo", "jika", "jikalau", "apabila", "bila"})
 ALTERNATIVE_WORDS = frozenset({"or", "nor", "atau", "maupun", "ataupun"})
 NEED_WORDS = frozenset({
     "need", "needed", "needs", "necessary", "required", "useful", "help", "helps", "work", "works", "matter",
     "matters", "important", "perlu", "diperlukan", "dibutuhkan", "butuh", "berguna", "penting", "membantu",
     "ngaruh", "berpengaruh", "usah", "guna", "efektif", "effective", "enough", "sufficient", "cukup", "aman",
-    "safe", "secure",
+    "safe", "secure", "fix", "fixes", "solution", "solusi", "bantu", "ngebantu", "solve", "solves",
 })
 USELESS_WORDS = frozenset({
     "useless", "unnecessary", "pointless", "overkill", "irrelevant", "percuma", "sia", "gunanya", "mubazir",
@@ -95,6 +99,8 @@ def _denies(tokens: Sequence[Token], index: int) -> bool:
     previous = tokens[index - 1].word if index else ""
     if tokens[index].negation:
         following = tokens[index + 1].word if index + 1 < len(tokens) else ""
+        if following in ONLY_WORDS:
+            return word in COMMANDING_NOTS  # "don't just add a sleep" denies; "not just caching" does not
         return following not in NOT_A_NEGATION_AFTER
     return word in DENYING_WORDS or (word, previous) in (("of", "instead"), ("than", "rather"))
 
@@ -109,22 +115,31 @@ def denied(tokens: Sequence[Token], first: int, last: int) -> bool:
     reach = NEGATION_REACH
     index = first - 1
     while index >= 0 and first - index <= reach and tokens[index].segment == start.segment:
+        if tokens[index].word in LINKING_WORDS or tokens[index].word in SEQUENCE_WORDS:
+            break  # "gak cukup karena ip-nya ...", "kalau gak setuju ya diskusi": the "not" is elsewhere
         if tokens[index].word in ALTERNATIVE_WORDS:
-            reach += NEGATION_REACH + 1
+            reach += NEGATION_REACH + 2
         elif _denies(tokens, index):
-            return True
+            # "tanpa"/"without"/"no" deny only the next word: "optimasi tanpa data bisa membuang waktu"
+            between = [t for t in tokens[index + 1:first] if t.word not in FILLER_WORDS]
+            return tokens[index].word not in NOUN_NOTS or not between
         index -= 1
     if any(tokens[i].negation for i in range(first + 1, last)):
         return True
     end = tokens[last]
     after = []
     for token in tokens[last + 1:last + 1 + AFTER_REACH]:
-        if token.clause != end.clause or token.word in LINKING_WORDS:
+        if token.segment != end.segment or token.word in LINKING_WORDS:
             break  # "... 1 tahun biar user gak perlu login": the "not" belongs to the next clause
         after.append(token.word)
     if any(w in USELESS_WORDS for w in after):
         return True
     return any(w in NEGATIONS for w in after) and any(w in NEED_WORDS for w in after)
+
+
+def _hypothetical(tokens: Sequence[Token], first: int) -> bool:
+    """True when an "if" stands just before the words at ``first``."""
+    return any(t.word in CONDITION_WORDS for t in tokens[max(0, first - NEGATION_REACH):first])
 
 
 class AnswerIndex:
@@ -191,8 +206,13 @@ def _fit(phrase: Phrase, index: AnswerIndex, start: int, stop: int) -> list[int]
     return used
 
 
-def find(phrase: Phrase, index: AnswerIndex) -> Match | None:
-    """The first place ``phrase`` is stated (not denied) in the answer."""
+def find(phrase: Phrase, index: AnswerIndex, claim: bool = False) -> Match | None:
+    """The first place ``phrase`` is stated (not denied) in the answer.
+
+    With ``claim`` (a misconception), words under an "if" state nothing: "if
+    you don't commit the lockfile, CI breaks" does not claim it should not be
+    committed.
+    """
     size = len(phrase.words)
     tokens = index.tokens
     if not size or not tokens:
@@ -216,6 +236,8 @@ def find(phrase: Phrase, index: AnswerIndex) -> Match | None:
         if used is None:
             continue
         first, last = min(used), max(used)
+        if claim and _hypothetical(tokens, first):
+            continue
         if phrase.negative or not denied(tokens, first, last):
             return Match(first, last)
     return None
