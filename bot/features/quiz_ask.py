@@ -83,7 +83,7 @@ def _explanation(ctx: Context, question: Question, grade: Grade) -> list[str]:
         lines += [f"- {wrong[m]} {ctx.t('verdict.your_words', words=escape(q))}" for m, q in grade.wrong if m in wrong]
     if grade.missed:
         lines += ["", ctx.t("verdict.missed")]
-        for concept_id in grade.missed:
+        for concept_id in sorted(grade.missed, key=lambda c: not concepts[c].core):
             key = " " + ctx.t("verdict.key_point") if concepts[concept_id].core else ""
             lines.append(f"- {concepts[concept_id].label.get(lang)}{key}")
     if grade.term_list:
