@@ -121,7 +121,7 @@ def load_cases(path: Path) -> list[Case]:
             question = Question.model_validate(entry["rubric"])
             for item in entry["answers"]:
                 score = float(item["score"])
-                cases.append(Case(question, str(item["text"]), public_label(score), "en", score))
+                cases.append(Case(question, str(item["text"]), public_label(score), data.get("lang", "en"), score))
         return cases
     bank = load_knowledge().questions
     return [Case(bank[e["question"]], str(e["answer"]), e["label"], e.get("lang", "?"),
