@@ -47,6 +47,7 @@ DEFAULT_SETS = (
     SETS / "public" / "mohler_holdout.yaml",
     SETS / "public" / "indonesian_holdout.yaml",
     SETS / "blind_dev.yaml",
+    SETS / "blind_dev2.yaml",
     SETS / "public" / "mohler_dev.yaml",
     SETS / "labelled_answers.yaml",
     SETS / "holdout_answers.yaml",
@@ -152,7 +153,7 @@ def bag_of_words(cases: Sequence[Case]) -> list[float]:
 
 def _fitted_verdicts(similarities: Sequence[float], labels: Sequence[str]) -> list[str]:
     """Verdicts from the two cut-offs that agree best with ``labels`` (3-way, then 2-way)."""
-    cuts = sorted(set(round(s, 3) for s in similarities)) + [1.01]
+    cuts = sorted({round(s, 3) for s in similarities}) + [1.01]
     best: tuple[int, int, float, float] = (-1, -1, 1.01, 1.01)
     for high in cuts[::max(1, len(cuts) // 60)] + [1.01]:
         for low in [c for c in cuts[::max(1, len(cuts) // 60)] if c <= high] + [0.0]:

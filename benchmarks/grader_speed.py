@@ -62,7 +62,7 @@ def _long_answer(question: Question, rng: random.Random) -> str:
 
 def _print(name: str, times: Sequence[float], target: float | None, baseline: Sequence[float]) -> None:
     p99 = _quantile(times, 0.99)
-    verdict = "" if target is None else ("  (target < %.0f ms: %s)" % (target, "met" if p99 < target else "MISSED"))
+    verdict = "" if target is None else f"  (target < {target:.0f} ms: {'met' if p99 < target else 'MISSED'})"
     ratio = statistics.median(times) / max(statistics.median(baseline), 1e-6)
     print(f"{name:<28} n={len(times):>5}  p50 {statistics.median(times):6.2f} ms  p99 {p99:6.2f} ms  "
           f"max {max(times):6.2f} ms  x{ratio:5.1f} of splitting into words{verdict}")

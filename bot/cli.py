@@ -299,7 +299,8 @@ def _quiz_grade(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False))
         return EXIT_OK
-    labels = {c.id: c.label.get(args.lang) for c in (*question.rubric, *question.misconceptions)}
+    labels = {c.id: c.label.get(args.lang) for c in question.rubric}
+    labels.update((m.id, m.label.get(args.lang)) for m in question.misconceptions)
     print(f"{result.verdict} (score {result.score:.2f})")
     for concept in result.hit:
         print(f"  hit: {labels.get(concept, concept)}  <- \"{result.quote(concept)}\"")

@@ -17,12 +17,12 @@ from bot.quiz.grader import grade
     ("net-what-happens-open-url", "DNS, TCP, TLS, HTTP, load balancer", {"partial", "incorrect"}),
     ("sql-acid-money-transfer", "Atomicity, consistency, isolation, durability.", {"partial", "incorrect"}),
     ("sql-acid-money-transfer",
-     "Transfernya harus jalan semua atau batal semua. Saldo gak boleh minus. Dua transfer barengan gak boleh "
-     "saling lihat perubahan yang belum selesai. Setelah sukses datanya gak hilang walau server mati.",
+     ("Transfernya harus jalan semua atau batal semua. Saldo gak boleh minus. Dua transfer barengan gak boleh "
+      "saling lihat perubahan yang belum selesai. Setelah sukses datanya gak hilang walau server mati."),
      {"correct"}),
     ("sql-acid-money-transfer",
-     "Transfer harus berhasil semua atau gagal semua. Saldo tidak boleh negatif. Dua transfer bersamaan tidak "
-     "boleh saling melihat perubahan yang belum selesai. Setelah berhasil, datanya tidak hilang walaupun server mati.",
+     ("Transfer harus berhasil semua atau gagal semua. Saldo tidak boleh negatif. Dua transfer bersamaan tidak "
+      "boleh saling melihat perubahan yang belum selesai. Setelah berhasil, datanya tidak hilang walaupun server mati."),
      {"correct"}),
     ("auth-password-storage", "Password dienkripsi pakai AES biar aman, nanti kalau perlu bisa di-decrypt lagi",
      {"incorrect"}),

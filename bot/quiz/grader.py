@@ -17,12 +17,15 @@ Deterministic and pure. How an interviewer judges, written as rules:
 - A rubric without core concepts (an older pack) is judged by weight alone:
   70% correct, 30% partial.
 - Stating a ``misconception`` ("processes share memory, threads are
-  isolated"; its phrases match in the written order only) keeps an answer from ``correct``. A bare list of terms with no
-  explanation, nothing but the terms of two or more concepts ("atomicity,
-  consistency, isolation, durability"), is at most ``partial``, unless the question asks
-  for names ("Name the...", "Sebutkan..."). Ordered concepts and
-  concepts that are an absence get no hints (loose words know neither order
-  nor "not"). Runs of five or more words copied from the question earn
+  isolated"; its phrases match in the written order only) keeps an answer
+  from ``correct``, and the words that state it earn no concept.
+- A bare list of terms, nothing but the words of two or more concepts and of
+  the question ("atomicity, consistency, isolation, durability"), is at most
+  ``partial``, unless the question asks for names ("Name the...",
+  "Sebutkan...").
+- Ordered concepts and concepts that are an absence get no hints (loose
+  words know neither order nor "not"), nor do everyday words ("many",
+  "same", "bisa"). Runs of five or more words copied from the question earn
   nothing.
 
 The grade quotes, for every concept found, the learner's own words that
@@ -71,7 +74,7 @@ EXPLAINING_WORDS = frozenset({
     "setelah", "habis", "abis", "has", "have", "not", "no", "dont", "tidak", "gak", "jangan", "tanpa", "baru",
     "dapet", "dapat", "means", "artinya", "berarti", "returns", "gets", "sends", "kirim", "cek", "check",
     "between", "antara", "among", "like", "such", "seperti", "misalnya", "adalah", "merupakan", "ialah",
-    "butuh", "perlu", "tergantung", "depends", "need", "needs", "better", "lebih", "mending", "instead",
+    "butuh", "perlu", "tergantung", "depends", "need", "needs", "better", "lebih", "mending",
     "add", "drop", "remove", "switch", "new", "old", "vs", "versus", "later", "set", "move", "split", "tambah",
     "hapus", "ganti", "pindah",
 }) | NEGATIONS
@@ -122,7 +125,7 @@ pakai kita saya kamu semua setiap tiap waktu sama banyak cara hanya masih baru d
 langsung biasanya misalnya seperti dari pada oleh antara setelah sebelum jadi buat bikin kalo terus
 sering paling satu kedua hal lain lainnya dalam luar atas bawah berarti jelek bagus gampang susah
 """.split())
-"""Everyday words that say nothing about a concept: never a hint (issue 13: loose credit from "many, same, time")."""
+"""Everyday words that say nothing about a concept, so they are never a hint."""
 
 
 def _concept_words(concept: Concept) -> set[str]:
@@ -210,7 +213,7 @@ def verdict_for(score: float, hits: int) -> Verdict:
 
 def _mask_copied(tokens: list[Token], grams: frozenset[tuple[str, ...]]) -> list[Token]:
     """Blank out runs of five or more words copied from the question, so restating it earns nothing."""
-    blank = set()
+    blank: set[int] = set()
     for i in range(len(tokens) - COPIED_SPAN + 1):
         if tuple(t.word for t in tokens[i:i + COPIED_SPAN]) in grams:
             blank.update(range(i, i + COPIED_SPAN))
@@ -294,7 +297,8 @@ def grade(question: Question, answer: str) -> Grade:
         hit.append(concept.id)
         spans[concept.id] = match
         quotes.append((concept.id, _quote(text, tokens, match)))
-    wrong, wrong_places = [], set()
+    wrong: list[tuple[str, str]] = []
+    wrong_places: set[int] = set()
     for misconception_id, phrases in rubric.misconceptions:
         match = next((m for p in phrases if (m := find(p, index, claim=True)) is not None), None)
         if match is not None:

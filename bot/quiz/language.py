@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import snowballstemmer
+import snowballstemmer  # type: ignore[import-untyped]
 from rapidfuzz.distance import OSA
 
 _ENGLISH = snowballstemmer.stemmer("english")
