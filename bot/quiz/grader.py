@@ -35,6 +35,7 @@ earned it, so the verdict can be explained.
 from __future__ import annotations
 
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -220,11 +221,11 @@ def _mask_copied(tokens: list[Token], grams: frozenset[tuple[str, ...]]) -> list
     return [replace(t, word="") if i in blank else t for i, t in enumerate(tokens)]
 
 
-def _hint(vocabulary: frozenset[str], index: AnswerIndex) -> tuple[Match, int] | None:
-    """Two or more of a concept's own words, stated, in one clause: where, and how many words."""
+def _hint(vocabulary: frozenset[str], index: AnswerIndex, taken: set[int]) -> tuple[Match, int] | None:
+    """Two or more of a concept's own words, stated (not in ``taken``), in one clause: where, and how many."""
     by_clause: dict[int, dict[str, int]] = {}
     for word in vocabulary:
-        for place in index.positions(word):
+        for place in index.positions(word) - taken:
             token = index.tokens[place]
             if not denied(index.tokens, place, place):
                 by_clause.setdefault(token.clause, {}).setdefault(word, place)
@@ -254,14 +255,37 @@ def _rubric_places(rubric: _Rubric, index: AnswerIndex) -> set[int]:
     return {place for word in rubric.words for place in index.positions(word)}
 
 
-def is_term_list(tokens: Sequence[Token], used: set[int], prompt: frozenset[str]) -> bool:
+_CODE = re.compile(r"[|=(){}$<>`]|\w\.\w|->")
+"""Commands and code explain themselves: "pm2 start app.js", "O(n)", "grep ... | sort"."""
+
+
+def _hyphenated(text: str, token: Token) -> bool:
+    """True when ``token`` is part of a hyphenated term ("at-least-once", "if-none-match")."""
+    return text[token.start - 1:token.start] == "-" or text[token.end:token.end + 1] == "-"
+
+
+def is_term_list(text: str, tokens: Sequence[Token], used: set[int], prompt: frozenset[str]) -> bool:
     """True when the answer is rubric words (``used`` places) and the question's own words, nothing that explains."""
-    if any(t.word in EXPLAINING_WORDS for t in tokens):
+    if any(t.word in EXPLAINING_WORDS and not _hyphenated(text, t) for t in tokens) or _CODE.search(text):
         return False
     content = [i for i, t in enumerate(tokens) if t.word and t.word not in FILLER_WORDS and t.word not in prompt]
     if not content:
         return False
     return sum(i not in used for i in content) <= max(1, len(content) // 5)
+
+
+def _misconceptions(rubric: _Rubric, index: AnswerIndex, text: str,
+                    tokens: Sequence[Token]) -> tuple[list[tuple[str, str]], set[int]]:
+    """The misconceptions stated (with a quote) and the places of every word that states one."""
+    wrong: list[tuple[str, str]] = []
+    places: set[int] = set()
+    for misconception_id, phrases in rubric.misconceptions:
+        matches = [m for p in phrases if (m := find(p, index, claim=True)) is not None]
+        if matches:
+            wrong.append((misconception_id, _quote(text, tokens, matches[0])))
+            for match in matches:  # every part of the wrong claim loses its credit
+                places.update(range(match.first, match.last + 1))
+    return wrong, places
 
 
 def grade(question: Question, answer: str) -> Grade:
@@ -273,49 +297,30 @@ def grade(question: Question, answer: str) -> Grade:
     tokens = _mask_copied(tokenize(text), rubric.prompt_grams)
     index = AnswerIndex(tokens)
     hit, missed, quotes, hinted = [], [], [], []
-    spans: dict[str, Match] = {}
-    meeting: set[str] = set()
     earned = 0.0
     units_met: set[str] = set()
+    wrong, wrong_places = _misconceptions(rubric, index, text, tokens)
     for concept in rubric.concepts:
-        match = next((m for p in concept.phrases if (m := find(p, index)) is not None), None)
+        match = next((m for p in concept.phrases if (m := find(p, index)) is not None
+                      and not wrong_places & set(range(m.first, m.last + 1))), None)
         if match is not None:
             earned += concept.weight
             if concept.core:
                 units_met.add(concept.unit)
-                meeting.add(concept.id)
-        elif concept.vocabulary and (hint := _hint(concept.vocabulary, index)) is not None:
+        elif concept.vocabulary and (hint := _hint(concept.vocabulary, index, wrong_places)) is not None:
             match, size = hint
             earned += concept.weight * HINT_SHARE
             hinted.append(concept.id)
             if concept.core and size >= PARAPHRASE_WORDS:
                 units_met.add(concept.unit)
-                meeting.add(concept.id)
         if match is None:
             missed.append(concept.id)
             continue
         hit.append(concept.id)
-        spans[concept.id] = match
         quotes.append((concept.id, _quote(text, tokens, match)))
-    wrong: list[tuple[str, str]] = []
-    wrong_places: set[int] = set()
-    for misconception_id, phrases in rubric.misconceptions:
-        match = next((m for p in phrases if (m := find(p, index, claim=True)) is not None), None)
-        if match is not None:
-            wrong.append((misconception_id, _quote(text, tokens, match)))
-            wrong_places.update(range(match.first, match.last + 1))
-    if wrong_places:  # words that state a misconception earn nothing
-        for concept in rubric.concepts:
-            span = spans.get(concept.id)
-            if span is not None and wrong_places & set(range(span.first, span.last + 1)):
-                earned -= concept.weight * (HINT_SHARE if concept.id in hinted else 1)
-                hit.remove(concept.id)
-                missed.append(concept.id)
-                quotes = [q for q in quotes if q[0] != concept.id]
-        units_met = {c.unit for c in rubric.concepts if c.id in meeting and c.id in hit}
     coverage = earned / rubric.total if rubric.total else 0.0
     term_list = (len(hit) >= TERM_LIST_CONCEPTS and not rubric.asks_for_names
-                 and is_term_list(tokens, _rubric_places(rubric, index), rubric.prompt_words))
+                 and is_term_list(text, tokens, _rubric_places(rubric, index), rubric.prompt_words))
     verdict, score = _judge(rubric, units_met, coverage, bool(hit))
     if verdict == "correct" and (wrong or term_list):
         verdict, score = "partial", min(score, CORRECT_AT - 0.01)

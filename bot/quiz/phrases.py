@@ -49,7 +49,8 @@ NEED_WORDS = frozenset({
     "need", "needed", "needs", "necessary", "required", "useful", "help", "helps", "work", "works", "matter",
     "matters", "important", "perlu", "diperlukan", "dibutuhkan", "butuh", "berguna", "penting", "membantu",
     "ngaruh", "berpengaruh", "usah", "guna", "efektif", "effective", "enough", "sufficient", "cukup", "aman",
-    "safe", "secure", "fix", "fixes", "solution", "solusi", "bantu", "ngebantu", "solve", "solves",
+    "safe", "secure", "fix", "fixes", "solution", "solusi", "bantu", "ngebantu", "solve", "solves", "lower",
+    "reduce", "improve", "speed", "faster", "turun", "nurunin", "mempercepat", "ngaruhnya",
 })
 USELESS_WORDS = frozenset({
     "useless", "unnecessary", "pointless", "overkill", "irrelevant", "percuma", "sia", "gunanya", "mubazir",
@@ -115,14 +116,16 @@ def denied(tokens: Sequence[Token], first: int, last: int) -> bool:
     reach = NEGATION_REACH
     index = first - 1
     while index >= 0 and first - index <= reach and tokens[index].segment == start.segment:
-        if tokens[index].word in LINKING_WORDS or tokens[index].word in SEQUENCE_WORDS:
-            break  # "gak cukup karena ip-nya ...", "kalau gak setuju ya diskusi": the "not" is elsewhere
+        if tokens[index].word in LINKING_WORDS or tokens[index].word in SEQUENCE_WORDS \
+                or tokens[index].word in CONDITION_WORDS:
+            break  # "gak cukup karena ...", "kalau gak setuju ya diskusi", "don't rebase if someone ..."
         if tokens[index].word in ALTERNATIVE_WORDS:
             reach += NEGATION_REACH + 2
         elif _denies(tokens, index):
             # "tanpa"/"without"/"no" deny only the next word: "optimasi tanpa data bisa membuang waktu"
             between = [t for t in tokens[index + 1:first] if t.word not in FILLER_WORDS]
-            return tokens[index].word not in NOUN_NOTS or not between
+            no_need = bool(between) and between[0].word in {"need", "perlu", "usah", "butuh"}
+            return tokens[index].word not in NOUN_NOTS or not between or no_need  # "no need to commit it"
         index -= 1
     if any(tokens[i].negation for i in range(first + 1, last)):
         return True
