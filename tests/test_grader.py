@@ -223,6 +223,9 @@ def test_a_loose_paraphrase_earns_a_hint_never_full_marks() -> None:
     ("panjang", "memanjang", True), ("selesaikan", "nyelesaiin", True), ("tambahkan", "tambahin", True),
     ("pakai", "pake", True), ("buat", "bikin", True), ("tidak", "gak", True), ("cek", "ngecek", True),
     ("buatan", "buahan", False), ("keasliannya", "keasriannya", False), ("login", "log", False),
+    ("kurangi", "mengurangi", True), ("simpan", "disimpen", True), ("hash", "dihash", True),
+    ("partition", "partisi", True), ("query", "kueri", True), ("index", "indeks", True),
+    ("delivery", "redelivery", False), ("biotik", "abiotik", False), ("mission", "permission", False),
 ])
 def test_word_forms_match_in_both_directions(rubric_word: str, word: str, expected: bool) -> None:
     assert word_matches(rubric_word, word) is expected

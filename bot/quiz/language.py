@@ -152,7 +152,8 @@ def _stems(word: str) -> set[str]:
     found = {word}
     if word.isascii() and word.isalpha():
         found.add(_ENGLISH.stemWord(word))
-        found.add(_INDONESIAN.stemWord(word))
+        if not word.endswith(_ENGLISH_ENDS):  # "permission" is no per- form of "mission"
+            found.add(_INDONESIAN.stemWord(word))
     return found
 
 
@@ -197,24 +198,42 @@ def loan_shapes(word: str) -> frozenset[str]:
     return frozenset(shapes - {word})
 
 
+_ENGLISH_ENDS = ("ion", "ment", "ance", "ence", "ity", "ing", "ed", "er", "ly", "ive", "ous", "ic", "al", "ure")
+"""Endings that make "permission", "performance", "terminal" English words, not per-/ter- forms."""
+_NASAL_ROOTS = (("meny", "s"), ("peny", "s"), ("meng", "k"), ("peng", "k"), ("mem", "p"), ("pem", "p"),
+                ("men", "t"), ("pen", "t"))
+_VOWELS = frozenset("aeiou")
+
+
+def _without_affixes(word: str) -> set[str]:
+    """The word without the affixes learners put on any word: di-/ke-/se-/ber-/ter-, -nya, meN-/peN-."""
+    shapes = {word}
+    if word.endswith("nya") and len(word) >= 6:
+        shapes.add(word[:-3])  # testnya -> test, querynya -> query
+    for prefix in _INDONESIAN_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 4:
+            rest = word[len(prefix):]
+            if prefix in ("se", "ke", "di") or (_INDONESIAN.stemWord(rest) != rest and not rest.endswith(_ENGLISH_ENDS)):
+                shapes.add(rest)
+    for prefix, initial in _NASAL_ROOTS:
+        if word.startswith(prefix) and len(word) >= len(prefix) + 4 and word[len(prefix)] in _VOWELS:
+            shapes.add(initial + word[len(prefix):])  # mengurangi -> kurangi, menulis -> tulis
+    return shapes
+
+
 @lru_cache(maxsize=65536)
 def forms(word: str) -> frozenset[str]:
     """Every form ``word`` can stand for: itself, its stems, its formal Indonesian equivalents."""
     if word in NEGATIONS:
         return frozenset({word})
-    formal = COLLOQUIAL.get(word)
     result = {word}
-    if word.endswith("nya") and len(word) >= 6:
-        result.add(word[:-3])  # testnya -> test, querynya -> query
-    if formal is not None:
-        result |= set(formal.split())
-    for shape in _colloquial_shapes(word) | set(result) | loan_shapes(word):
-        result |= _stems(shape)
-        for prefix in _INDONESIAN_PREFIXES:
-            if shape.startswith(prefix) and len(shape) - len(prefix) >= 4:
-                rest = shape[len(prefix):]
-                if _INDONESIAN.stemWord(rest) != rest or prefix in ("se", "ke", "di"):
-                    result |= _stems(rest)
+    for bare in _without_affixes(word):
+        formal = COLLOQUIAL.get(bare)
+        for shape in {bare, *(formal.split() if formal else ())} | _colloquial_shapes(bare) | loan_shapes(bare):
+            result.add(shape)
+            result |= _stems(shape)
+            if shape.endswith("en") and len(shape) >= 5:
+                result |= _stems(shape[:-2] + "an")  # simpen -> simpan
     return frozenset(f for f in result if f)
 
 

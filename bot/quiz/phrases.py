@@ -34,8 +34,11 @@ AFTER_REACH = 6
 
 ONLY_WORDS = frozenset({"only", "just", "hanya", "cuma", "sekadar", "saja", "sekedar", "cuman", "merely"})
 COMMANDING_NOTS = frozenset({"dont", "never", "jangan", "jgn"})
-NOT_A_NEGATION_AFTER = frozenset({"forget", "lupa", "lupain", "kelupaan", "lupakan", "overlook"})
-"""After these a "not" denies nothing: "don't forget to", "jangan lupa"."""
+NOT_A_NEGATION_AFTER = frozenset({
+    "forget", "lupa", "lupain", "kelupaan", "lupakan", "overlook", "skip", "ignore", "miss", "neglect", "lewati",
+    "lewatin", "ngelewatin", "abaikan", "ngabaikan", "skip", "melewatkan",
+})
+"""After these a "not" denies nothing: "don't forget to", "jangan lupa", "don't skip the requirements"."""
 LINKING_WORDS = frozenset({
     "so", "because", "since", "hence", "therefore", "biar", "supaya", "agar", "karena", "krn", "sehingga", "jadi",
 })
@@ -114,6 +117,7 @@ def denied(tokens: Sequence[Token], first: int, last: int) -> bool:
     """
     start = tokens[first]
     reach = NEGATION_REACH
+    crossed_or = False
     index = first - 1
     while index >= 0 and first - index <= reach and tokens[index].segment == start.segment:
         if tokens[index].word in LINKING_WORDS or tokens[index].word in SEQUENCE_WORDS \
@@ -121,6 +125,9 @@ def denied(tokens: Sequence[Token], first: int, last: int) -> bool:
             break  # "gak cukup karena ...", "kalau gak setuju ya diskusi", "don't rebase if someone ..."
         if tokens[index].word in ALTERNATIVE_WORDS:
             reach += NEGATION_REACH + 2
+            crossed_or = True
+        elif crossed_or and tokens[index].negation:
+            return True  # "don't ignore the comment or merge anyway"
         elif _denies(tokens, index):
             # "tanpa"/"without"/"no" deny only the next word: "optimasi tanpa data bisa membuang waktu"
             between = [t for t in tokens[index + 1:first] if t.word not in FILLER_WORDS]
