@@ -21,7 +21,8 @@ DEV_TWO_WAY, DEV_THREE_WAY = 0.90, 0.75
 
 
 def test_the_blind_sets_are_bilingual_and_cover_every_phase() -> None:
-    for name, questions in (("blind_dev.yaml", 32), ("blind_dev2.yaml", 16), ("blind_holdout.yaml", 24)):
+    for name, questions in (("blind_dev.yaml", 32), ("blind_dev2.yaml", 16), ("blind_holdout.yaml", 24),
+                            ("blind_dev3.yaml", 77), ("blind_holdout3.yaml", 77)):
         entries = yaml.safe_load((SETS / name).read_text(encoding="utf-8"))["answers"]
         assert len({e["question"] for e in entries}) == questions
         assert {e["lang"] for e in entries} >= {"en", "id", "mixed"}
