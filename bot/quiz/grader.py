@@ -129,10 +129,13 @@ sering paling satu kedua hal lain lainnya dalam luar atas bawah berarti jelek ba
 """Everyday words that say nothing about a concept, so they are never a hint."""
 
 
+_COMMON_FORMS = frozenset(f for w in COMMON_WORDS for f in forms(w))
+
+
 def _concept_words(concept: Concept) -> set[str]:
     texts = (*concept.phrases.en, *concept.phrases.id, concept.label.en, concept.label.id)
     return {w for text in texts for w in words(text)
-            if w not in FILLER_WORDS and w not in NEGATIONS and w not in COMMON_WORDS and len(w) >= 4}
+            if w not in FILLER_WORDS and w not in NEGATIONS and len(w) >= 4 and not forms(w) & _COMMON_FORMS}
 
 
 def _compile(question: Question) -> _Rubric:
@@ -221,7 +224,7 @@ def _mask_copied(tokens: list[Token], grams: frozenset[tuple[str, ...]]) -> list
     return [replace(t, word="") if i in blank else t for i, t in enumerate(tokens)]
 
 
-def _hint(vocabulary: frozenset[str], index: AnswerIndex, taken: set[int]) -> tuple[Match, int] | None:
+def _hint(vocabulary: frozenset[str], index: AnswerIndex, taken: frozenset[int]) -> tuple[Match, int] | None:
     """Two or more of a concept's own words, stated (not in ``taken``), in one clause: where, and how many."""
     by_clause: dict[int, dict[str, int]] = {}
     for word in vocabulary:
@@ -275,7 +278,7 @@ def is_term_list(text: str, tokens: Sequence[Token], used: set[int], prompt: fro
 
 
 def _misconceptions(rubric: _Rubric, index: AnswerIndex, text: str,
-                    tokens: Sequence[Token]) -> tuple[list[tuple[str, str]], set[int]]:
+                    tokens: Sequence[Token]) -> tuple[list[tuple[str, str]], frozenset[int]]:
     """The misconceptions stated (with a quote) and the places of every word that states one."""
     wrong: list[tuple[str, str]] = []
     places: set[int] = set()
@@ -285,7 +288,7 @@ def _misconceptions(rubric: _Rubric, index: AnswerIndex, text: str,
             wrong.append((misconception_id, _quote(text, tokens, matches[0])))
             for match in matches:  # every part of the wrong claim loses its credit
                 places.update(range(match.first, match.last + 1))
-    return wrong, places
+    return wrong, frozenset(places)
 
 
 def grade(question: Question, answer: str) -> Grade:
@@ -301,8 +304,7 @@ def grade(question: Question, answer: str) -> Grade:
     units_met: set[str] = set()
     wrong, wrong_places = _misconceptions(rubric, index, text, tokens)
     for concept in rubric.concepts:
-        match = next((m for p in concept.phrases if (m := find(p, index)) is not None
-                      and not wrong_places & set(range(m.first, m.last + 1))), None)
+        match = next((m for p in concept.phrases if (m := find(p, index, avoid=wrong_places)) is not None), None)
         if match is not None:
             earned += concept.weight
             if concept.core:

@@ -251,8 +251,8 @@ def typo_of(rubric_word: str, word: str) -> bool:
     with different roots are different words ("buahan"/"buatan").
     """
     size = len(rubric_word)
-    if size < 5 or abs(len(word) - size) > 2 or not word.isalpha():
-        return False
+    if size < 5 or abs(len(word) - size) > 2 or not word.isalpha() or word in COLLOQUIAL:
+        return False  # "trus" is "terus", not a slip for "trust"
     distance = OSA.distance(rubric_word, word)
     if distance == 0:
         return True

@@ -216,12 +216,13 @@ def _fit(phrase: Phrase, index: AnswerIndex, start: int, stop: int) -> list[int]
     return used
 
 
-def find(phrase: Phrase, index: AnswerIndex, claim: bool = False) -> Match | None:
+def find(phrase: Phrase, index: AnswerIndex, claim: bool = False, avoid: frozenset[int] = frozenset()) -> Match | None:
     """The first place ``phrase`` is stated (not denied) in the answer.
 
     With ``claim`` (a misconception), words under an "if" state nothing: "if
     you don't commit the lockfile, CI breaks" does not claim it should not be
-    committed.
+    committed. Places in ``avoid`` (words that state a misconception) are
+    never part of a match.
     """
     size = len(phrase.words)
     tokens = index.tokens
@@ -246,6 +247,8 @@ def find(phrase: Phrase, index: AnswerIndex, claim: bool = False) -> Match | Non
         if used is None:
             continue
         first, last = min(used), max(used)
+        if avoid and any(place in avoid for place in range(first, last + 1)):
+            continue
         if claim and _hypothetical(tokens, first):
             continue
         if phrase.negative or not denied(tokens, first, last):
