@@ -281,3 +281,17 @@ LOCKFILE = _question([
 def test_a_not_in_an_if_or_another_clause_denies_nothing_here(answer: str, hit: set[str], wrong: set[str]) -> None:
     result = grade(LOCKFILE, answer)
     assert set(result.hit) == hit and {m for m, _ in result.wrong} == wrong
+
+
+SKIPPING = _question([
+    {"id": "staging", "core": True, "phrases": _phrases(["deploy to staging first"], ["deploy ke staging dulu"])},
+], [{"id": "skip-staging", "phrases": _phrases(["skip staging"], ["skip staging"])}])
+
+
+@pytest.mark.parametrize(("answer", "wrong"), [
+    ("jangan skip staging, deploy ke staging dulu", set()),
+    ("skip staging aja biar cepet", {"skip-staging"}),
+    ("don't skip the checks, deploy to staging first", set()),
+])
+def test_dont_skip_denies_the_skipping_not_what_is_skipped(answer: str, wrong: set[str]) -> None:
+    assert {m for m, _ in grade(SKIPPING, answer).wrong} == wrong

@@ -97,15 +97,16 @@ class Match:
     last: int
 
 
-def _denies(tokens: Sequence[Token], index: int) -> bool:
-    """True when token ``index`` denies what follows: "not", "instead of", "rather than", "daripada"."""
+def _denies(tokens: Sequence[Token], index: int, first: int) -> bool:
+    """True when token ``index`` denies the phrase at ``first``: "not", "instead of", "rather than", "daripada"."""
     word = tokens[index].word
     previous = tokens[index - 1].word if index else ""
     if tokens[index].negation:
         following = tokens[index + 1].word if index + 1 < len(tokens) else ""
         if following in ONLY_WORDS:
             return word in COMMANDING_NOTS  # "don't just add a sleep" denies; "not just caching" does not
-        return following not in NOT_A_NEGATION_AFTER
+        # "don't skip the tests" keeps "tests"; the phrase "skip staging" itself is denied
+        return following not in NOT_A_NEGATION_AFTER or index + 1 == first
     return word in DENYING_WORDS or (word, previous) in (("of", "instead"), ("than", "rather"))
 
 
@@ -128,7 +129,7 @@ def denied(tokens: Sequence[Token], first: int, last: int) -> bool:
             crossed_or = True
         elif crossed_or and tokens[index].negation:
             return True  # "don't ignore the comment or merge anyway"
-        elif _denies(tokens, index):
+        elif _denies(tokens, index, first):
             # "tanpa"/"without"/"no" deny only the next word: "optimasi tanpa data bisa membuang waktu"
             between = [t for t in tokens[index + 1:first] if t.word not in FILLER_WORDS]
             no_need = bool(between) and between[0].word in {"need", "perlu", "usah", "butuh"}
@@ -147,9 +148,16 @@ def denied(tokens: Sequence[Token], first: int, last: int) -> bool:
     return any(w in NEGATIONS for w in after) and any(w in NEED_WORDS for w in after)
 
 
+def _double_negation(tokens: Sequence[Token], first: int) -> bool:
+    """True when a "not" stands just before a phrase that itself says "not" ("bukan berarti gak perlu")."""
+    return any(t.negation and t.segment == tokens[first].segment
+               for t in tokens[max(0, first - NEGATION_REACH):first])
+
+
 def _hypothetical(tokens: Sequence[Token], first: int) -> bool:
-    """True when an "if" stands just before the words at ``first``."""
-    return any(t.word in CONDITION_WORDS for t in tokens[max(0, first - NEGATION_REACH):first])
+    """True when an "if" stands just before the words at ``first``, in the same comma segment."""
+    return any(t.word in CONDITION_WORDS and t.segment == tokens[first].segment
+               for t in tokens[max(0, first - NEGATION_REACH):first])
 
 
 class AnswerIndex:
@@ -249,6 +257,8 @@ def find(phrase: Phrase, index: AnswerIndex, claim: bool = False, avoid: frozens
         first, last = min(used), max(used)
         if avoid and any(place in avoid for place in range(first, last + 1)):
             continue
+        if phrase.negative and _double_negation(tokens, first):
+            continue  # "schemaless doesn't mean you don't need a schema"
         if claim and _hypothetical(tokens, first):
             continue
         if phrase.negative or not denied(tokens, first, last):
