@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import Coroutine, Sequence
 from typing import Any, cast
 
@@ -23,6 +24,7 @@ from bot.health import OpsServer
 from bot.platforms import Platform
 from bot.pushes.delivery import PushRunner, Senders
 from bot.pushes.scheduler import PushScheduler
+from bot.quiz.grader import prepare
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,9 @@ async def serve(engine: Engine, settings: Settings, platforms: Sequence[Platform
             raise ServiceError(f"cannot serve health and metrics on {settings.metrics_listen}:"
                                f"{settings.metrics_port} ({exc.strerror or exc}); set JALUR_METRICS_PORT "
                                "to a free port, or 0 to turn the endpoints off") from exc
+    started = time.perf_counter()
+    compiled = prepare(engine.bank.questions.values())
+    log.info("grader: %d rubrics compiled in %.1f s", compiled, time.perf_counter() - started)
     senders = Senders()
     tasks: dict[asyncio.Task[None], Platform] = {}
     for platform in platforms:

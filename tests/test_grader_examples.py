@@ -61,3 +61,8 @@ def test_issue_examples_do_not_earn_the_opposite(kb: KnowledgeBase, question: st
 def test_every_open_question_of_the_bank_names_its_central_idea(kb: KnowledgeBase) -> None:
     without = [q.id for q in kb.questions.values() if q.kind == "open" and not any(c.core for c in q.rubric)]
     assert without == []
+
+
+def test_every_open_question_of_the_bank_names_a_wrong_claim_learners_make(kb: KnowledgeBase) -> None:
+    without = [q.id for q in kb.questions.values() if q.kind == "open" and not q.misconceptions]
+    assert without == []

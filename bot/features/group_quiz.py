@@ -18,7 +18,7 @@ from bot.content.models import Question
 from bot.context import Context, GroupContext
 from bot.conversation import Button, Reply, rows
 from bot.features.leaderboard import group_streak
-from bot.features.quiz import grade_text, pick_option_reply, record_review
+from bot.features.quiz import grade_off_loop, pick_option_reply, record_review
 from bot.features.quiz_ask import DONT_KNOW, LETTERS, VERDICT_MARK, verdict_text, when_text
 from bot.features.streak_report import count_activity, streak_line
 from bot.features.study_groups import channel_text, group_or_problem
@@ -126,7 +126,7 @@ async def cmd_group_answer(ctx: Context, args: str) -> list[Reply]:
     text = text.strip()
     if not text:
         return [Reply(ctx.t("quiz.empty_answer"))]
-    result = grade_text(question, text)
+    result = await grade_off_loop(question, text)
     if result is None:
         letters = [Button(LETTERS[i], f"{COMMAND} {quiz.id} {i + 1}") for i in range(len(question.options))]
         return [pick_option_reply(ctx, question, rows(*letters, per_row=len(letters)))]

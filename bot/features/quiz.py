@@ -7,6 +7,7 @@ twice (even by two processes at once) is answered "already answered".
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from datetime import datetime, timedelta
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 RATE_WINDOW = timedelta(days=1)
 DISPUTE_WINDOW = timedelta(days=7)
 MAX_KEPT_ANSWER = 5000
+LONG_ANSWER_CHARS = 1000
 MAX_ECHO = 40
 DONT_KNOW_WORDS = frozenset({
     "?", "idk", "i dont know", "i don t know", "dont know", "no idea", "pass",
@@ -145,7 +147,7 @@ async def answer(ctx: Context, question_id: str, text: str) -> list[Reply]:
         return await _not_open(ctx, question, pending)
     if not text:
         return [Reply(ctx.t("quiz.empty_answer"))]
-    result = grade_text(question, text)
+    result = await grade_off_loop(question, text)
     if result is None:
         return [pick_option_reply(ctx, question, question_reply(ctx, question, "").buttons)]
     return await _record(ctx, question, result, text)
@@ -189,6 +191,13 @@ async def record_review(ctx: Context, question: Question, result: Grade, *, aske
     ))
     QUIZ_ANSWERS.labels(result.verdict).inc()
     return row
+
+
+async def grade_off_loop(question: Question, text: str) -> Grade | None:
+    """``grade_text``, in a worker thread for a long answer so other learners' messages keep flowing."""
+    if len(text) > LONG_ANSWER_CHARS:
+        return await asyncio.to_thread(grade_text, question, text)
+    return grade_text(question, text)
 
 
 def grade_text(question: Question, text: str) -> Grade | None:

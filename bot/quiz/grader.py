@@ -36,8 +36,9 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -167,19 +168,35 @@ def _compile(question: Question) -> _Rubric:
 
 
 _compiled: OrderedDict[int, tuple[Question, _Rubric]] = OrderedDict()
+_compiled_lock = threading.Lock()
 
 
 def _rubric(question: Question) -> _Rubric:
     """The question's rubric compiled for matching (cached; questions are immutable)."""
-    entry = _compiled.get(id(question))
-    if entry is not None and entry[0] is question:
-        _compiled.move_to_end(id(question))
-        return entry[1]
+    with _compiled_lock:  # long answers are graded in a worker thread
+        entry = _compiled.get(id(question))
+        if entry is not None and entry[0] is question:
+            _compiled.move_to_end(id(question))
+            return entry[1]
     rubric = _compile(question)
-    _compiled[id(question)] = (question, rubric)
-    if len(_compiled) > _CACHE_SIZE:
-        _compiled.popitem(last=False)
+    with _compiled_lock:
+        _compiled[id(question)] = (question, rubric)
+        if len(_compiled) > _CACHE_SIZE:
+            _compiled.popitem(last=False)
     return rubric
+
+
+def prepare(questions: Iterable[Question]) -> int:
+    """Compile the rubrics of ``questions`` ahead of time (``jalur run`` at start); returns how many.
+
+    The first grading of a question otherwise pays for compiling its rubric.
+    """
+    count = 0
+    for question in questions:
+        if question.kind == "open":
+            _rubric(question)
+            count += 1
+    return count
 
 
 @dataclass(frozen=True)
