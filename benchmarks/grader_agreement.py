@@ -54,7 +54,6 @@ DEFAULT_SETS = (
     SETS / "labelled_answers.yaml",
     SETS / "holdout_answers.yaml",
 )
-DEFAULT_SET = SETS / "labelled_answers.yaml"
 VERDICTS = ("correct", "partial", "incorrect")
 TARGET_TWO_WAY, TARGET_THREE_WAY = 0.90, 0.80
 PUBLIC_CORRECT_FROM, PUBLIC_PARTIAL_FROM = 3.5, 2.0
@@ -197,12 +196,6 @@ def evaluate_cases(name: str, cases: Sequence[Case]) -> Report:
             misses.append(f"{case.question.id} [{case.label} -> {result.verdict} {result.score:.2f}] "
                           f"{case.answer[:140]!r}")
     return Report(name, grader, always, bow, groups, misses)
-
-
-def evaluate(kb: object, path: Path = DEFAULT_SET) -> tuple[Agreement, dict[str, Agreement], list[str]]:
-    """Overall agreement, per-language agreement and the disagreements on one set."""
-    report = evaluate_cases(path.name, load_cases(path))
-    return report.grader, report.groups, report.misses
 
 
 def _fmt(value: float | None) -> str:

@@ -23,12 +23,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.content.loader import ContentError, KnowledgeBase, load_knowledge
-from bot.content.models import Question
 from bot.engine import Engine
 from bot.intents import closest
 from bot.logs import configure_logging
 from bot.platforms import ChatOptions, ConsoleChat, Platform
 from bot.pushes.delivery import PushRunner, Senders, preview
+from bot.quiz.bank import QuestionBank
 from bot.quiz.grader import grade_answer
 from bot.quiz.packs import Pack, PackError, read_pack, rubric_notes, store_pack
 from bot.service import ServiceError, serve
@@ -320,25 +320,23 @@ async def _quiz_disputes(args: argparse.Namespace, settings: Settings) -> int:
     """``quiz disputes``: what learners disagreed with, for the question's authors."""
     if args.limit < 1:
         raise CliError("--limit must be 1 or more", EXIT_USAGE)
-    kb = load_content(settings)
+    bank = QuestionBank(load_content(settings))
     db = open_database(settings, args.db)
     try:
         await db.upgrade()
         async with db.transaction() as session:
             store = Repository(session).quiz
-            if args.pack is not None and args.pack not in {p.name for p in await store.packs()}:
-                names = ", ".join(p.name for p in await store.packs()) or "none"
-                raise CliError(f"no pack named {args.pack!r} (packs here: {names})", EXIT_USAGE)
+            names = [p.name for p in await store.packs()]
+            if args.pack is not None and args.pack not in names:
+                raise CliError(f"no pack named {args.pack!r} (packs here: {', '.join(names) or 'none'})", EXIT_USAGE)
             rows = await store.disputes(args.pack, args.limit)
-            packed = {row.question_id: row for row in await store.pack_rows()}
+            await bank.refresh(store)
     except DatabaseError as exc:
         raise CliError(str(exc)) from exc
     finally:
         await db.close()
     for answer, pack in rows:
-        question = kb.questions.get(answer.question_id)
-        if question is None and answer.question_id in packed:
-            question = Question.model_validate_json(packed[answer.question_id].data)
+        question = bank.get(answer.question_id)
         hit = [c for c in (answer.concepts_hit or "").split(",") if c]
         missed = [c.id for c in question.rubric if c.id not in hit] if question is not None else []
         entry = {"disputed_at": f"{answer.disputed_at:%Y-%m-%d %H:%M} UTC", "question": answer.question_id,

@@ -270,11 +270,6 @@ def _quote(text: str, tokens: Sequence[Token], match: Match) -> str:
     return quote if len(quote) <= MAX_QUOTE_CHARS else quote[:MAX_QUOTE_CHARS - 1].rstrip() + "…"
 
 
-def _rubric_places(rubric: _Rubric, index: AnswerIndex) -> set[int]:
-    """Places of the answer's words that are words of the rubric's phrases."""
-    return {place for word in rubric.words for place in index.positions(word)}
-
-
 _CODE = re.compile(r"[|=(){}$<>`]|\w\.\w|->")
 """Commands and code explain themselves: "pm2 start app.js", "O(n)", "grep ... | sort"."""
 
@@ -284,13 +279,15 @@ def _hyphenated(text: str, token: Token) -> bool:
     return text[token.start - 1:token.start] == "-" or text[token.end:token.end + 1] == "-"
 
 
-def is_term_list(text: str, tokens: Sequence[Token], used: set[int], prompt: frozenset[str]) -> bool:
-    """True when the answer is rubric words (``used`` places) and the question's own words, nothing that explains."""
+def is_term_list(text: str, tokens: Sequence[Token], rubric: _Rubric, index: AnswerIndex) -> bool:
+    """True when the answer is rubric words and the question's own words, with nothing that explains them."""
     if any(t.word in EXPLAINING_WORDS and not _hyphenated(text, t) for t in tokens) or _CODE.search(text):
         return False
-    content = [i for i, t in enumerate(tokens) if t.word and t.word not in FILLER_WORDS and t.word not in prompt]
+    content = [i for i, t in enumerate(tokens)
+               if t.word and t.word not in FILLER_WORDS and t.word not in rubric.prompt_words]
     if not content:
         return False
+    used = {place for word in rubric.words for place in index.positions(word)}  # only now: it is the costly part
     return sum(i not in used for i in content) <= max(1, len(content) // 5)
 
 
@@ -339,7 +336,7 @@ def grade(question: Question, answer: str) -> Grade:
         quotes.append((concept.id, _quote(text, tokens, match)))
     coverage = earned / rubric.total if rubric.total else 0.0
     term_list = (len(hit) >= TERM_LIST_CONCEPTS and not rubric.asks_for_names
-                 and is_term_list(text, tokens, _rubric_places(rubric, index), rubric.prompt_words))
+                 and is_term_list(text, tokens, rubric, index))
     verdict, score = _judge(rubric, units_met, coverage, bool(hit))
     if verdict == "correct" and (wrong or term_list):
         verdict, score = "partial", min(score, CORRECT_AT - 0.01)

@@ -45,18 +45,18 @@ COLLOQUIAL = {
     "gmn": "bagaimana", "barengan": "bersamaan", "bareng": "bersama", "biar": "supaya", "tau": "tahu",
     "liat": "lihat", "cuma": "hanya", "cuman": "hanya", "cm": "hanya", "emang": "memang",
     "ilang": "hilang", "nyimpen": "simpan", "simpen": "simpan", "bener": "benar", "benerin": "benar",
-    "ganti": "ganti", "nunggu": "tunggu", "nungguin": "tunggu", "ngirim": "kirim", "kirimin": "kirim",
+    "nunggu": "tunggu", "nungguin": "tunggu", "ngirim": "kirim", "kirimin": "kirim",
     "ngasih": "kasih", "kasi": "kasih", "apus": "hapus", "ngapus": "hapus", "ngehapus": "hapus",
-    "taro": "taruh", "naro": "taruh", "naruh": "taruh", "gede": "besar", "kecil": "kecil", "lemot": "lambat",
-    "lelet": "lambat", "lama": "lama", "cepet": "cepat", "dapet": "dapat", "dpt": "dapat", "sampe": "sampai",
+    "taro": "taruh", "naro": "taruh", "naruh": "taruh", "gede": "besar", "lemot": "lambat",
+    "lelet": "lambat", "cepet": "cepat", "dapet": "dapat", "dpt": "dapat", "sampe": "sampai",
     "ampe": "sampai", "misal": "misalnya", "tiap": "setiap", "tp": "tapi", "tpi": "tapi", "dlm": "dalam",
     "bs": "bisa", "bsa": "bisa", "hrs": "harus", "mesti": "harus", "kudu": "harus", "dr": "dari",
-    "sm": "sama", "sma": "sama", "lg": "lagi", "lgsg": "langsung", "langsung": "langsung", "ribet": "rumit",
+    "sm": "sama", "sma": "sama", "lg": "lagi", "lgsg": "langsung", "ribet": "rumit",
     "jalanin": "jalan", "ngejalanin": "jalan", "makenya": "pakai", "dipake": "pakai", "dipakai": "pakai",
     "ngecek": "cek", "ngecheck": "check", "ngetes": "tes", "ngetest": "test", "dites": "tes",
     "ngumpulin": "kumpul", "kelar": "selesai", "beres": "selesai", "abis": "habis", "ntar": "nanti",
     "nnti": "nanti", "blom": "belum", "blum": "belum", "gausah": "tidak usah", "gaboleh": "tidak boleh",
-    "gabisa": "tidak bisa", "gamau": "tidak mau", "gaperlu": "tidak perlu", "ngga": "tidak",
+    "gabisa": "tidak bisa", "gamau": "tidak mau", "gaperlu": "tidak perlu",
 }
 """Everyday Indonesian (and chat spelling) -> the formal word a rubric is written in."""
 

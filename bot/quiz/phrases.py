@@ -36,7 +36,7 @@ ONLY_WORDS = frozenset({"only", "just", "hanya", "cuma", "sekadar", "saja", "sek
 COMMANDING_NOTS = frozenset({"dont", "never", "jangan", "jgn"})
 NOT_A_NEGATION_AFTER = frozenset({
     "forget", "lupa", "lupain", "kelupaan", "lupakan", "overlook", "skip", "ignore", "miss", "neglect", "lewati",
-    "lewatin", "ngelewatin", "abaikan", "ngabaikan", "skip", "melewatkan",
+    "lewatin", "ngelewatin", "abaikan", "ngabaikan", "melewatkan",
 })
 """After these a "not" denies nothing: "don't forget to", "jangan lupa", "don't skip the requirements"."""
 LINKING_WORDS = frozenset({
