@@ -44,7 +44,8 @@ from _common import Backends, fake_telegram_process  # noqa: E402
 from adapters.telegram.bot import telegram_sender  # noqa: E402
 from bot.content.loader import load_knowledge  # noqa: E402
 from bot.engine import Engine  # noqa: E402
-from bot.pushes.delivery import PushRunner, Senders, claim_batch  # noqa: E402
+from bot.outbound import Senders  # noqa: E402
+from bot.pushes.delivery import PushRunner, claim_batch  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
 from bot.storage.repository import Repository  # noqa: E402

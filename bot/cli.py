@@ -27,7 +27,8 @@ from bot.engine import Engine
 from bot.intents import closest
 from bot.logs import configure_logging
 from bot.platforms import ChatOptions, ConsoleChat, Platform
-from bot.pushes.delivery import PushRunner, Senders, preview
+from bot.outbound import Senders
+from bot.pushes.delivery import PushRunner, preview
 from bot.quiz.bank import QuestionBank
 from bot.quiz.grader import grade_answer
 from bot.quiz.packs import Pack, PackError, read_pack, rubric_notes, store_pack

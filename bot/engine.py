@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from bot.content.loader import KnowledgeBase
-from bot.context import Context, GroupContext, Origin
+from bot.features.context import Context, GroupContext, Origin
 from bot.conversation import Button, Incoming, Reply, rows
 from bot.features import (
     account,
@@ -40,20 +40,14 @@ from bot.features import (
 )
 from bot.features import help as help_feature
 from bot.features.push_messages import COMPOSERS
-from bot.features.skill_finder import SkillFinder
+from bot.roadmap.skill_finder import SkillFinder
 from bot.health import PlatformHealth
 from bot.i18n import Texts, pick_language
 from bot.intents import IntentMatcher, closest
 from bot.logs import ACCESS_LOGGER
 from bot.markup import escape
 from bot.metrics import HANDLER_SECONDS, IN_FLIGHT, MESSAGES
-from bot.pushes.kinds import (
-    GROUP_QUIZ,
-    GROUP_WEEKLY,
-    changed_kinds,
-    reschedule,
-    schedule_inputs,
-)
+from bot.pushes.kinds import GROUP_QUIZ, GROUP_WEEKLY, pause_group
 from bot.quiz.bank import MESSAGE_CHECK_SECONDS, QuestionBank
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -261,7 +255,6 @@ class Engine:
                     now=now,
                 )
             trace.learner_id = learner.id
-            inputs = schedule_inputs(learner)
             await self.bank.refresh(repo.quiz, max_age=MESSAGE_CHECK_SECONDS)
             ctx = await self._context(repo, learner, now)
             ctx.origin = Origin(platform=incoming.platform, group_id=incoming.group_id,
@@ -274,11 +267,7 @@ class Engine:
                 replies = await self._dispatch(ctx, text, length)
             trace.route = ctx.route
             if not ctx.deleted:
-                learner = ctx.learner  # /link may have joined this account to another learner
-                learner.updated_at = now
-                changed = changed_kinds(inputs, learner)
-                if changed:
-                    await reschedule(repo.pushes, learner, now, changed)
+                ctx.learner.updated_at = now  # /link may have joined this account to another learner
             return replies
 
     async def _context(self, repo: Repository, learner: Learner, now: datetime) -> Context:
@@ -317,7 +306,7 @@ class Engine:
             group = await repo.groups.find(platform, group_id)
             if group is None or group.channel_id != channel_id:
                 return False
-            await repo.pause_group(group.id, now=now)
+            await pause_group(repo.groups, repo.pushes, group.id, now=now)
         log.warning("group %s: cannot post in its channel; posts stop until /setup runs again", group.id)
         return True
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TextIO
 
 from bot.engine import Engine
-from bot.pushes.delivery import PushSender, Senders
+from bot.outbound import PushSender, Senders
 from bot.settings import Settings
 
 

@@ -11,7 +11,7 @@ import platformdirs
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.pushes.timing import parse_clock
+from bot.localtime import parse_clock
 
 
 def default_database_url() -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.conversation import Reply
 from bot.markup import to_plain
-from bot.pushes.delivery import SendResult
+from bot.outbound import SendResult
 
 
 @dataclass

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from bot.content.models import Question
 from bot.engine import Engine
-from bot.pushes.delivery import PushRunner, Senders
+from bot.outbound import Senders
+from bot.pushes.delivery import PushRunner
 from bot.settings import Settings
 from bot.storage.tables import GroupQuiz, PushSchedule, StudyGroup
 

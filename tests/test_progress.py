@@ -7,7 +7,7 @@ from datetime import date
 from chat import Chat
 
 from bot.content.loader import KnowledgeBase
-from bot.features.plan import schedule, week_in_plan
+from bot.roadmap.plan import schedule, week_in_plan
 from bot.storage.repository import Progress
 
 

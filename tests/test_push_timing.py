@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.pushes.timing import (
+from bot.localtime import (
     Quiet,
     evening_before_quiet,
     iso_week,

@@ -13,7 +13,8 @@ from recording_sender import RecordingSender
 from sqlalchemy import func, select
 
 from bot.engine import Engine
-from bot.pushes.delivery import PushRunner, Senders, SendResult
+from bot.outbound import Senders, SendResult
+from bot.pushes.delivery import PushRunner
 from bot.storage.tables import Identity, PushDelivery, PushSchedule
 
 

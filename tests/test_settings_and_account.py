@@ -9,7 +9,8 @@ from recording_sender import RecordingSender
 from sqlalchemy import func, select
 
 from bot.engine import Engine
-from bot.pushes.delivery import PushRunner, Senders
+from bot.outbound import Senders
+from bot.pushes.delivery import PushRunner
 from bot.storage.tables import Base
 
 

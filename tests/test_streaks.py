@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.features.streaks import (
+from bot.streaks.rules import (
     MAX_FREEZES,
     Streak,
     at_risk,

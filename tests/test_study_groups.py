@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from bot.content.models import Question
 from bot.engine import Engine
 from bot.markup import to_plain
-from bot.pushes.delivery import PushRunner, Senders, SendResult
+from bot.outbound import Senders, SendResult
+from bot.pushes.delivery import PushRunner
 from bot.storage.tables import GroupQuiz, PushSchedule, QuizAnswer, ReviewCard, StudyGroup
 
 SERVER = "server-1"

@@ -35,7 +35,7 @@ from bot.conversation import MAX_PAYLOAD_BYTES, Button, Incoming, Reply
 from bot.engine import Engine
 from bot.i18n import Texts, pick_language
 from bot.metrics import PLATFORM_ERRORS, RATE_LIMIT_WAITS
-from bot.pushes.delivery import Senders, SendResult
+from bot.outbound import Senders, SendResult
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -39,7 +39,7 @@ from bot.conversation import Incoming, Reply
 from bot.engine import Engine
 from bot.i18n import pick_language
 from bot.metrics import PLATFORM_ERRORS, RATE_LIMIT_WAITS
-from bot.pushes.delivery import Senders, SendResult
+from bot.outbound import Senders, SendResult
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -15,12 +15,13 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from bot.content.models import Question
-from bot.context import Context, GroupContext
+from bot.features.context import Context, GroupContext
 from bot.conversation import Button, Reply, rows
 from bot.features.leaderboard import group_streak
 from bot.features.quiz import grade_off_loop, pick_option_reply, record_review
 from bot.features.quiz_ask import DONT_KNOW, LETTERS, VERDICT_MARK, verdict_text, when_text
-from bot.features.streak_report import count_activity, streak_line
+from bot.features.streak_report import streak_line
+from bot.streaks.record import count_activity
 from bot.features.study_groups import channel_text, group_or_problem
 from bot.storage.tables import GroupAnswer, GroupQuiz, StudyGroup
 
@@ -138,7 +139,7 @@ async def cmd_group_answer(ctx: Context, args: str) -> list[Reply]:
     await ctx.repo.groups.touch_member(group.id, ctx.learner.id, name[:100], now=ctx.now)
     log.info("learner %s answered group quiz %s: %s", ctx.learner.id, quiz.id, result.verdict)
     lines = [verdict_text(ctx, question, result), "", ctx.t("quiz.next_review", when=when_text(ctx, card.due))]
-    streak = streak_line(ctx, await count_activity(ctx))
+    streak = streak_line(ctx, await count_activity(ctx.repo, ctx.learner, ctx.now))
     if streak:
         lines.append(streak)
     lines.append(ctx.t("group_quiz.points", points=POINTS[result.verdict],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.context import Context
+from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.content.models import Question
-from bot.context import Context
+from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.features.quiz_ask import VERDICT_MARK, ask, clear_pending, pending_question, question_reply
 from bot.quiz.selection import interview_questions

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
 
-from bot.context import Context, GroupContext
+from bot.features.context import Context, GroupContext
 from bot.conversation import Button, Reply, rows
 from bot.features.study_groups import group_or_problem
 from bot.markup import escape
 from bot.pushes.kinds import group_zone
-from bot.pushes.timing import occurrence
+from bot.localtime import occurrence
 from bot.storage.group_store import Standing
 from bot.storage.repository import Repository
 from bot.storage.tables import StudyGroup

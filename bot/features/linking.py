@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete
-
-from bot.context import Context
+from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
-from bot.features.streak_report import current_streak
 from bot.markup import escape
 from bot.pushes.kinds import reschedule
-from bot.storage.learner_merge import merge_learners, survivor
-from bot.storage.tables import LinkCode
+from bot.storage.tables import Learner
+from bot.streaks.record import current_streak, replay_merged
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +29,14 @@ MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 PLATFORM_NAMES = {"telegram": "Telegram", "discord": "Discord", "console": "terminal"}
 MAX_ECHO = 20
+
+
+def survivor(a: Learner, b: Learner) -> tuple[Learner, Learner]:
+    """(kept, merged-in): the learner who finished setup, else the one who started first."""
+    def key(learner: Learner) -> tuple[bool, datetime, int]:
+        return (learner.onboarding_step is not None, learner.created_at, learner.id)
+
+    return (a, b) if key(a) <= key(b) else (b, a)
 
 
 def new_code() -> str:
@@ -55,12 +60,8 @@ async def cmd_link(ctx: Context, args: str) -> list[Reply]:
         return await _redeem(ctx, typed(args))
     if ctx.origin.shared_chat:
         return [Reply(ctx.t("link.private_only"))]
-    session = ctx.repo.session
-    await session.execute(delete(LinkCode).where((LinkCode.learner_id == ctx.learner.id)
-                                                 | (LinkCode.expires_at <= ctx.now)))
     code = new_code()
-    session.add(LinkCode(code=code, learner_id=ctx.learner.id, created_at=ctx.now, expires_at=ctx.now + VALID_FOR))
-    await session.flush()
+    await ctx.repo.new_link_code(ctx.learner.id, code, now=ctx.now, expires_at=ctx.now + VALID_FOR)
     minutes = int(VALID_FOR.total_seconds() // 60)
     return [Reply(ctx.t("link.code", code=shown(code), minutes=minutes))]
 
@@ -71,27 +72,27 @@ async def _redeem(ctx: Context, code: str) -> list[Reply]:
             and ctx.now - learner.link_failed_at < LOCKOUT):
         wait = LOCKOUT - (ctx.now - learner.link_failed_at)
         return [Reply(ctx.t("link.too_many", minutes=max(1, round(wait.total_seconds() / 60))))]
-    session = ctx.repo.session
-    row = await session.get(LinkCode, code) if 0 < len(code) <= CODE_LENGTH else None
+    row = await ctx.repo.find_link_code(code) if 0 < len(code) <= CODE_LENGTH else None
     if row is not None and row.learner_id == learner.id:
         return [Reply(ctx.t("link.same_account"))]
     if row is None or row.expires_at <= ctx.now:
         if row is not None:
-            await session.delete(row)
+            await ctx.repo.drop_link_code(code)
         learner.link_failures = (learner.link_failures if learner.link_failed_at and
                                  ctx.now - learner.link_failed_at < LOCKOUT else 0) + 1
         learner.link_failed_at = ctx.now
         key = "link.expired" if row is not None else "link.wrong"
         return [Reply(ctx.t(key, code=escape(code[:MAX_ECHO])), rows(Button("/link", "/link")))]
-    taken = await session.execute(delete(LinkCode).where(LinkCode.code == code).returning(LinkCode.learner_id))
-    if taken.first() is None:  # another message redeemed it a moment ago
+    if await ctx.repo.drop_link_code(code) is None:  # another message redeemed it a moment ago
         return [Reply(ctx.t("link.wrong", code=escape(code)), rows(Button("/link", "/link")))]
     other = (await ctx.repo.learners_by_id([row.learner_id])).get(row.learner_id)
     if other is None:
         return [Reply(ctx.t("link.wrong", code=escape(code)), rows(Button("/link", "/link")))]
     keep, drop = survivor(learner, other)
-    await merge_learners(session, keep, drop, now=ctx.now)
-    await reschedule(ctx.repo.pushes, keep, ctx.now)
+    longest = max(keep.streak_longest, drop.streak_longest)
+    await ctx.repo.merge_learners(keep, drop, now=ctx.now)
+    await replay_merged(ctx.repo, keep, longest)
+    await reschedule(ctx.repo.pushes, keep, ctx.now)  # the kept learner's settings, its merged streak
     ctx.learner = keep
     await ctx.reload_progress()
     return [await _linked(ctx)]
@@ -104,7 +105,7 @@ async def _linked(ctx: Context) -> Reply:
     done = sum(1 for status in ctx.progress.statuses.values() if status == "done")
     cards = len(await ctx.repo.quiz.cards(learner.id))
     text = ctx.t("link.done", platforms=" + ".join(platforms), skills=done, cards=cards,
-                 streak=current_streak(ctx), timezone=learner.timezone)
+                 streak=current_streak(ctx.learner, ctx.now), timezone=learner.timezone)
     if learner.onboarding_step is not None:
         return Reply(text + "\n\n" + ctx.t("link.finish_setup"), rows(Button("/start", "/start")))
     return Reply(text, rows(Button(ctx.t("button.next"), "/next"), Button(ctx.t("button.progress"), "/progress")))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 from bot.content.models import Skill
-from bot.context import Context
+from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.features import project
-from bot.features.plan import week_in_plan
-from bot.features.recall import recall_by_skill, weakest_skill
-from bot.features.recommend import Reason, Recommendation, recommend
-from bot.features.streak_report import count_activity, streak_line
+from bot.roadmap.plan import week_in_plan
+from bot.quiz.recall import recall_by_skill, weakest_skill
+from bot.roadmap.recommend import Reason, Recommendation, recommend
+from bot.features.streak_report import streak_line
+from bot.streaks.record import count_activity
 from bot.markup import escape
 
 log = logging.getLogger(__name__)
@@ -119,7 +120,7 @@ async def _close_skill(ctx: Context, args: str, status: str) -> list[Reply]:
         closed = sum(1 for s in core if ctx.progress.is_closed(s.id))
         ack = ctx.t(f"{command}.ack", name=name, closed=closed, total=len(core), phase=phase)
         if status == "done":
-            streak = streak_line(ctx, await count_activity(ctx))
+            streak = streak_line(ctx, await count_activity(ctx.repo, ctx.learner, ctx.now))
             ack += f"\n{streak}" if streak else ""
     if ctx.learner.current_skill == skill.id:
         ctx.learner.current_skill = None

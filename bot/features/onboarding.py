@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.context import Context
+from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
-from bot.features.plan import current_phase, plan_start_for_week, week_in_plan
+from bot.roadmap.plan import current_phase, plan_start_for_week, week_in_plan
 from bot.features.preferences import (
     language_prompt,
     parse_language,
@@ -19,12 +19,13 @@ from bot.features.preferences import (
     timezone_prompt,
     track_prompt,
 )
-from bot.features.streak_report import timezone_changed
 from bot.features.timezones import parse_timezone
 from bot.i18n import LANGUAGE_NAMES
 from bot.intents import normalize
 from bot.markup import escape
-from bot.pushes.timing import clock_text
+from bot.localtime import clock_text
+from bot.pushes.kinds import set_and_reschedule
+from bot.streaks.record import shift_after_move
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +52,9 @@ def placement_prompt(ctx: Context) -> Reply:
     return Reply(ctx.t("placement.prompt"), rows(*buttons, per_row=1))
 
 
-def _finish(ctx: Context) -> list[Reply]:
+async def _finish(ctx: Context) -> list[Reply]:
     learner = ctx.learner
-    learner.onboarding_step = None
+    await set_and_reschedule(ctx.repo.pushes, learner, ctx.now, onboarding_step=None)  # pushes start now
     if learner.plan_start is None:
         learner.plan_start = ctx.local_today()
     track = ctx.kb.tracks.get(learner.track or "")
@@ -74,7 +75,7 @@ def _finish(ctx: Context) -> list[Reply]:
                              Button(ctx.t("button.help"), "/help"), per_row=3))]
 
 
-def advance(ctx: Context, step: str, ack: str) -> list[Reply]:
+async def advance(ctx: Context, step: str, ack: str) -> list[Reply]:
     """After ``step`` was answered: the next question, the summary, or a settings ack."""
     current = ctx.learner.onboarding_step
     if current is None:
@@ -83,9 +84,9 @@ def advance(ctx: Context, step: str, ack: str) -> list[Reply]:
     if current != step:
         return [Reply(ack), step_prompt(ctx, current)]
     following = STEPS[STEPS.index(step) + 1] if STEPS.index(step) + 1 < len(STEPS) else None
-    ctx.learner.onboarding_step = following
     if following is None:
-        return [Reply(ack), *_finish(ctx)]
+        return [Reply(ack), *await _finish(ctx)]
+    ctx.learner.onboarding_step = following
     return [Reply(ack), step_prompt(ctx, following)]
 
 
@@ -109,7 +110,7 @@ async def cmd_lang(ctx: Context, args: str) -> list[Reply]:
     if lang is None:
         return [Reply(ctx.t("lang.invalid", text=escape(args[:40]))), language_prompt(ctx)]
     ctx.learner.language = lang
-    return advance(ctx, "language", ctx.t("lang.set", language=LANGUAGE_NAMES[lang]))
+    return await advance(ctx, "language", ctx.t("lang.set", language=LANGUAGE_NAMES[lang]))
 
 
 async def cmd_track(ctx: Context, args: str) -> list[Reply]:
@@ -120,7 +121,7 @@ async def cmd_track(ctx: Context, args: str) -> list[Reply]:
     if track is None:
         return [Reply(ctx.t("track.invalid", text=escape(args[:40]))), track_prompt(ctx)]
     ctx.learner.track = track
-    return advance(ctx, "track", ctx.t("track.set", track=ctx.kb.tracks[track].name))
+    return await advance(ctx, "track", ctx.t("track.set", track=ctx.kb.tracks[track].name))
 
 
 async def cmd_level(ctx: Context, args: str) -> list[Reply]:
@@ -138,7 +139,7 @@ async def cmd_level(ctx: Context, args: str) -> list[Reply]:
     await ctx.reload_progress()
     week = ctx.kb.phase(level).weeks[1] + 1 if level else 1
     ctx.learner.plan_start = plan_start_for_week(ctx.local_today(), week)
-    return advance(ctx, "placement", ctx.t(f"placement.level_{level}_ack"))
+    return await advance(ctx, "placement", ctx.t(f"placement.level_{level}_ack"))
 
 
 async def placement_text(ctx: Context, text: str) -> list[Reply]:
@@ -155,7 +156,7 @@ async def placement_text(ctx: Context, text: str) -> list[Reply]:
     ack = ctx.t("placement.marked", skills=", ".join(ctx.skill_name(s) for s in found))
     if unknown:
         ack += "\n" + ctx.t("placement.unknown_parts", parts=escape(", ".join(p[:40] for p in unknown[:5])))
-    return advance(ctx, "placement", ack)
+    return await advance(ctx, "placement", ack)
 
 
 async def cmd_tz(ctx: Context, args: str) -> list[Reply]:
@@ -171,12 +172,11 @@ async def cmd_tz(ctx: Context, args: str) -> list[Reply]:
             buttons = [Button(zone, f"/tz {zone}") for zone in guess.suggestions]
             return [Reply(ctx.t("tz.suggest", text=shown, current=ctx.learner.timezone), rows(*buttons, per_row=1))]
         return [Reply(ctx.t("tz.invalid", text=shown, current=ctx.learner.timezone)), timezone_prompt(ctx)]
-    old = ctx.tz()
-    ctx.learner.timezone = guess.zone
-    timezone_changed(ctx, old, ctx.tz())
+    shift = shift_after_move(ctx.learner, ctx.now, guess.zone)  # the streak neither breaks nor grows
+    await set_and_reschedule(ctx.repo.pushes, ctx.learner, ctx.now, timezone=guess.zone, streak_shift=shift)
     ctx.learner.awaiting = None
     time = ctx.now.astimezone(ctx.tz()).strftime("%H:%M")
-    return advance(ctx, "timezone", ctx.t("tz.set", timezone=guess.zone, time=time))
+    return await advance(ctx, "timezone", ctx.t("tz.set", timezone=guess.zone, time=time))
 
 
 async def onboarding_text(ctx: Context, text: str) -> list[Reply]:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from rapidfuzz import fuzz, process
 
 from bot.content.loader import KnowledgeBase
-from bot.context import Context
+from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.i18n import LANGUAGE_NAMES
 from bot.intents import normalize
-from bot.pushes.timing import clock_text
+from bot.localtime import clock_text
 
 LANGUAGE_WORDS = {
     "en": "en", "english": "en", "eng": "en", "inggris": "en", "bahasa inggris": "en",

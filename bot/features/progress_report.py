@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.context import Context
+from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
-from bot.features.plan import PLAN_WEEKS, current_phase, phase_steps, schedule, steps_done
+from bot.roadmap.plan import PLAN_WEEKS, current_phase, phase_steps, schedule, steps_done
 
 BAR_CELLS = 10
 

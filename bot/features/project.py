@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 
-from bot.context import Context
+from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
-from bot.features.plan import current_phase
-from bot.features.recommend import candidates
+from bot.roadmap.plan import current_phase
+from bot.roadmap.recommend import candidates
 
 log = logging.getLogger(__name__)
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.context import Context
+from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
-from bot.features.plan import PLAN_WEEKS, current_phase, schedule
+from bot.roadmap.plan import PLAN_WEEKS, current_phase, schedule
 from bot.features.quiz import pick_header
 from bot.features.quiz_ask import ask, clear_pending
-from bot.features.recommend import candidates
-from bot.features.streak_report import current_streak, learner_day, stored_streak
-from bot.features.streaks import at_risk
+from bot.roadmap.recommend import candidates
+from bot.streaks.record import current_streak, learner_day, stored_streak
+from bot.streaks.rules import at_risk
 from bot.pushes.kinds import DAILY_QUIZ, STREAK_RISK, WEEKLY_NUDGE
 from bot.quiz.selection import pick_question
 
@@ -63,7 +63,7 @@ async def weekly_nudge(ctx: Context) -> list[Reply] | None:
                            total=len(project.must_haves)))
         if learner.plan_start is not None:
             lines.append(ctx.t(f"progress.{sched.status}", weeks=round(abs(sched.weeks_ahead))))
-    days = current_streak(ctx)
+    days = current_streak(ctx.learner, ctx.now)
     lines.append(ctx.t("push.nudge_streak", days=days) if days else ctx.t("push.nudge_no_streak"))
     lines += ["", ctx.t("push.footer")]
     return [Reply("\n".join(lines), rows(Button(ctx.t("button.next"), "/next"),
@@ -73,7 +73,7 @@ async def weekly_nudge(ctx: Context) -> list[Reply] | None:
 
 async def streak_risk(ctx: Context) -> list[Reply] | None:
     """An evening reminder that today has no activity yet; ``None`` if it has (or the streak is gone)."""
-    days = current_streak(ctx)
+    days = current_streak(ctx.learner, ctx.now)
     if days < 1 or not at_risk_today(ctx):
         return None
     text = f"{ctx.t('push.streak_risk', days=days)}\n\n{ctx.t('push.footer')}"
@@ -82,7 +82,7 @@ async def streak_risk(ctx: Context) -> list[Reply] | None:
 
 def at_risk_today(ctx: Context) -> bool:
     """True when the learner's streak is alive and today's streak day has no activity yet."""
-    return at_risk(stored_streak(ctx), learner_day(ctx))
+    return at_risk(stored_streak(ctx.learner), learner_day(ctx.learner, ctx.now))
 
 
 COMPOSERS: dict[str, Composer] = {DAILY_QUIZ: daily_quiz, WEEKLY_NUDGE: weekly_nudge, STREAK_RISK: streak_risk}

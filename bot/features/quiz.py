@@ -13,7 +13,7 @@ import re
 from datetime import datetime, timedelta
 
 from bot.content.models import Question
-from bot.context import Context
+from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.features import interview as interview_feature
 from bot.features.quiz_ask import (
@@ -25,8 +25,9 @@ from bot.features.quiz_ask import (
     verdict_text,
     when_text,
 )
-from bot.features.recall import next_due
-from bot.features.streak_report import count_activity, streak_line
+from bot.quiz.recall import next_review_due
+from bot.features.streak_report import streak_line
+from bot.streaks.record import count_activity
 from bot.intents import normalize
 from bot.markup import escape
 from bot.metrics import QUIZ_ANSWERS
@@ -113,7 +114,7 @@ async def cmd_quiz(ctx: Context, args: str) -> list[Reply]:
 
 
 def _caught_up(ctx: Context, cards: dict[str, ReviewCard]) -> Reply:
-    upcoming = next_due(ctx.bank, cards)
+    upcoming = next_review_due(ctx.bank, cards)
     text = ctx.t("quiz.caught_up")
     if upcoming:
         text += "\n" + ctx.t("quiz.next_review", when=when_text(ctx, upcoming))
@@ -228,7 +229,7 @@ async def _record(ctx: Context, question: Question, result: Grade, text: str) ->
     row = await record_review(ctx, question, result, asked_at=asked_at,
                               interview_id=interview.id if interview is not None else None, answer_text=text)
     clear_pending(ctx)
-    streak = streak_line(ctx, await count_activity(ctx))
+    streak = streak_line(ctx, await count_activity(ctx.repo, ctx.learner, ctx.now))
     log.info("learner %s answered %s: %s", learner.id, question.id, result.verdict)
     lines = [verdict_text(ctx, question, result), "", ctx.t("quiz.next_review", when=when_text(ctx, row.due))]
     if streak:

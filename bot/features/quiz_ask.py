@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.content.models import Question
-from bot.context import Context
+from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.markup import escape
 from bot.quiz.grader import Grade

@@ -5,17 +5,18 @@ reminder and quiet hours, with buttons. Each can be changed by a button or
 typed: ``/reminders quiz 07:30``, ``/reminders nudge friday 18:00``,
 ``/reminders streak off``, ``/reminders quiet 23:00-06:30``. A value that
 cannot be read is answered with what is wrong, and the old value is kept.
-The schedule itself follows from these fields (see ``bot.pushes.kinds``).
+The schedule itself follows from these fields (see ``bot.pushes.kinds``): each change here
+moves the pushes it affects at once (``set_and_reschedule``).
 """
 
 from __future__ import annotations
 
-from bot.context import Context
+from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.intents import normalize
 from bot.markup import escape
-from bot.pushes.kinds import DAILY_QUIZ, next_due
-from bot.pushes.timing import Quiet, clock_text, parse_clock, parse_weekday
+from bot.pushes.kinds import DAILY_QUIZ, next_push_due, set_and_reschedule
+from bot.localtime import Quiet, clock_text, parse_clock, parse_weekday
 
 MAX_ECHO = 30
 QUIZ_PRESETS = ("07:00", "12:00", "19:00", "21:00")
@@ -96,6 +97,11 @@ def _quiet_note(ctx: Context, minute: int) -> str:
                         end=clock_text(learner.quiet_end))
 
 
+async def _set(ctx: Context, **fields: object) -> None:
+    """Save reminder settings; the pushes they move are rescheduled at once."""
+    await set_and_reschedule(ctx.repo.pushes, ctx.learner, ctx.now, **fields)
+
+
 async def _quiz(ctx: Context, value: str) -> list[Reply]:
     learner = ctx.learner
     if not value:
@@ -104,13 +110,13 @@ async def _quiz(ctx: Context, value: str) -> list[Reply]:
         return [Reply(ctx.t("reminders.quiz_prompt"), rows(*buttons, per_row=3))]
     switch = _switch(value)
     if switch is False:
-        learner.quiz_minute = None
+        await _set(ctx, quiz_minute=None)
         return _ack(ctx, ctx.t("reminders.quiz_off"))
     minute = ctx.settings.default_quiz_minute if switch else parse_clock(value)
     if minute is None:
         current = clock_text(learner.quiz_minute) if learner.quiz_minute is not None else ctx.t("reminders.off")
         return [Reply(ctx.t("reminders.bad_time", text=_echo(value), current=current))]
-    learner.quiz_minute = minute
+    await _set(ctx, quiz_minute=minute)
     return _ack(ctx, ctx.t("reminders.quiz_set", time=clock_text(minute)) + _quiet_note(ctx, minute))
 
 
@@ -123,7 +129,7 @@ async def _nudge(ctx: Context, value: str) -> list[Reply]:
         return [Reply(ctx.t("reminders.nudge_prompt"), rows(*buttons))]
     switch = _switch(value)
     if switch is False:
-        learner.nudge_minute = None
+        await _set(ctx, nudge_minute=None)
         return _ack(ctx, ctx.t("reminders.nudge_off"))
     weekday, minute = learner.nudge_weekday, learner.nudge_minute or DEFAULT_NUDGE_MINUTE
     if switch is None:
@@ -135,7 +141,7 @@ async def _nudge(ctx: Context, value: str) -> list[Reply]:
                 minute = clock
             else:
                 return [Reply(ctx.t("reminders.bad_nudge", text=_echo(word)))]
-    learner.nudge_weekday, learner.nudge_minute = weekday, minute
+    await _set(ctx, nudge_weekday=weekday, nudge_minute=minute)
     return _ack(ctx, ctx.t("reminders.nudge_set", day=_day_name(ctx, weekday), time=clock_text(minute))
                 + _quiet_note(ctx, minute))
 
@@ -144,7 +150,7 @@ async def _streak(ctx: Context, value: str) -> list[Reply]:
     switch = _switch(value) if value else not ctx.learner.streak_reminder
     if switch is None:
         return [Reply(ctx.t("reminders.bad_switch", text=_echo(value)))]
-    ctx.learner.streak_reminder = switch
+    await _set(ctx, streak_reminder=switch)
     return _ack(ctx, ctx.t("reminders.streak_on" if switch else "reminders.streak_off"))
 
 
@@ -168,12 +174,12 @@ async def _quiet(ctx: Context, value: str) -> list[Reply]:
         return [Reply(ctx.t("reminders.quiet_prompt"), rows(*buttons))]
     switch = _switch(value)
     if switch is False:
-        learner.quiet_start = learner.quiet_end = None
+        await _set(ctx, quiet_start=None, quiet_end=None)
         return _ack(ctx, ctx.t("reminders.quiet_off"))
     quiet = DEFAULT_QUIET if switch else parse_quiet(value)
     if quiet is None:
         return [Reply(ctx.t("reminders.bad_quiet", text=_echo(value)))]
-    learner.quiet_start, learner.quiet_end = quiet.start, quiet.end
+    await _set(ctx, quiet_start=quiet.start, quiet_end=quiet.end)
     return _ack(ctx, ctx.t("reminders.quiet_set", start=clock_text(quiet.start), end=clock_text(quiet.end)))
 
 
@@ -195,16 +201,16 @@ async def cmd_pause(ctx: Context, args: str) -> list[Reply]:
     """Stop every push until /resume."""
     if ctx.learner.pushes_paused:
         return _ack(ctx, ctx.t("pause.already"))
-    ctx.learner.pushes_paused = True
+    await _set(ctx, pushes_paused=True)
     return [Reply(ctx.t("pause.done"), rows(Button(ctx.t("button.resume"), "/resume")))]
 
 
 async def cmd_resume(ctx: Context, args: str) -> list[Reply]:
     """Turn pushes back on after /pause, and say when the next daily quiz comes."""
     was_paused = ctx.learner.pushes_paused
-    ctx.learner.pushes_paused = False
+    await _set(ctx, pushes_paused=False)
     text = ctx.t("resume.done" if was_paused else "resume.not_paused")
-    due = next_due(DAILY_QUIZ, ctx.learner, ctx.now)
+    due = next_push_due(DAILY_QUIZ, ctx.learner, ctx.now)
     if due is not None:
         local = due.at.astimezone(ctx.tz())
         text += "\n" + ctx.t("resume.next_quiz", day=_day_name(ctx, local.weekday()), time=local.strftime("%H:%M"))

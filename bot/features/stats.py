@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from bot.context import Context
+from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.features.quiz_ask import when_text
-from bot.features.recall import due_count, next_due, recall_by_skill
+from bot.quiz.recall import due_count, next_review_due, recall_by_skill
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ async def cmd_stats(ctx: Context, args: str) -> list[Reply]:
     if due:
         lines.append(ctx.t("stats.due", count=due))
     else:
-        upcoming = next_due(ctx.bank, cards)
+        upcoming = next_review_due(ctx.bank, cards)
         lines.append(ctx.t("stats.none_due", when=when_text(ctx, upcoming)) if upcoming
                      else ctx.t("stats.none_due_ever"))
     if recalls:

@@ -1,82 +1,22 @@
-"""Streaks in the database: counting a day of activity, /streak, and timezone moves.
+"""/streak: the learner's current and longest streak, freezes held and the last 30 days.
 
-The rules themselves are pure functions in ``bot.features.streaks``; this
-module loads and stores the learner's streak around them.
+Streaks are counted in ``bot.streaks.record`` (the rules are in ``bot.streaks.rules``);
+this module only shows them.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-from bot.context import Context
+from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
-from bot.features.streaks import (
-    CALENDAR_DAYS,
-    MAX_FREEZES,
-    Streak,
-    at_risk,
-    calendar,
-    current_length,
-    record_activity,
-    shift_after_timezone_change,
-    streak_day,
-)
+from bot.streaks.record import learner_day, stored_streak
+from bot.streaks.rules import CALENDAR_DAYS, MAX_FREEZES, at_risk, calendar, current_length
 
 log = logging.getLogger(__name__)
 
 CALENDAR_ROW = 10
-
-
-def learner_day(ctx: Context) -> date:
-    """The learner's current streak day (their timezone, the 04:00 boundary, their shift)."""
-    return streak_day(ctx.now, ctx.tz(), shift=ctx.learner.streak_shift)
-
-
-def stored_streak(ctx: Context, days: dict[date, str] | None = None) -> Streak:
-    """The learner's streak as stored (with the given calendar days, if any)."""
-    learner = ctx.learner
-    days = days or {}
-    return Streak(
-        current=learner.streak_current,
-        longest=learner.streak_longest,
-        freezes=learner.streak_freezes,
-        last_day=learner.streak_last_day,
-        active=frozenset(d for d, kind in days.items() if kind == "active"),
-        frozen=frozenset(d for d, kind in days.items() if kind == "frozen"),
-    )
-
-
-async def count_activity(ctx: Context) -> int | None:
-    """Count today for the streak; the new length, or ``None`` if today already counted."""
-    before = stored_streak(ctx)
-    after = record_activity(before, learner_day(ctx))
-    if after is before:
-        return None
-    learner = ctx.learner
-    learner.streak_current, learner.streak_longest = after.current, after.longest
-    learner.streak_freezes, learner.streak_last_day = after.freezes, after.last_day
-    new_days = {day: "frozen" for day in after.frozen - before.frozen}
-    if after.last_day is not None:
-        new_days[after.last_day] = "active"
-    await ctx.repo.quiz.add_streak_days(learner.id, new_days)
-    return after.current
-
-
-def current_streak(ctx: Context) -> int:
-    """The length of the learner's streak today (0 when it is broken)."""
-    return current_length(stored_streak(ctx), learner_day(ctx))
-
-
-def timezone_changed(ctx: Context, old: ZoneInfo, new: ZoneInfo) -> None:
-    """Keep today's streak day when the learner moves, so the streak neither breaks nor grows."""
-    learner = ctx.learner
-    alive = current_length(stored_streak(ctx), learner_day(ctx)) > 0
-    if not alive:
-        learner.streak_shift = 0
-        return
-    learner.streak_shift = shift_after_timezone_change(ctx.now, old, new, shift=learner.streak_shift)
 
 
 def streak_line(ctx: Context, length: int | None) -> str | None:
@@ -88,9 +28,9 @@ def streak_line(ctx: Context, length: int | None) -> str | None:
 
 async def cmd_streak(ctx: Context, args: str) -> list[Reply]:
     """The current and longest streak, freezes held, and the last 30 days."""
-    today = learner_day(ctx)
+    today = learner_day(ctx.learner, ctx.now)
     days = await ctx.repo.quiz.streak_days(ctx.learner.id, today - timedelta(days=CALENDAR_DAYS - 1))
-    streak = stored_streak(ctx, days)
+    streak = stored_streak(ctx.learner, days)
     length = current_length(streak, today)
     quiz_button = Button(ctx.t("button.quiz"), "/quiz")
     if streak.longest == 0:

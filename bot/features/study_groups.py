@@ -13,13 +13,13 @@ import logging
 import re
 from dataclasses import dataclass
 
-from bot.context import Context
+from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.features.timezones import parse_timezone
 from bot.i18n import LANGUAGE_NAMES
 from bot.markup import escape
 from bot.pushes.kinds import GROUP_QUIZ, group_zone, next_group_due, reschedule_group
-from bot.pushes.timing import clock_text, parse_clock
+from bot.localtime import clock_text, parse_clock
 from bot.storage.tables import StudyGroup
 
 log = logging.getLogger(__name__)

@@ -28,22 +28,23 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Protocol
 
 from bot.conversation import Reply
-from bot.engine import Engine
 from bot.markup import to_plain
 from bot.metrics import PUSHES
+from bot.outbound import Senders, SendResult
 from bot.pushes.kinds import (
     FRESH_FOR,
     GROUP_KINDS,
     LEARNER_KINDS,
     group_wants,
-    next_due,
+    next_push_due,
     next_group_due,
     wants,
 )
+from bot.quiz.bank import QuestionBank
+from bot.storage.database import Database
 from bot.storage.push_store import Occurrence
 from bot.storage.repository import Repository
 from bot.storage.tables import Identity, Learner, PushDelivery, PushSchedule, StudyGroup
@@ -57,50 +58,56 @@ NOT_RUNNING_RETRY = timedelta(minutes=1)
 CHAT_ONLY_PLATFORMS = frozenset({"console"})  # identities there never receive pushes
 
 
-class SendResult(StrEnum):
-    """What a platform made of one push."""
+class PushSource(Protocol):
+    """What the runner needs from the process (the engine offers it): the database, the question
+    bank, and what a push says, composed inside the runner's transaction."""
 
-    SENT = "sent"
-    UNREACHABLE = "unreachable"  # the user blocked the bot or deleted the chat
-    RETRY = "retry"  # a transient error: network, rate limit, server error
-    FAILED = "failed"  # refused for good (a bad request)
+    db: Database
+    bank: QuestionBank
 
-
-class PushSender(Protocol):
-    """What an adapter offers for pushes: send replies to a user in a private chat, or post
-    them in a group's channel."""
-
-    async def push(self, user_id: str, replies: Sequence[Reply]) -> SendResult:
-        """Send ``replies`` to the platform user ``user_id``."""
+    async def compose_push(self, repo: Repository, learner: Learner, kind: str,
+                           now: datetime) -> list[Reply] | None:
+        """What a learner's push of ``kind`` says now (``None``: nothing worth sending)."""
         ...
 
-    async def post(self, channel_id: str, replies: Sequence[Reply]) -> SendResult:
-        """Post ``replies`` in the channel ``channel_id`` (``UNREACHABLE``: deleted or not allowed)."""
+    async def compose_group_push(self, repo: Repository, group: StudyGroup, kind: str, period: str,
+                                 now: datetime) -> list[Reply] | None:
+        """What a group post of ``kind`` for ``period`` says (``None``: nothing worth posting)."""
         ...
 
 
-class Senders:
-    """The platforms that can deliver pushes right now; running adapters add themselves."""
+def learner_skip(kind: str, learner: Learner | None, identities: Sequence[Identity], due_at: datetime,
+                 moment: datetime) -> tuple[str, str] | None:
+    """Why a learner's push due at ``due_at`` is not sent at ``moment``: (status, detail); ``None``: send it.
 
-    def __init__(self) -> None:
-        self._senders: dict[str, PushSender] = {}
+    The one rule for a delivery pass and for ``--dry-run``.
+    """
+    if learner is None:
+        return "skipped", "learner deleted"
+    if not wants(kind, learner):
+        return "skipped", "turned off by the learner"
+    if moment - due_at > FRESH_FOR.get(kind, timedelta(hours=3)):
+        return "expired", f"{moment - due_at} late"
+    pushable = [i for i in identities if i.platform not in CHAT_ONLY_PLATFORMS]
+    if not pushable:
+        return "skipped", "no chat platform that can receive pushes"
+    if all(i.unreachable_since is not None for i in pushable):
+        return "skipped", "unreachable (blocked the bot)"
+    return None
 
-    def add(self, platform: str, sender: PushSender) -> None:
-        """Make ``platform`` available for pushes."""
-        self._senders[platform] = sender
 
-    def remove(self, platform: str) -> None:
-        """The platform stopped: its pushes wait for another process or a restart."""
-        self._senders.pop(platform, None)
+def group_skip(kind: str, group: StudyGroup | None, due_at: datetime, moment: datetime) -> tuple[str, str] | None:
+    """Why a group post due at ``due_at`` is not posted at ``moment``: (status, detail); ``None``: post it."""
+    if group is None or not group_wants(kind, group):
+        return "skipped", "group gone, channel unusable or quiz off"
+    if moment - due_at > FRESH_FOR.get(kind, timedelta(hours=3)):
+        return "expired", f"{moment - due_at} late"
+    return None
 
-    def get(self, platform: str) -> PushSender | None:
-        """The sender of ``platform``, if it is running."""
-        return self._senders.get(platform)
 
-    @property
-    def names(self) -> list[str]:
-        """Running platforms."""
-        return sorted(self._senders)
+def reachable(identities: Sequence[Identity]) -> list[Identity]:
+    """The learner's accounts that can receive a push now (a chat platform, not blocked)."""
+    return [i for i in identities if i.platform not in CHAT_ONLY_PLATFORMS and i.unreachable_since is None]
 
 
 @dataclass(frozen=True)
@@ -179,7 +186,7 @@ def following_due(row: PushSchedule, learners: dict[int, Learner], groups: dict[
         following = next_group_due(row.kind, group, moment) if group is not None else None
     else:
         learner = learners.get(int(row.subject))
-        following = next_due(row.kind, learner, moment) if learner is not None else None
+        following = next_push_due(row.kind, learner, moment) if learner is not None else None
     return (following.at, following.period) if following else (None, None)
 
 
@@ -206,9 +213,9 @@ async def claim_batch(repo: Repository, moment: datetime, batch: int, lease: tim
 class PushRunner:
     """Runs delivery passes for one process: ``tick()`` until nothing is due."""
 
-    def __init__(self, engine: Engine, senders: Senders, *, batch: int = 200, concurrency: int = 16,
+    def __init__(self, source: PushSource, senders: Senders, *, batch: int = 200, concurrency: int = 16,
                  lease: timedelta = LEASE, clock: Callable[[], datetime] = _utc_now) -> None:
-        self.engine = engine
+        self.source = source
         self.senders = senders
         self.batch = batch
         self.concurrency = concurrency
@@ -265,7 +272,7 @@ class PushRunner:
     # --- claim and compose ------------------------------------------------------
 
     async def _claim(self, moment: datetime, report: TickReport) -> tuple[list[Outgoing], int]:
-        async with self.engine.db.transaction() as session:
+        async with self.source.db.transaction() as session:
             repo = Repository(session)
             claim = await claim_batch(repo, moment, self.batch, self.lease)
             if not claim.deliveries:
@@ -274,7 +281,7 @@ class PushRunner:
             if first_tries:
                 report.lag = max(report.lag or timedelta(0), moment - min(first_tries))
             identities = await repo.identities_of(claim.learners)
-            await self.engine.bank.refresh(repo.quiz)
+            await self.source.bank.refresh(repo.quiz)
             await repo.prime_progress(claim.learners)
             await repo.quiz.prime(claim.learners)
             outgoing = []
@@ -301,18 +308,17 @@ class PushRunner:
                              moment: datetime, report: TickReport) -> Outgoing | None:
         """A group post to send, or ``None`` after recording why there is none."""
         kind = delivery.kind
-        if group is None or not group_wants(kind, group):
-            await self._close(repo, delivery, moment, report, "skipped", "group gone, channel unusable or quiz off")
+        skip = group_skip(kind, group, delivery.due_at, moment)
+        if skip is not None:
+            await self._close(repo, delivery, moment, report, *skip)
             return None
-        if moment - delivery.due_at > FRESH_FOR.get(kind, timedelta(hours=3)):
-            await self._close(repo, delivery, moment, report, "expired", f"{moment - delivery.due_at} late")
-            return None
+        assert group is not None
         if self.senders.get(group.platform) is None:
             await self._close(repo, delivery, moment, report, "retry", f"{group.platform} not running here",
                               retry_at=moment + NOT_RUNNING_RETRY)
             return None
         try:  # a group quiz row is stored once per period, so a retry posts the same question
-            replies = await self.engine.compose_group_push(repo, group, kind, delivery.period, moment)
+            replies = await self.source.compose_group_push(repo, group, kind, delivery.period, moment)
         except Exception:
             log.exception("could not compose group post %s for group %s", kind, group.id)
             await self._close(repo, delivery, moment, report, "failed", "could not compose")
@@ -332,30 +338,19 @@ class PushRunner:
         async def close(status: str, detail: str, retry_at: datetime | None = None) -> None:
             await self._close(repo, delivery, moment, report, status, detail, retry_at)
 
-        if learner is None:
-            await close("skipped", "learner deleted")
+        skip = learner_skip(kind, learner, identities, delivery.due_at, moment)
+        if skip is not None:
+            await close(*skip)
             return None
-        if not wants(kind, learner):
-            await close("skipped", "turned off by the learner")
-            return None
-        if moment - delivery.due_at > FRESH_FOR.get(kind, timedelta(hours=3)):
-            await close("expired", f"{moment - delivery.due_at} late")
-            return None
-        pushable = [i for i in identities if i.platform not in CHAT_ONLY_PLATFORMS]
-        reachable = [i for i in pushable if i.unreachable_since is None]
-        if not pushable:
-            await close("skipped", "no chat platform that can receive pushes")
-            return None
-        if not reachable:
-            await close("skipped", "unreachable (blocked the bot)")
-            return None
-        target = next((i for i in reachable if self.senders.get(i.platform) is not None), None)
+        assert learner is not None
+        accounts = reachable(identities)
+        target = next((i for i in accounts if self.senders.get(i.platform) is not None), None)
         if target is None:
-            names = ", ".join(sorted({i.platform for i in reachable}))
+            names = ", ".join(sorted({i.platform for i in accounts}))
             await close("retry", f"{names} not running here", retry_at=moment + NOT_RUNNING_RETRY)
             return None
         try:  # composing only reads and sets fields of the learner: nothing half-written on failure
-            replies = await self.engine.compose_push(repo, learner, kind, moment)
+            replies = await self.source.compose_push(repo, learner, kind, moment)
         except Exception:
             log.exception("could not compose push %s for learner %s", kind, learner.id)
             await close("failed", "could not compose")
@@ -396,7 +391,7 @@ class PushRunner:
 
     async def _write_outcomes(self, results: list[tuple[Outgoing, SendResult]], report: TickReport,
                               moment: datetime) -> None:
-        async with self.engine.db.transaction() as session:
+        async with self.source.db.transaction() as session:
             repo = Repository(session)
             sent: dict[str, list[int]] = {}
             for push, result in results:
@@ -407,7 +402,7 @@ class PushRunner:
                     await repo.pushes.finish(push.delivery_id, status, now=moment, platform=push.platform,
                                              detail=detail, retry_at=retry_at)
                 if result is SendResult.UNREACHABLE and push.to_channel:
-                    await repo.pause_group(push.subject, now=moment)
+                    await pause_group(repo.groups, repo.pushes, push.subject, now=moment)
                 elif result is SendResult.UNREACHABLE:
                     await repo.mark_unreachable(push.platform, push.user_id, now=moment)
                 report.outcomes[(push.kind, status)] += 1
@@ -431,48 +426,62 @@ class PushRunner:
         return "retry", retry_at, f"attempt {push.attempts} failed"
 
 
-async def preview(engine: Engine, now: datetime, *, limit: int = 1000) -> list[tuple[Outgoing | None, str]]:
-    """What a pass at ``now`` would send (``--dry-run``): composed and then rolled back."""
+async def preview(source: PushSource, now: datetime, *, limit: int = 1000) -> list[tuple[Outgoing | None, str]]:
+    """What a pass at ``now`` would send (``--dry-run``): the same skip rules, composed, then rolled back.
+
+    Only whether a platform is running here is not checked: a dry run starts none.
+    """
     lines: list[tuple[Outgoing | None, str]] = []
-    async with engine.db.sessions() as session:
+    async with source.db.sessions() as session:
         repo = Repository(session)
         rows = await repo.pushes.due(now, limit, lock=False)
         seen = await repo.pushes.seen((r.kind, r.subject, r.period) for r in rows)
         learners = await repo.learners_by_id(_subjects(rows, LEARNER_KINDS))
         groups = await repo.groups.by_id(_subjects(rows, GROUP_KINDS))
         identities = await repo.identities_of(learners)
-        await engine.bank.refresh(repo.quiz)
+        await source.bank.refresh(repo.quiz)
         for row in rows:
             if (row.kind, row.subject, row.period) in seen:
                 lines.append((None, f"{row.kind} {row.period} for {row.subject}: already handled"))
-                continue
-            if row.kind in GROUP_KINDS:
-                lines.append(await _preview_group(engine, repo, row, groups.get(int(row.subject)), now))
-                continue
-            learner = learners.get(int(row.subject))
-            reachable = [i for i in identities.get(int(row.subject), []) if i.platform not in CHAT_ONLY_PLATFORMS
-                         and i.unreachable_since is None]
-            if learner is None or not wants(row.kind, learner) or not reachable:
-                lines.append((None, f"{row.kind} {row.period} for learner {row.subject}: would be skipped"))
-                continue
-            replies = await engine.compose_push(repo, learner, row.kind, now)
-            if not replies:
-                lines.append((None, f"{row.kind} {row.period} for learner {row.subject}: nothing to send"))
-                continue
-            push = Outgoing(0, row.kind, learner.id, reachable[0].platform, reachable[0].external_id, 1,
-                            row.due_at, tuple(replies))
-            lines.append((push, f"{row.kind} {row.period} to {push.platform} user {push.user_id}: {push.preview}"))
+            elif row.kind in GROUP_KINDS:
+                lines.append(await _preview_group(source, repo, row, groups.get(int(row.subject)), now))
+            else:
+                lines.append(await _preview_learner(source, repo, row, learners.get(int(row.subject)),
+                                                    identities.get(int(row.subject), []), now))
         await session.rollback()
     return lines
 
 
-async def _preview_group(engine: Engine, repo: Repository, row: PushSchedule, group: StudyGroup | None,
+def _would_not(label: str, skip: tuple[str, str]) -> tuple[None, str]:
+    status, detail = skip
+    return None, f"{label}: would be {status} ({detail})"
+
+
+async def _preview_learner(source: PushSource, repo: Repository, row: PushSchedule, learner: Learner | None,
+                           identities: list[Identity], now: datetime) -> tuple[Outgoing | None, str]:
+    """One line of ``--dry-run`` for a learner's push."""
+    label = f"{row.kind} {row.period} for learner {row.subject}"
+    skip = learner_skip(row.kind, learner, identities, row.due_at, now)
+    if skip is not None:
+        return _would_not(label, skip)
+    assert learner is not None
+    replies = await source.compose_push(repo, learner, row.kind, now)
+    if not replies:
+        return None, f"{label}: nothing to send"
+    target = reachable(identities)[0]
+    push = Outgoing(0, row.kind, learner.id, target.platform, target.external_id, 1, row.due_at, tuple(replies))
+    return push, f"{row.kind} {row.period} to {push.platform} user {push.user_id}: {push.preview}"
+
+
+async def _preview_group(source: PushSource, repo: Repository, row: PushSchedule, group: StudyGroup | None,
                          now: datetime) -> tuple[Outgoing | None, str]:
     """One line of ``--dry-run`` for a group post."""
     label = f"{row.kind} {row.period} for group {row.subject}"
-    if group is None or not group_wants(row.kind, group):
-        return None, f"{label}: would be skipped"
-    replies = await engine.compose_group_push(repo, group, row.kind, row.period, now)
+    skip = group_skip(row.kind, group, row.due_at, now)
+    if skip is not None:
+        return _would_not(label, skip)
+    assert group is not None
+    replies = await source.compose_group_push(repo, group, row.kind, row.period, now)
     if not replies or group.channel_id is None:
         return None, f"{label}: nothing to post"
     push = Outgoing(0, row.kind, group.id, group.platform, group.channel_id, 1, row.due_at, tuple(replies))

@@ -11,19 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from bot.pushes.timing import Quiet, evening_before_quiet, iso_week, next_daily, next_weekly, occurrence
-from bot.storage.push_store import PushStore
+from bot.localtime import Quiet, zone, evening_before_quiet, iso_week, next_daily, next_weekly, occurrence
+from bot.storage.group_store import GroupStore
+from bot.storage.push_store import (
+    DAILY_QUIZ,
+    GROUP_KINDS,
+    GROUP_QUIZ,
+    GROUP_WEEKLY,
+    LEARNER_KINDS,
+    STREAK_RISK,
+    WEEKLY_NUDGE,
+    PushStore,
+)
 from bot.storage.tables import Learner, StudyGroup
 
-DAILY_QUIZ = "daily_quiz"
-WEEKLY_NUDGE = "weekly_nudge"
-STREAK_RISK = "streak_risk"
-LEARNER_KINDS = (DAILY_QUIZ, WEEKLY_NUDGE, STREAK_RISK)
-GROUP_QUIZ = "group_quiz"
-GROUP_WEEKLY = "group_weekly"
-GROUP_KINDS = (GROUP_QUIZ, GROUP_WEEKLY)
 GROUP_WEEKLY_MINUTE = 9 * 60  # Monday 09:00 in the group's timezone: last week's leaderboard
 
 STREAK_RISK_MINUTE = 20 * 60
@@ -43,10 +46,7 @@ class Due:
 
 def learner_zone(learner: Learner) -> ZoneInfo:
     """The learner's timezone (UTC if the stored name is no longer valid)."""
-    try:
-        return ZoneInfo(learner.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return zone(learner.timezone)
 
 
 def learner_quiet(learner: Learner) -> Quiet | None:
@@ -67,7 +67,7 @@ def wants(kind: str, learner: Learner) -> bool:
     return kind == STREAK_RISK and learner.streak_reminder
 
 
-def next_due(kind: str, learner: Learner, after: datetime) -> Due | None:
+def next_push_due(kind: str, learner: Learner, after: datetime) -> Due | None:
     """The first occurrence of ``kind`` for ``learner`` strictly after ``after``; ``None`` if none."""
     if not wants(kind, learner):
         return None
@@ -105,6 +105,10 @@ INPUTS = {
 }
 
 
+SETTABLE = frozenset({"onboarding_step", "pushes_paused", "timezone", "quiet_start", "quiet_end", "quiz_minute",
+                      "nudge_weekday", "nudge_minute", "streak_reminder", "streak_shift"})
+
+
 def schedule_inputs(learner: Learner) -> dict[str, tuple[object, ...]]:
     """A snapshot, per kind, of the learner fields its schedule depends on."""
     return {kind: tuple(getattr(learner, name) for name in names) for kind, names in INPUTS.items()}
@@ -113,7 +117,7 @@ def schedule_inputs(learner: Learner) -> dict[str, tuple[object, ...]]:
 async def reschedule(store: PushStore, learner: Learner, now: datetime, kinds: Iterable[str] = LEARNER_KINDS) -> None:
     """Write the next due time of each of ``kinds`` for the learner (or drop it when there is none)."""
     for kind in kinds:
-        due = next_due(kind, learner, now)
+        due = next_push_due(kind, learner, now)
         await store.set_due(kind, str(learner.id), due.at if due else None, due.period if due else None)
 
 
@@ -123,12 +127,27 @@ def changed_kinds(before: dict[str, tuple[object, ...]], learner: Learner) -> li
     return [kind for kind in LEARNER_KINDS if before.get(kind) != after[kind]]
 
 
+async def set_and_reschedule(store: PushStore, learner: Learner, now: datetime, **fields: object) -> None:
+    """Change the learner's push settings (``quiz_minute=1200``, ``pushes_paused=True``, a timezone,
+    the end of setup) and move the pushes whose time depends on them, in the caller's transaction.
+
+    A push whose inputs did not change keeps its due time, so a setting saved just as the
+    daily quiz falls due does not push that quiz to tomorrow.
+    """
+    unknown = set(fields) - SETTABLE
+    if unknown:
+        raise ValueError(f"not a push setting: {sorted(unknown)}")
+    before = schedule_inputs(learner)
+    for name, value in fields.items():
+        setattr(learner, name, value)
+    changed = changed_kinds(before, learner)
+    if changed:
+        await reschedule(store, learner, now, changed)
+
+
 def group_zone(group: StudyGroup) -> ZoneInfo:
     """The group's timezone (UTC if the stored name is no longer valid)."""
-    try:
-        return ZoneInfo(group.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return zone(group.timezone)
 
 
 def group_wants(kind: str, group: StudyGroup) -> bool:
@@ -157,7 +176,9 @@ async def reschedule_group(store: PushStore, group: StudyGroup, now: datetime) -
         await store.set_due(kind, str(group.id), due.at if due else None, due.period if due else None)
 
 
-async def unschedule_group(store: PushStore, group_id: int) -> None:
-    """Drop the group's posts from the schedule (its channel stopped working)."""
+async def pause_group(groups: GroupStore, store: PushStore, group_id: int, *, now: datetime) -> None:
+    """A group's channel refused a post for good: mark it and drop its posts from the schedule
+    (they come back when an admin runs /setup again)."""
+    await groups.mark_channel_problem(group_id, now=now)
     for kind in GROUP_KINDS:
         await store.set_due(kind, str(group_id), None, None)

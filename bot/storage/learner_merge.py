@@ -6,24 +6,21 @@
   started); ticked project items and finished phases are the union.
 - A question both have seen keeps the card reviewed last, with both
   review counts added up.
-- Streak days are the union (an active day beats a frozen one) and the streak
-  is replayed over them with the usual rules, so a day done on both
-  platforms counts once; the longest streak is the best of the three.
+- Streak days are the union (an active day beats a frozen one); the caller
+  replays the streak over them (``bot.streaks.record.replay_merged``).
 - Settings (language, track, timezone, reminders) are the kept learner's.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features.streaks import Streak, record_activity
-from bot.pushes.kinds import LEARNER_KINDS
+from bot.storage.push_store import LEARNER_KINDS
 from bot.storage.tables import (
     GroupAnswer,
     GroupMember,
@@ -37,26 +34,21 @@ from bot.storage.tables import (
     PushSchedule,
     QuizAnswer,
     ReviewCard,
+    SKILL_STATUSES,
     SkillProgress,
     StreakDay,
 )
 
 log = logging.getLogger(__name__)
 
-STATUS_RANK = {"not_started": 0, "skipped": 1, "learning": 2, "done": 3}
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
-def survivor(a: Learner, b: Learner) -> tuple[Learner, Learner]:
-    """(kept, merged-in): the learner who finished setup, else the one who started first."""
-    def key(learner: Learner) -> tuple[bool, datetime, int]:
-        return (learner.onboarding_step is not None, learner.created_at, learner.id)
-
-    return (a, b) if key(a) <= key(b) else (b, a)
-
-
 async def merge_learners(session: AsyncSession, keep: Learner, drop: Learner, *, now: datetime) -> None:
-    """Move everything of ``drop`` to ``keep`` and delete ``drop`` (inside the caller's transaction)."""
+    """Move everything of ``drop`` to ``keep`` and delete ``drop`` (inside the caller's transaction).
+
+    The streak days are joined here; the caller replays the streak over them (a rule, not SQL).
+    """
     k, d = keep.id, drop.id
     await session.execute(update(Identity).where(Identity.learner_id == d).values(learner_id=k))
     await _skills(session, k, d)
@@ -65,7 +57,7 @@ async def merge_learners(session: AsyncSession, keep: Learner, drop: Learner, *,
     await _cards(session, k, d)
     await _answers(session, k, d, now)
     await _group_rows(session, k, d)
-    await _streak(session, keep, drop)
+    await _streak_days(session, k, d)
     await session.execute(delete(LinkCode).where(LinkCode.learner_id.in_([k, d])))
     await _pushes(session, k, d)
     if keep.current_skill is None:
@@ -91,7 +83,7 @@ async def _skills(session: AsyncSession, k: int, d: int) -> None:
         if mine is None:
             session.add(SkillProgress(learner_id=k, skill_id=row.skill_id, status=row.status, source=row.source,
                                       updated_at=row.updated_at))
-        elif STATUS_RANK[row.status] > STATUS_RANK[mine.status]:
+        elif SKILL_STATUSES.index(row.status) > SKILL_STATUSES.index(mine.status):
             mine.status, mine.source, mine.updated_at = row.status, row.source, row.updated_at
     await session.execute(delete(SkillProgress).where(SkillProgress.learner_id == d))
 
@@ -147,24 +139,17 @@ async def _group_rows(session: AsyncSession, k: int, d: int) -> None:
     await session.execute(update(GroupMember).where(GroupMember.learner_id == d).values(learner_id=k))
 
 
-async def _streak(session: AsyncSession, keep: Learner, drop: Learner) -> None:
+async def _streak_days(session: AsyncSession, k: int, d: int) -> None:
+    """The union of both learners' streak days, on ``k`` (an active day beats a frozen one)."""
     days: dict[date, str] = {}
-    for row in [*await _rows(session, StreakDay, keep.id), *await _rows(session, StreakDay, drop.id)]:
+    for row in [*await _rows(session, StreakDay, k), *await _rows(session, StreakDay, d)]:
         if days.get(row.day) != "active":
             days[row.day] = row.kind
         session.expunge(row)  # the rows are written anew below
-    await session.execute(delete(StreakDay).where(StreakDay.learner_id.in_([keep.id, drop.id])))
-    streak = Streak()
-    for day in sorted(d for d, kind in days.items() if kind == "active"):
-        streak = record_activity(streak, day)
-    frozen = (streak.frozen | {d for d, kind in days.items() if kind == "frozen"}) - streak.active
-    streak = replace(streak, longest=max(streak.longest, keep.streak_longest, drop.streak_longest))
-    keep.streak_current, keep.streak_longest = streak.current, streak.longest
-    keep.streak_freezes, keep.streak_last_day = streak.freezes, streak.last_day
-    merged = [{"learner_id": keep.id, "day": day, "kind": "active"} for day in sorted(streak.active)]
-    merged += [{"learner_id": keep.id, "day": day, "kind": "frozen"} for day in sorted(frozen)]
-    if merged:
-        await session.execute(insert(StreakDay), merged)
+    await session.execute(delete(StreakDay).where(StreakDay.learner_id.in_([k, d])))
+    if days:
+        await session.execute(insert(StreakDay), [{"learner_id": k, "day": day, "kind": kind}
+                                                  for day, kind in sorted(days.items())])
 
 
 async def _pushes(session: AsyncSession, k: int, d: int) -> None:

@@ -25,6 +25,15 @@ log = logging.getLogger(__name__)
 
 INSERT_CHUNK = 400  # rows per multi-row INSERT (SQLite caps bound parameters)
 
+# The kinds of push, as stored in the ``kind`` column (when each is due: ``bot.pushes.kinds``).
+DAILY_QUIZ = "daily_quiz"
+WEEKLY_NUDGE = "weekly_nudge"
+STREAK_RISK = "streak_risk"
+LEARNER_KINDS = (DAILY_QUIZ, WEEKLY_NUDGE, STREAK_RISK)  # the subject is a learner's id
+GROUP_QUIZ = "group_quiz"
+GROUP_WEEKLY = "group_weekly"
+GROUP_KINDS = (GROUP_QUIZ, GROUP_WEEKLY)  # the subject is a study group's id
+
 
 @dataclass(frozen=True)
 class Occurrence:

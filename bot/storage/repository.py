@@ -16,16 +16,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from bot.pushes.kinds import LEARNER_KINDS, unschedule_group
 from bot.storage.group_store import GroupStore
-from bot.storage.push_store import PushStore
+from bot.storage.learner_merge import merge_learners
+from bot.storage.push_store import LEARNER_KINDS, PushStore
 from bot.storage.quiz_store import QuizStore
-from bot.storage.tables import Identity, Learner, LinkCode, PhaseCompletion, ProjectItem, SkillProgress
+from bot.storage.tables import CLOSED_STATUSES, Identity, Learner, LinkCode, PhaseCompletion, ProjectItem, SkillProgress
 
 log = logging.getLogger(__name__)
-
-CLOSED = frozenset({"done", "skipped"})
-
 
 @dataclass(frozen=True)
 class Progress:
@@ -41,7 +38,7 @@ class Progress:
 
     def is_closed(self, skill_id: str) -> bool:
         """True when the skill is done or skipped."""
-        return self.status(skill_id) in CLOSED
+        return self.status(skill_id) in CLOSED_STATUSES
 
     def checked_items(self, phase: int) -> frozenset[str]:
         """Project must-haves ticked off for ``phase``."""
@@ -123,10 +120,27 @@ class Repository:
             found.setdefault(identity.learner_id, []).append(identity)
         return found
 
-    async def pause_group(self, group_id: int, *, now: datetime) -> None:
-        """A group's channel refused a post for good: mark it and drop its posts from the schedule."""
-        await self.groups.mark_channel_problem(group_id, now=now)
-        await unschedule_group(self.pushes, group_id)
+    async def new_link_code(self, learner_id: int, code: str, *, now: datetime, expires_at: datetime) -> None:
+        """Store a link code for the learner (replacing theirs, and dropping codes that ran out)."""
+        await self.session.execute(delete(LinkCode).where((LinkCode.learner_id == learner_id)
+                                                          | (LinkCode.expires_at <= now)))
+        self.session.add(LinkCode(code=code, learner_id=learner_id, created_at=now, expires_at=expires_at))
+        await self.session.flush()
+
+    async def find_link_code(self, code: str) -> LinkCode | None:
+        """The stored link code ``code``, if there is one (expired or not)."""
+        return await self.session.get(LinkCode, code)
+
+    async def drop_link_code(self, code: str) -> int | None:
+        """Delete a link code; the learner who asked for it, or ``None`` when another message took it first."""
+        taken = await self.session.execute(delete(LinkCode).where(LinkCode.code == code)
+                                           .returning(LinkCode.learner_id))
+        row = taken.first()
+        return None if row is None else int(row[0])
+
+    async def merge_learners(self, keep: Learner, drop: Learner, *, now: datetime) -> None:
+        """Move every row of ``drop`` to ``keep`` and delete ``drop`` (``bot.storage.learner_merge``)."""
+        await merge_learners(self.session, keep, drop, now=now)
 
     async def mark_unreachable(self, platform: str, external_id: str, *, now: datetime) -> None:
         """Mark a platform account unreachable (it blocked the bot) until it writes again."""

@@ -30,7 +30,10 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-SKILL_STATUSES = ("not_started", "learning", "done", "skipped")
+# A skill's status, the one list of them. Ordered from least to most progress (a merge of two
+# learners keeps the furthest); the column's CHECK constraint uses the same names.
+SKILL_STATUSES = ("not_started", "skipped", "learning", "done")
+CLOSED_STATUSES = frozenset({"done", "skipped"})  # nothing left to learn in the skill for now
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from alembic import op
 
-from bot.pushes.timing import Quiet, next_daily, next_weekly
+from bot.localtime import Quiet, next_daily, next_weekly
 
 revision = '0004'
 down_revision = '0003'

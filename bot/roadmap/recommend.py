@@ -18,7 +18,7 @@ from typing import Literal
 
 from bot.content.loader import KnowledgeBase
 from bot.content.models import Skill
-from bot.features.plan import current_phase
+from bot.roadmap.plan import current_phase
 from bot.storage.repository import Progress
 
 StepKind = Literal["skill", "project", "finished"]

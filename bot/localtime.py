@@ -1,4 +1,4 @@
-"""When a push is due: local times of day, weekdays and quiet hours, as pure functions.
+"""Local time, as pure functions: timezones, times of day, weekdays, quiet hours, occurrences.
 
 Times of day are stored as minutes after local midnight (19:00 -> 1140).
 An occurrence is a local date plus a time of day in the learner's IANA
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MINUTES_PER_DAY = 24 * 60
 SEARCH_DAYS = 16  # enough for a weekly push plus quiet hours that cross midnight
@@ -28,6 +28,14 @@ WEEKDAYS = {
     "sunday": 6, "sun": 6, "minggu": 6, "ahad": 6, "min": 6,
 }
 _CLOCK = re.compile(r"^(?:pukul|jam|at)?\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|pagi|siang|sore|malam)?$")
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA timezone ``name`` (UTC if the stored name is no longer valid)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)

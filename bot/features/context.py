@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.content.loader import KnowledgeBase
 from bot.content.models import Skill
-from bot.features.skill_finder import SkillFinder
+from bot.roadmap.skill_finder import SkillFinder
 from bot.i18n import Texts
+from bot.localtime import zone
 from bot.quiz.bank import QuestionBank
 from bot.settings import Settings
 from bot.storage.repository import Progress, Repository
 from bot.storage.tables import Learner, StudyGroup
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
@@ -62,7 +56,7 @@ class Context:
 
     def tz(self) -> ZoneInfo:
         """The learner's timezone (UTC if the stored name is no longer valid)."""
-        return _zone(self.learner.timezone)
+        return zone(self.learner.timezone)
 
     def local_today(self) -> date:
         """Today's date where the learner lives."""
@@ -101,7 +95,7 @@ class GroupContext:
 
     def tz(self) -> ZoneInfo:
         """The group's timezone."""
-        return _zone(self.group.timezone)
+        return zone(self.group.timezone)
 
     def local_today(self) -> date:
         """Today's date where the group meets."""

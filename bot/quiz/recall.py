@@ -41,7 +41,7 @@ def weakest_skill(recalls: Mapping[str, SkillRecall]) -> SkillRecall | None:
     return min(weak, key=lambda r: (r.recall, r.skill_id)) if weak else None
 
 
-def next_due(bank: QuestionBank, cards: Mapping[str, ReviewCard]) -> datetime | None:
+def next_review_due(bank: QuestionBank, cards: Mapping[str, ReviewCard]) -> datetime | None:
     """When the soonest review is due (``None`` without cards)."""
     return min((c.due for c in cards.values() if bank.get(c.question_id) is not None), default=None)
 
