@@ -41,6 +41,7 @@ from bot.pushes.kinds import (
     group_wants,
     next_push_due,
     next_group_due,
+    pause_group,
     wants,
 )
 from bot.quiz.bank import QuestionBank
