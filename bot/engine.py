@@ -29,6 +29,7 @@ from bot.features import (
     linking,
     next_step,
     onboarding,
+    phase_completion,
     preferences,
     progress_report,
     project,
@@ -41,12 +42,12 @@ from bot.features import (
 from bot.features import help as help_feature
 from bot.features.push_messages import COMPOSERS
 from bot.roadmap.skill_finder import SkillFinder
-from bot.health import PlatformHealth
 from bot.i18n import Texts, pick_language
 from bot.intents import IntentMatcher, closest
 from bot.logs import ACCESS_LOGGER
 from bot.markup import escape
 from bot.metrics import HANDLER_SECONDS, IN_FLIGHT, MESSAGES
+from bot.platform_status import PlatformHealth
 from bot.pushes.kinds import GROUP_QUIZ, GROUP_WEEKLY, pause_group
 from bot.quiz.bank import MESSAGE_CHECK_SECONDS, QuestionBank
 from bot.settings import Settings
@@ -98,7 +99,7 @@ COMMANDS: dict[str, Command] = {
     "progress": Command(progress_report.cmd_progress),
     "project": Command(project.cmd_project),
     "check": Command(project.cmd_check),
-    "project_done": Command(project.cmd_project_done),
+    "project_done": Command(phase_completion.cmd_project_done),
     "quiz": Command(quiz.cmd_quiz),
     "answer": Command(quiz.cmd_answer),
     "rate": Command(quiz.cmd_rate),

@@ -12,42 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from sqlalchemy import text
 
-from bot.metrics import PLATFORM_CONNECTED
+from bot.platform_status import PlatformHealth
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
 
 DATABASE_TIMEOUT_SECONDS = 3.0
-
-
-@dataclass
-class PlatformHealth:
-    """Which chat platforms are connected, and whether the process is shutting down."""
-
-    expected: set[str] = field(default_factory=set)
-    connected: set[str] = field(default_factory=set)
-    stopping: bool = False
-
-    def expect(self, platform: str) -> None:
-        """This process serves ``platform``: readiness waits for it to connect."""
-        self.expected.add(platform)
-        PLATFORM_CONNECTED.labels(platform).set(0)
-
-    def up(self, platform: str) -> None:
-        """``platform`` is connected and taking updates."""
-        self.connected.add(platform)
-        PLATFORM_CONNECTED.labels(platform).set(1)
-
-    def down(self, platform: str) -> None:
-        """``platform`` lost its connection or stopped."""
-        self.connected.discard(platform)
-        PLATFORM_CONNECTED.labels(platform).set(0)
 
 
 async def database_ok(db: Database) -> str:

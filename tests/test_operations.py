@@ -87,7 +87,7 @@ async def test_liveness_readiness_and_metrics(engine: Engine) -> None:
 async def test_readiness_names_an_unreachable_database() -> None:
     port = free_port()
     db = Database("postgresql+asyncpg://postgres@127.0.0.1:1/nowhere")
-    from bot.health import PlatformHealth
+    from bot.platform_status import PlatformHealth
 
     server = OpsServer(db, PlatformHealth(), listen="127.0.0.1", port=port)
     await server.start()

@@ -62,7 +62,7 @@ def checklist_reply(ctx: Context, phase_number: int, *, intro: str | None = None
     return Reply("\n".join(lines), rows(*buttons, per_row=1))
 
 
-def _phase_or_help(ctx: Context, args: str, usage: str) -> tuple[int | None, list[Reply]]:
+def phase_or_help(ctx: Context, args: str, usage: str) -> tuple[int | None, list[Reply]]:
     first = args.split()[0] if args.split() else ""
     if not first:
         return current_phase(ctx.kb, ctx.progress) or len(ctx.kb.phases), []
@@ -74,7 +74,7 @@ def _phase_or_help(ctx: Context, args: str, usage: str) -> tuple[int | None, lis
 
 async def cmd_project(ctx: Context, args: str) -> list[Reply]:
     """Show a phase's portfolio project checklist (the current phase by default)."""
-    phase, problem = _phase_or_help(ctx, args, "/project 2")
+    phase, problem = phase_or_help(ctx, args, "/project 2")
     if phase is None:
         return problem
     return [checklist_reply(ctx, phase)]
@@ -95,37 +95,3 @@ async def cmd_check(ctx: Context, args: str) -> list[Reply]:
     await ctx.repo.set_item_checked(ctx.learner.id, phase, parts[1], checked, now=ctx.now)
     await ctx.reload_progress()
     return [checklist_reply(ctx, phase)]
-
-
-async def cmd_project_done(ctx: Context, args: str) -> list[Reply]:
-    """Mark a phase's project done, which completes the phase."""
-    from bot.features.next_step import cmd_next  # the next step follows a completed phase
-
-    phase, problem = _phase_or_help(ctx, args, "/project_done 2")
-    if phase is None:
-        return problem
-    if phase in ctx.progress.completed_phases:
-        return [Reply(ctx.t("project.already_done", phase=phase)), *await cmd_next(ctx, "")]
-    open_skills = [s for s in ctx.kb.skills_in_phase(phase, core=True) if not ctx.progress.is_closed(s.id)]
-    if open_skills:
-        names = ", ".join(ctx.skill_name(s) for s in open_skills)
-        return [Reply(ctx.t("project.skills_open", phase=phase, skills=names),
-                      rows(Button(ctx.t("button.next"), "/next")))]
-    proj = ctx.kb.phase(phase).project
-    unchecked = [i for i in proj.must_haves if i.id not in ctx.progress.checked_items(phase)]
-    confirmed = any(word.lower() in CONFIRM_WORDS for word in args.split()[1:])
-    if unchecked and not confirmed:
-        items = "\n".join(f"- {i.text.get(ctx.lang)}" for i in unchecked)
-        return [Reply(
-            ctx.t("project.confirm_unchecked", phase=phase, items=items),
-            rows(Button(ctx.t("button.yes_done"), f"/project_done {phase} yes"),
-                 Button(ctx.t("button.project"), f"/project {phase}")),
-        )]
-    for item in unchecked:
-        await ctx.repo.set_item_checked(ctx.learner.id, phase, item.id, True, now=ctx.now)
-    await ctx.repo.complete_phase(ctx.learner.id, phase, now=ctx.now)
-    await ctx.reload_progress()
-    ctx.learner.current_skill = None
-    log.info("learner %s completed phase %s", ctx.learner.id, phase)
-    done = Reply(ctx.t("project.phase_complete", phase=phase, title=ctx.kb.phase(phase).title.get(ctx.lang)))
-    return [done, *await cmd_next(ctx, "")]
