@@ -167,7 +167,6 @@ def parse_quiet(text: str) -> Quiet | None:
 
 
 async def _quiet(ctx: Context, value: str) -> list[Reply]:
-    learner = ctx.learner
     if not value:
         buttons = [Button(q, f"/reminders quiet {q}") for q in QUIET_PRESETS]
         buttons.append(Button(ctx.t("button.off"), "/reminders quiet off"))

@@ -44,9 +44,9 @@ from bot.pushes.kinds import (
     pause_group,
     wants,
 )
-from bot.quiz.bank import QuestionBank
 from bot.storage.database import Database
 from bot.storage.push_store import Occurrence
+from bot.storage.quiz_store import QuizStore
 from bot.storage.repository import Repository
 from bot.storage.tables import Identity, Learner, PushDelivery, PushSchedule, StudyGroup
 
@@ -59,12 +59,27 @@ NOT_RUNNING_RETRY = timedelta(minutes=1)
 CHAT_ONLY_PLATFORMS = frozenset({"console"})  # identities there never receive pushes
 
 
+class ContentSource(Protocol):
+    """Content that can change while the process runs (question packs): looked at before composing."""
+
+    async def refresh(self, store: QuizStore, *, max_age: float = 0.0) -> None:
+        """Reload what changed in the database."""
+        ...
+
+
 class PushSource(Protocol):
     """What the runner needs from the process (the engine offers it): the database, the question
     bank, and what a push says, composed inside the runner's transaction."""
 
-    db: Database
-    bank: QuestionBank
+    @property
+    def db(self) -> Database:
+        """The database the pushes are claimed and recorded in."""
+        ...
+
+    @property
+    def bank(self) -> ContentSource:
+        """The question bank, refreshed before a batch is composed."""
+        ...
 
     async def compose_push(self, repo: Repository, learner: Learner, kind: str,
                            now: datetime) -> list[Reply] | None:
