@@ -4,11 +4,19 @@ An adapter turns a platform update into an ``Incoming`` and draws each
 ``Reply`` (text in Jalur's markdown subset plus rows of buttons) in its own
 way. A button's payload is a command a person could also type, so a button
 press and a typed command take the same path through the engine.
+
+A ``Reply`` also says what it is waiting for (``expects``: a typed answer to
+a question, or a pick among its option buttons) and which language it is
+written in (``language``), so an adapter can offer the right input (a text
+box on Discord) labelled in the learner's language without reading meaning
+into payload strings.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 MAX_PAYLOAD_BYTES = 64
 
@@ -32,6 +40,38 @@ class Button:
             )
 
 
+class ExpectKind(StrEnum):
+    """What kind of input a reply waits for."""
+
+    ANSWER = "answer"  # an answer in the learner's own words (an open question)
+    CHOICE = "choice"  # one of the reply's option buttons (a multiple-choice question)
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What the bot waits for after a reply, and how that input reaches the engine.
+
+    ``question`` is the id of the question being answered (from the question
+    bank). ``command`` is what the input is sent as: the command followed by
+    the learner's answer (``/answer sql-injection-prevention`` + `` use
+    placeholders``, ``/group_answer 12`` + `` B``), something a person could
+    also type.
+    """
+
+    kind: ExpectKind
+    question: str
+    command: str
+
+    @property
+    def free_text(self) -> bool:
+        """True when the learner answers by typing (an adapter may offer a text box)."""
+        return self.kind is ExpectKind.ANSWER
+
+    def payload(self, answer: str) -> str:
+        """The command that sends ``answer``."""
+        return f"{self.command} {answer}"
+
+
 @dataclass(frozen=True)
 class Reply:
     """One message from the bot: markdown-subset text and rows of buttons."""
@@ -47,6 +87,12 @@ class Reply:
     # Reads best as a card (a leaderboard, a group quiz): Discord draws it as an embed whose
     # title is the first line; other platforms show the text as it is.
     card: bool = False
+    # What the bot waits for next (a typed answer to a question, a pick among the option buttons);
+    # an adapter offers the matching input from it (Discord: a text box for a typed answer).
+    expects: Expect | None = None
+    # The language the text is written in ("en" or "id"): an adapter labels the controls it adds
+    # (a text box button, its title) in it. The engine fills it in for every reply it returns.
+    language: str | None = None
 
     @property
     def flat_buttons(self) -> list[Button]:
@@ -86,6 +132,11 @@ class Incoming:
     def content(self) -> str:
         """What the learner said: the payload of a pressed button, or the text."""
         return self.payload if self.payload is not None else self.text
+
+
+def in_language(replies: Iterable[Reply], language: str) -> list[Reply]:
+    """``replies``, each marked as written in ``language`` unless it already names its own."""
+    return [reply if reply.language is not None else replace(reply, language=language) for reply in replies]
 
 
 def rows(*buttons: Button, per_row: int = 2) -> tuple[tuple[Button, ...], ...]:

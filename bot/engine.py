@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.content.loader import KnowledgeBase
 from bot.features.context import Context, GroupContext, Origin
-from bot.conversation import Button, Incoming, Reply, rows
+from bot.conversation import Button, Incoming, Reply, in_language, rows
 from bot.features import (
     account,
     group_quiz,
@@ -233,7 +233,7 @@ class Engine:
                 break
         trace.route = "error"
         lang = pick_language(incoming.language_hint, self.settings.default_language)
-        return [Reply(self.texts(lang, "error.internal"))]
+        return [Reply(self.texts(lang, "error.internal"), language=lang)]
 
     async def mark_unreachable(self, platform: str, user_id: str, *, now: datetime) -> None:
         """Remember that a platform refuses messages to this user (they blocked the bot)."""
@@ -261,6 +261,7 @@ class Engine:
             ctx.origin = Origin(platform=incoming.platform, group_id=incoming.group_id,
                                 group_admin=incoming.group_admin, display_name=incoming.display_name,
                                 shared_chat=incoming.shared_chat)
+            language = ctx.lang
             if incoming.attachment and not text:
                 ctx.route = "attachment"
                 replies = [Reply(ctx.t("input.not_text"), rows(Button(ctx.t("button.help"), "/help")))]
@@ -269,7 +270,8 @@ class Engine:
             trace.route = ctx.route
             if not ctx.deleted:
                 ctx.learner.updated_at = now  # /link may have joined this account to another learner
-            return replies
+                language = ctx.lang  # /lang may have changed it
+            return in_language(replies, language)
 
     async def _context(self, repo: Repository, learner: Learner, now: datetime) -> Context:
         return Context(
@@ -285,7 +287,8 @@ class Engine:
         The caller refreshes the question bank (once for a batch of pushes).
         """
         ctx = await self._context(repo, learner, now)
-        return await COMPOSERS[kind](ctx)
+        replies = await COMPOSERS[kind](ctx)
+        return None if replies is None else in_language(replies, ctx.lang)
 
     async def compose_group_push(self, repo: Repository, group: StudyGroup, kind: str, period: str,
                                  now: datetime) -> list[Reply] | None:
@@ -294,7 +297,8 @@ class Engine:
         Runs inside the caller's transaction: a group quiz is stored, once per period.
         """
         gctx = GroupContext(kb=self.kb, texts=self.texts, repo=repo, bank=self.bank, group=group, now=now)
-        return await GROUP_COMPOSERS[kind](gctx, period)
+        replies = await GROUP_COMPOSERS[kind](gctx, period)
+        return None if replies is None else in_language(replies, group.language)
 
     async def channel_unusable(self, platform: str, group_id: str, channel_id: str, *, now: datetime) -> bool:
         """The platform refused a post in a group's channel (deleted, or no permission).

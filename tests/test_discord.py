@@ -4,11 +4,12 @@ fake Discord REST API; interactions are handed to the client as the gateway woul
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from discord_harness import Discord, login
-from fake_discord import FakeDiscord
+from fake_discord import FakeDiscord, Sent
 
 from bot.engine import Engine
 from bot.settings import Settings
@@ -105,3 +106,153 @@ def test_jalur_run_says_which_platform_could_not_start(fresh_env: dict[str, str]
     assert result.returncode == 1
     assert "jalur: error: Discord stopped: ClientConnectorError" in result.stderr
     assert "Traceback" not in result.stderr and "voice" not in result.stderr
+
+# --- what a reply expects, in the learner's language ---------------------------------------
+
+OPEN, CHOICE = "lang-error-handling-layers", "lang-async-cpu-bound"  # an open and a choice question
+
+
+async def until(condition: Any, timeout: float = 20.0) -> None:
+    """Wait until ``condition()`` holds (the client answers in its own tasks)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "timed out waiting for the Discord client"
+        await asyncio.sleep(0.01)
+
+
+async def press_payload(bot: Discord, user: int, payload: str, *, replies: int = 1) -> list[Any]:
+    """Press the button (on the latest message that has it) whose payload starts with ``payload``."""
+    ids = [b["custom_id"] for s in reversed(bot.fake.messages()) for b in s.buttons
+           if b["custom_id"].startswith(f"jalur:{payload}")]
+    assert ids, payload
+    return await bot.deliver(bot.fake.press(user, ids[0]), replies=replies)
+
+
+async def onboard(bot: Discord, user: int, lang: str) -> None:
+    await bot.slash(user, "start")
+    for payload in (f"/lang {lang}", "/track go", "/level 0", "/tz Asia/Jakarta"):
+        await press_payload(bot, user, payload, replies=2)
+
+
+def text_boxes(sent: Any) -> list[dict[str, Any]]:
+    """The buttons of a message that open a text box."""
+    return [b for b in sent.buttons if b["custom_id"].startswith("jalur-answer:")]
+
+
+async def open_text_box(bot: Discord, user: int, button: dict[str, Any], *, channel_id: int = 1,
+                        message: Sent | None = None) -> dict[str, Any]:
+    """Press a text box button; the modal Discord was asked to show."""
+    before = len(bot.fake.sent)
+    bot.adapter.client._connection.parse_interaction_create(
+        bot.fake.press(user, button["custom_id"], channel_id=channel_id, message=message))
+    await until(lambda: len(bot.fake.sent) > before)
+    modal = bot.fake.sent[-1].body
+    assert modal["type"] == 9, modal
+    return dict(modal["data"])
+
+
+async def test_an_indonesian_learners_daily_quiz_dm_is_answered_in_a_text_box_in_indonesian(
+        engine: Engine, settings: Settings, fake: FakeDiscord) -> None:
+    from sqlalchemy import select
+
+    from bot.outbound import Senders
+    from bot.pushes.delivery import PushRunner
+    from bot.storage.tables import PushSchedule, QuizAnswer
+
+    moment = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)  # Monday 12:00 in Jakarta
+    bot = await login(engine, settings, fake, lambda: moment)
+    try:
+        await onboard(bot, ANI, "id")  # the Discord client itself is in English (en-US)
+        await bot.slash(ANI, "quiz", {"topic": OPEN})
+        await press_payload(bot, ANI, f"/answer {OPEN} ?")  # "Tidak tahu": it comes back as tomorrow's review
+        senders = Senders()
+        senders.add("discord", bot.adapter)
+        runner = PushRunner(engine, senders)
+        for _day in ("today", "tomorrow"):
+            async with engine.db.transaction() as session:
+                due = (await session.execute(select(PushSchedule.due_at).where(PushSchedule.kind == "daily_quiz"))
+                       ).scalar_one()  # 19:00 in Jakarta
+            assert (await runner.tick(due)).count("sent") == 1
+        dm = fake.messages("channel")[-1]
+        assert dm.target == str(ANI + 1) and OPEN in dm.text
+        labels = [b["label"] for b in dm.buttons]
+        assert "🤷 Tidak tahu" in labels and "✍️ Jawab" in labels and "✍️ Answer" not in labels
+        (box,) = text_boxes(dm)
+        modal = await open_text_box(bot, ANI, box, channel_id=ANI + 1)
+        assert modal["title"] == "Jawaban kamu"
+        field = modal["components"][0]["components"][0]
+        assert field["label"] == "Jawab dengan kata-katamu sendiri"
+        question = engine.bank.get(OPEN)
+        assert question is not None and question.model_answer is not None
+        out = await bot.deliver(fake.submit(ANI, modal["custom_id"], {field["custom_id"]: question.model_answer.get("id")},
+                                            channel_id=ANI + 1))
+        assert "✅" in out[-1].text or "🟡" in out[-1].text
+        async with engine.db.transaction() as session:
+            verdicts = (await session.execute(select(QuizAnswer.verdict).where(QuizAnswer.question_id == OPEN)
+                                              .order_by(QuizAnswer.id))).scalars().all()
+        assert verdicts[0] == "incorrect" and verdicts[1] in ("correct", "partial")
+    finally:
+        await bot.adapter.client.close()
+
+
+async def test_only_an_open_question_gets_a_text_box(discord_bot: Discord, fake: FakeDiscord) -> None:
+    await onboard(discord_bot, ANI, "en")
+    out = await discord_bot.slash(ANI, "quiz", {"topic": CHOICE})
+    labels = [b["label"] for b in out[-1].buttons]
+    assert {"A", "B", "🤷 I don't know"} <= set(labels) and not text_boxes(out[-1])
+    await press_payload(discord_bot, ANI, f"/answer {CHOICE} 1")
+    out = await discord_bot.slash(ANI, "quiz", {"topic": OPEN})
+    (box,) = text_boxes(out[-1])
+    assert box["label"] == "✍️ Answer" and box["custom_id"] == f"jalur-answer:en/answer {OPEN}"
+    modal = await open_text_box(discord_bot, ANI, box)
+    assert modal["title"] == "Your answer"
+    field_id = modal["components"][0]["components"][0]["custom_id"]
+    out = await discord_bot.deliver(fake.submit(ANI, modal["custom_id"], {field_id: "?"}))
+    assert "❌" in out[-1].text and not text_boxes(out[-1])
+    assert len(discord_bot.adapter._locks) == 0  # no lock is kept once nobody holds it
+
+
+async def test_an_answer_button_sent_before_replies_declared_it_still_works(discord_bot: Discord,
+                                                                           fake: FakeDiscord) -> None:
+    await onboard(discord_bot, ANI, "en")
+    await discord_bot.slash(ANI, "quiz", {"topic": OPEN})
+    old = {"type": 2, "style": 1, "label": "✍️ Answer", "custom_id": f"jalur-answer:{OPEN}"}  # the old custom id
+    message = Sent("followup", "old", {"content": "an open question", "components": [{"type": 1, "components": [old]}]})
+    modal = await open_text_box(discord_bot, ANI, old, message=message)
+    field_id = modal["components"][0]["components"][0]["custom_id"]
+    out = await discord_bot.deliver(fake.submit(ANI, modal["custom_id"], {field_id: "?"}))
+    assert "❌" in out[-1].text
+
+
+async def test_the_library_api_url_is_set_only_while_a_client_is_logged_in(
+        engine: Engine, settings: Settings, fake: FakeDiscord) -> None:
+    import discord
+    from discord_harness import _settings
+
+    from adapters.discord.bot import DiscordAdapter
+
+    library_url = discord.http.Route.BASE
+    adapter = DiscordAdapter(engine, _settings(settings, fake))
+    assert library_url == discord.http.Route.BASE  # making an adapter changes nothing
+    await adapter.client.login("fake-discord-token")
+    try:
+        assert fake.api_url == discord.http.Route.BASE
+        other = DiscordAdapter(engine, _settings(settings, fake).model_copy(
+            update={"discord_api_url": "http://127.0.0.1:9/api/v10"}))
+        with pytest.raises(RuntimeError, match="already uses"):
+            await other.client.login("fake-discord-token")  # refused before it opened anything
+    finally:
+        await adapter.client.close()
+    assert library_url == discord.http.Route.BASE
+
+
+def test_importing_the_discord_adapter_changes_no_global_state() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import logging, discord; base = discord.http.Route.BASE; import adapters.discord.bot; "
+            "assert discord.http.Route.BASE == base; "
+            "assert not logging.getLogger('discord.http').filters and not logging.getLogger('discord.client').filters")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120, cwd=Path(__file__).resolve().parents[1])

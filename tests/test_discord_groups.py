@@ -239,3 +239,28 @@ async def test_a_telegram_account_and_a_discord_account_become_one_learner(
     assert "Python" in out[-1].text or "1/" in out[-1].text
     out = await discord_bot.slash(ANI, "link")
     assert "Your link code" in out[-1].text and not out[-1].ephemeral  # a DM: only the learner reads it
+
+
+async def test_only_open_group_quiz_questions_get_a_text_box_in_the_groups_language(
+        engine: Engine, settings: Settings, fake: FakeDiscord) -> None:
+    clock = Clock()
+    bot = await login(engine, settings, fake, clock)
+    try:
+        await in_server(bot, ADMIN, "setup", {"channel": (QUIZ_CHANNEL, "belajar"), "language": "id"},
+                        admin=True, replies=2)
+        kinds: set[str] = set()
+        for _ in range(12):  # each /groupquiz posts a question the group has not seen yet
+            clock.now += timedelta(minutes=1)
+            post, _ack = await in_server(bot, ADMIN, "groupquiz", admin=True, replies=2)
+            question = await question_of(engine, post)
+            boxes = [b for b in post.buttons if b["custom_id"].startswith("jalur-answer:")]
+            if question.kind == "open":
+                assert [b["label"] for b in boxes] == ["✍️ Jawab"], post.buttons
+            else:
+                assert not boxes and "✍️ Answer" not in [b["label"] for b in post.buttons], post.buttons
+            kinds.add(question.kind)
+            if kinds == {"open", "choice"}:
+                break
+        assert kinds == {"open", "choice"}
+    finally:
+        await bot.adapter.client.close()

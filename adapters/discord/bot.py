@@ -5,8 +5,10 @@ become an ``Incoming`` for the engine; replies go back as follow-up messages,
 ephemeral inside a server (only the learner sees their progress) and normal
 in DMs. Every interaction is deferred at once, so Discord's 3-second window
 is always met. Buttons are ``DynamicItem`` components whose custom id holds
-the payload, so a button works after a restart; an open question also gets an
-"Answer" button that opens a text box (Discord bots do not read messages).
+the payload, so a button works after a restart. A reply that expects a typed
+answer (``Reply.expects``, an open question) also gets an "Answer" button,
+labelled in the reply's language, that opens a text box (Discord bots do not
+read messages); a multiple-choice question gets none.
 
 A server is a study group: the interaction's server id, whether the member
 may manage the server, and their display name go to the engine with each
@@ -21,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import weakref
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -31,7 +34,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from adapters.discord.render import CUSTOM_ID_PREFIX, MAX_LABEL_CHARS, custom_id, messages
-from bot.conversation import MAX_PAYLOAD_BYTES, Button, Incoming, Reply
+from bot.conversation import MAX_PAYLOAD_BYTES, Button, Expect, Incoming, Reply
 from bot.engine import Engine
 from bot.i18n import Texts, pick_language
 from bot.metrics import PLATFORM_ERRORS, RATE_LIMIT_WAITS
@@ -48,9 +51,6 @@ class _NoVoiceWarnings(logging.Filter):
         return "voice will NOT be supported" not in record.getMessage()
 
 
-logging.getLogger("discord.client").addFilter(_NoVoiceWarnings())
-
-
 class _RateLimitCounter(logging.Filter):
     """discord.py waits out 429s itself and says so in a warning; each one is counted (a metric)."""
 
@@ -61,12 +61,53 @@ class _RateLimitCounter(logging.Filter):
         return True
 
 
-logging.getLogger("discord.http").addFilter(_RateLimitCounter())
+def _install_log_filters() -> None:
+    """Quiet discord.py's voice warnings and count its rate-limit waits (once per process).
+
+    Called when an adapter is made (discord.py warns about voice as its client is built),
+    so importing this module changes no logging.
+    """
+    for name, kind in (("discord.client", _NoVoiceWarnings), ("discord.http", _RateLimitCounter)):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())
+
+
+class _ApiBase:
+    """Points discord.py at ``JALUR_DISCORD_API_URL`` while a Jalur client is logged in.
+
+    discord.py builds every URL (REST calls and interaction responses alike) from the
+    class attribute ``discord.http.Route.BASE``. It is set when a client logs in and the
+    library's value is put back when the last client closes; two clients that want
+    different URLs at once are refused rather than silently redirected.
+    """
+
+    def __init__(self) -> None:
+        self._clients = 0
+        self._saved = ""
+
+    def acquire(self, url: str) -> None:
+        route = discord.http.Route
+        if self._clients == 0:
+            self._saved = route.BASE
+            route.BASE = url
+        elif url != route.BASE:
+            raise RuntimeError(f"a Discord client already uses {route.BASE}; cannot also use {url}")
+        self._clients += 1
+
+    def release(self) -> None:
+        self._clients -= 1
+        if self._clients == 0:
+            discord.http.Route.BASE = self._saved
+
+
+_API_BASE = _ApiBase()
 
 PLATFORM = "discord"
+# An Answer button's custom id: the prefix, the reply's language and the command the typed
+# answer is sent with ("jalur-answer:id/answer sql-injection-prevention").
 ANSWER_PREFIX = "jalur-answer:"
-GROUP_MARK = "#"  # an Answer button's target "#12" is group quiz 12; otherwise a question id
-DONT_KNOW = re.compile(r"^/(?P<command>answer|group_answer) (?P<target>\S+) \?$")
+ANSWER_ID = re.compile(r"(?:(?P<lang>[a-z]{2})?(?P<command>/.+)|(?P<legacy>[^/]\S*))")
 MAX_ANSWER_CHARS = 1500
 MAX_NAME_CHARS = 100
 
@@ -110,32 +151,43 @@ class JalurButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.es
         await _adapter(interaction).on_payload(interaction, self.payload)
 
 
-class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.escape(ANSWER_PREFIX) + r"(?P<target>\S+)"):
-    """Opens a text box to type the answer to an open question (``#12``: to group quiz 12)."""
+def _legacy_command(target: str) -> str:
+    """The command of an Answer button sent before replies declared it ("#12": group quiz 12).
 
-    def __init__(self, label: str, target: str, row: int | None = None) -> None:
-        super().__init__(discord.ui.Button(label=label, custom_id=f"{ANSWER_PREFIX}{target}",
-                                           style=discord.ButtonStyle.primary, row=row))
-        self.target = target
+    Such buttons may sit on open questions for two days after an upgrade.
+    """
+    return f"/group_answer {target[1:]}" if target.startswith("#") else f"/answer {target}"
+
+
+class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                   template=re.escape(ANSWER_PREFIX) + ANSWER_ID.pattern):
+    """Opens a text box to type an answer; the typed text is sent after ``command``."""
+
+    def __init__(self, label: str, command: str, lang: str | None, row: int | None = None) -> None:
+        super().__init__(discord.ui.Button(label=label[:MAX_LABEL_CHARS], style=discord.ButtonStyle.primary,
+                                           custom_id=f"{ANSWER_PREFIX}{lang or ''}{command}", row=row))
+        self.command = command
+        self.lang = lang
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> AnswerButton:
-        return cls(getattr(item, "label", None) or "…", match["target"])
+        command = match["command"] or _legacy_command(match["legacy"])
+        return cls(getattr(item, "label", None) or "…", command, match["lang"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         adapter = _adapter(interaction)
-        lang = pick_language(_language(interaction.locale), adapter.settings.default_language)
-        await interaction.response.send_modal(AnswerModal(adapter, self.target, lang))
+        lang = pick_language(self.lang or _language(interaction.locale), adapter.settings.default_language)
+        await interaction.response.send_modal(AnswerModal(adapter, self.command, lang))
 
 
 class AnswerModal(discord.ui.Modal):
-    """The text box for an answer; submitting sends ``/answer ID TEXT`` (or ``/group_answer``)."""
+    """The text box for an answer, in the question's language; submitting sends ``COMMAND TEXT``."""
 
-    def __init__(self, adapter: DiscordAdapter, target: str, lang: str) -> None:
+    def __init__(self, adapter: DiscordAdapter, command: str, lang: str) -> None:
         super().__init__(title=adapter.texts(lang, "discord.answer_title")[:45], timeout=None)
         self.adapter = adapter
-        self.target = target
+        self.command = command
         self.answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
             label=adapter.texts(lang, "discord.answer_label")[:45], style=discord.TextStyle.paragraph,
             max_length=MAX_ANSWER_CHARS)
@@ -143,10 +195,7 @@ class AnswerModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         text = " ".join(str(self.answer.value).split()) or "?"
-        if self.target.startswith(GROUP_MARK):
-            await self.adapter.on_payload(interaction, f"/group_answer {self.target[1:]} {text}")
-        else:
-            await self.adapter.on_payload(interaction, f"/answer {self.target} {text}")
+        await self.adapter.on_payload(interaction, f"{self.command} {text}")
 
 
 def _error_kind(exc: discord.HTTPException) -> str:
@@ -218,6 +267,29 @@ class JalurClient(commands.AutoShardedBot):
         super().__init__(command_prefix=commands.when_mentioned, help_command=None,
                          intents=discord.Intents.default(), **options)
         self.adapter = adapter
+        self._api_url: str | None = None  # the API URL this client holds while logged in
+
+    async def login(self, token: str) -> None:
+        """Log in against ``JALUR_DISCORD_API_URL`` (discord.py's own URL is put back at close)."""
+        if self._api_url is None:
+            self._api_url = self.adapter.settings.discord_api_url.rstrip("/")
+            _API_BASE.acquire(self._api_url)
+        try:
+            await super().login(token)
+        except BaseException:
+            self._release_api()
+            raise
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            self._release_api()
+
+    def _release_api(self) -> None:
+        if self._api_url is not None:
+            self._api_url = None
+            _API_BASE.release()
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(JalurButton, AnswerButton)
@@ -247,12 +319,13 @@ class DiscordAdapter:
     def __init__(self, engine: Engine, settings: Settings, *, clock: Clock = _now) -> None:
         if settings.discord_token is None:
             raise ValueError("JALUR_DISCORD_TOKEN is not set")
-        discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
+        _install_log_filters()
         self.engine = engine
         self.settings = settings
         self.texts = engine.texts
         self.clock = clock
-        self._locks: dict[int, asyncio.Lock] = {}
+        # One learner's interactions in order; a lock lives only while someone holds or awaits it.
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self.closing = False  # shutting down: new interactions are told to come back
         options: dict[str, Any] = {}
         if settings.discord_shard_count is not None:
@@ -344,7 +417,9 @@ class DiscordAdapter:
             log.info("discord: could not acknowledge an interaction: %s", exc)
             return
         user = interaction.user
-        lock = self._locks.setdefault(user.id, asyncio.Lock())
+        lock = self._locks.get(user.id)
+        if lock is None:
+            lock = self._locks[user.id] = asyncio.Lock()
         async with lock:
             replies = await self.engine.handle(self.incoming(interaction, payload), now=self.clock())
             replies = await self._post_in_channels(interaction, replies, lang)
@@ -376,35 +451,40 @@ class DiscordAdapter:
             if result is SendResult.UNREACHABLE and interaction.guild_id is not None:
                 await self.engine.channel_unusable(PLATFORM, str(interaction.guild_id), reply.channel,
                                                    now=self.clock())
-                return [Reply(self.texts(lang, "discord.cannot_post"))]
-            return [Reply(self.texts(lang, "discord.post_failed"))]
+                return [Reply(self.texts(lang, "discord.cannot_post"), language=lang)]
+            return [Reply(self.texts(lang, "discord.post_failed"), language=lang)]
         return personal
 
     async def _followups(self, interaction: discord.Interaction, replies: Sequence[Reply], ephemeral: bool,
                          lang: str) -> None:
         for reply in replies:
-            for content, rows, card in messages(reply):
+            for content, card, view in self.rendered(reply, lang):
                 try:
                     await interaction.followup.send(content or discord.utils.MISSING, embed=card or discord.utils.MISSING,
-                                                    view=self.view(rows, lang), ephemeral=ephemeral)
+                                                    view=view, ephemeral=ephemeral)
                 except discord.HTTPException as exc:
                     PLATFORM_ERRORS.labels(PLATFORM, _error_kind(exc)).inc()
                     log.warning("discord: follow-up refused: %s", exc)
                     return
 
-    def view(self, rows: list[list[Button]], lang: str) -> discord.ui.View:
-        """Reply buttons as a persistent view; an open question also gets an Answer button."""
+    def rendered(self, reply: Reply, lang: str) -> list[tuple[str, discord.Embed | None, discord.ui.View]]:
+        """A reply as Discord messages (content, embed, view); ``lang`` if the reply names no language.
+
+        The buttons go on the last message, with an Answer button when the reply expects a typed answer.
+        """
+        parts = messages(reply)
+        lang = reply.language or lang
+        return [(content, card, self.view(rows, reply.expects if index == len(parts) - 1 else None, lang))
+                for index, (content, rows, card) in enumerate(parts)]
+
+    def view(self, rows: list[list[Button]], expects: Expect | None, lang: str) -> discord.ui.View:
+        """Reply buttons as a persistent view, and a text box button when a typed answer is expected."""
         view = discord.ui.View(timeout=None)
         for index, row in enumerate(rows):
             for button in row:
                 view.add_item(JalurButton(button.label, button.payload, row=index))
-        for row in rows:
-            for button in row:
-                match = DONT_KNOW.match(button.payload)
-                if match and len(view.children) < 25:
-                    group = match["command"] == "group_answer"
-                    target = f"{GROUP_MARK}{match['target']}" if group else match["target"]
-                    view.add_item(AnswerButton(self.texts(lang, "button.answer"), target))
+        if expects is not None and expects.free_text and len(view.children) < 25:
+            view.add_item(AnswerButton(self.texts(lang, "button.answer"), expects.command, lang))
         return view
 
     # --- pushes -----------------------------------------------------------------
@@ -434,9 +514,8 @@ class DiscordAdapter:
         """Send replies in order: unreachable when the channel is gone or closed to the bot."""
         try:
             for reply in replies:
-                for content, rows, card in messages(reply):
-                    await channel.send(content or None, embed=card or discord.utils.MISSING,
-                                       view=self.view(rows, "en"))
+                for content, card, view in self.rendered(reply, self.settings.default_language):
+                    await channel.send(content or None, embed=card or discord.utils.MISSING, view=view)
         except (discord.Forbidden, discord.NotFound) as exc:
             PLATFORM_ERRORS.labels(PLATFORM, _error_kind(exc)).inc()
             log.info("discord: channel refused a message: %s", exc)

@@ -19,7 +19,7 @@ from bot.features.context import Context, GroupContext
 from bot.conversation import Button, Reply, rows
 from bot.features.leaderboard import group_streak
 from bot.features.quiz import grade_off_loop, pick_option_reply, record_review
-from bot.features.quiz_ask import DONT_KNOW, LETTERS, VERDICT_MARK, verdict_text, when_text
+from bot.features.quiz_ask import DONT_KNOW, LETTERS, VERDICT_MARK, expects_answer, verdict_text, when_text
 from bot.features.streak_report import streak_line
 from bot.streaks.record import count_activity
 from bot.features.study_groups import channel_text, group_or_problem
@@ -83,7 +83,8 @@ def quiz_post(gctx: GroupContext, quiz: GroupQuiz, question: Question, streak: i
     layout = rows(*buttons, per_row=max(1, len(buttons))) if buttons else ()
     layout += rows(Button(gctx.t("button.dont_know"), f"{COMMAND} {quiz.id} {DONT_KNOW}"),
                    Button(gctx.t("button.leaderboard"), "/leaderboard"))
-    return Reply("\n".join(lines), layout, channel=gctx.group.channel_id, card=True)
+    return Reply("\n".join(lines), layout, channel=gctx.group.channel_id, card=True,
+                 expects=expects_answer(question, f"{COMMAND} {quiz.id}"), language=lang)
 
 
 def group_context(ctx: Context, group: StudyGroup) -> GroupContext:
@@ -130,7 +131,8 @@ async def cmd_group_answer(ctx: Context, args: str) -> list[Reply]:
     result = await grade_off_loop(question, text)
     if result is None:
         letters = [Button(LETTERS[i], f"{COMMAND} {quiz.id} {i + 1}") for i in range(len(question.options))]
-        return [pick_option_reply(ctx, question, rows(*letters, per_row=len(letters)))]
+        return [pick_option_reply(ctx, question, rows(*letters, per_row=len(letters)),
+                                  expects_answer(question, f"{COMMAND} {quiz.id}"))]
     card = await record_review(ctx, question, result, asked_at=quiz.posted_at)
     await ctx.repo.groups.add_answer(GroupAnswer(quiz_id=quiz.id, learner_id=ctx.learner.id, group_id=group.id,
                                                  verdict=result.verdict, points=POINTS[result.verdict],

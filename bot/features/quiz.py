@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from bot.content.models import Question
 from bot.features.context import Context
-from bot.conversation import Button, Reply, rows
+from bot.conversation import Button, Expect, Reply, rows
 from bot.features import interview as interview_feature
 from bot.features.quiz_ask import (
     DONT_KNOW,
@@ -150,7 +150,8 @@ async def answer(ctx: Context, question_id: str, text: str) -> list[Reply]:
         return [Reply(ctx.t("quiz.empty_answer"))]
     result = await grade_off_loop(question, text)
     if result is None:
-        return [pick_option_reply(ctx, question, question_reply(ctx, question, "").buttons)]
+        asked = question_reply(ctx, question, "")
+        return [pick_option_reply(ctx, question, asked.buttons, asked.expects)]
     return await _record(ctx, question, result, text)
 
 
@@ -213,10 +214,11 @@ def grade_text(question: Question, text: str) -> Grade | None:
     return grade(question, text)
 
 
-def pick_option_reply(ctx: Context, question: Question, buttons: tuple[tuple[Button, ...], ...]) -> Reply:
-    """"Pick one of A, B, C, D" with the option buttons again."""
+def pick_option_reply(ctx: Context, question: Question, buttons: tuple[tuple[Button, ...], ...],
+                      expects: Expect | None = None) -> Reply:
+    """"Pick one of A, B, C, D" with the option buttons again (still waiting for ``expects``)."""
     letters = ", ".join("ABCDEF"[: len(question.options)])
-    return Reply(ctx.t("quiz.pick_option", letters=letters), buttons)
+    return Reply(ctx.t("quiz.pick_option", letters=letters), buttons, expects=expects, language=ctx.lang)
 
 
 async def _record(ctx: Context, question: Question, result: Grade, text: str) -> list[Reply]:

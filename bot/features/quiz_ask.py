@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.content.models import Question
 from bot.features.context import Context
-from bot.conversation import Button, Reply, rows
+from bot.conversation import Button, Expect, ExpectKind, Reply, rows
 from bot.markup import escape
 from bot.quiz.grader import Grade
 
@@ -37,17 +37,27 @@ def clear_pending(ctx: Context) -> None:
     ctx.learner.quiz_question, ctx.learner.quiz_asked_at = None, None
 
 
+def expects_answer(question: Question, command: str) -> Expect:
+    """What a question's reply waits for: a typed answer (open) or an option (choice), sent as ``command``."""
+    kind = ExpectKind.CHOICE if question.kind == "choice" else ExpectKind.ANSWER
+    return Expect(kind, question.id, command)
+
+
 def question_reply(ctx: Context, question: Question, header: str) -> Reply:
     """A question with its options (choice) or an answering hint (open), and its buttons."""
     lines = [header, "", question.prompt.get(ctx.lang)]
-    dont_know = Button(ctx.t("button.dont_know"), f"/answer {question.id} {DONT_KNOW}")
+    command = f"/answer {question.id}"
+    expects = expects_answer(question, command)
+    dont_know = Button(ctx.t("button.dont_know"), f"{command} {DONT_KNOW}")
     if question.kind == "choice":
         lines.append("")
         lines += [f"**{LETTERS[i]}.** {option.get(ctx.lang)}" for i, option in enumerate(question.options)]
-        letters = [Button(LETTERS[i], f"/answer {question.id} {i + 1}") for i in range(len(question.options))]
-        return Reply("\n".join(lines), rows(*letters, per_row=len(letters)) + rows(dont_know))
+        letters = [Button(LETTERS[i], f"{command} {i + 1}") for i in range(len(question.options))]
+        return Reply("\n".join(lines), rows(*letters, per_row=len(letters)) + rows(dont_know),
+                     expects=expects, language=ctx.lang)
     lines += ["", ctx.t("quiz.answer_hint")]
-    return Reply("\n".join(lines), rows(dont_know, Button(ctx.t("button.skip_question"), "/cancel")))
+    return Reply("\n".join(lines), rows(dont_know, Button(ctx.t("button.skip_question"), "/cancel")),
+                 expects=expects, language=ctx.lang)
 
 
 def ask(ctx: Context, question: Question, header: str) -> Reply:

@@ -207,4 +207,4 @@ def _notice(ctx: Context, group: StudyGroup) -> Reply:
     else:
         text = ctx.texts(lang, "group.notice", time=clock_text(group.quiz_minute), timezone=group.timezone)
     return Reply(text, rows(Button(ctx.texts(lang, "button.leaderboard"), "/leaderboard")),
-                 channel=group.channel_id)
+                 channel=group.channel_id, language=lang)
