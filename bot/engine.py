@@ -334,7 +334,7 @@ class Engine:
             if awaiting in AWAITING and since is not None and ctx.now - since <= AWAITING_TIMEOUT:
                 ctx.route = awaiting
                 return await AWAITING[awaiting](ctx, text)  # the handler clears or renews it
-            ctx.learner.awaiting = None
+            ctx.stop_awaiting()
         command = self.intents.match(text)
         if ctx.learner.quiz_question is not None and (
             command is None or len(text.split()) > MAX_WORDS_FOR_COMMAND
@@ -362,7 +362,7 @@ class Engine:
             return [Reply(ctx.t("onboarding.finish_first")),
                     onboarding.step_prompt(ctx, ctx.learner.onboarding_step)]
         if ctx.learner.awaiting is not None and name not in KEEPS_AWAITING:
-            ctx.learner.awaiting = None
+            ctx.stop_awaiting()
         return await command.handler(ctx, args)
 
     def _unknown_command(self, ctx: Context, name: str) -> list[Reply]:

@@ -33,7 +33,7 @@ async def cmd_delete_me(ctx: Context, args: str) -> list[Reply]:
         ctx.deleted = True
         log.info("learner %s deleted their data", ctx.learner.id)
         return [Reply(text, rows(Button("/start", "/start")))]
-    ctx.learner.awaiting, ctx.learner.awaiting_since = "delete_me", ctx.now
+    ctx.await_text("delete_me")
     return [Reply(ctx.t("delete.confirm"), rows(Button(ctx.t("button.delete_yes"), "/delete_me yes"),
                                                   Button(ctx.t("button.cancel"), "/cancel")))]
 
@@ -52,6 +52,6 @@ async def cmd_cancel(ctx: Context, args: str) -> list[Reply]:
         stopped = await cancel_question(ctx)
         if stopped is not None:
             return stopped
-    ctx.learner.awaiting, ctx.learner.awaiting_since = None, None
+    ctx.stop_awaiting()
     return [Reply(ctx.t("cancel.done" if had else "cancel.nothing"),
                   rows(Button(ctx.t("button.next"), "/next")))]

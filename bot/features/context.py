@@ -68,6 +68,14 @@ class Context:
             skill = self.kb.skills[skill]
         return skill.name.get(self.lang)
 
+    def await_text(self, what: str) -> None:
+        """The learner's next typed message answers ``what`` (``timezone``, ``delete_me``): see the engine."""
+        self.learner.awaiting, self.learner.awaiting_since = what, self.now
+
+    def stop_awaiting(self) -> None:
+        """Typed messages are read as usual again."""
+        self.learner.awaiting, self.learner.awaiting_since = None, None
+
     async def set_skill_status(self, skill_id: str, status: str, *, source: str) -> None:
         """Store a skill's status and see it in ``progress`` at once."""
         await self.repo.set_skill_status(self.learner.id, skill_id, status, source=source, now=self.now)

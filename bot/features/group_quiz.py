@@ -17,12 +17,12 @@ from datetime import date, datetime, timedelta
 from bot.content.models import Question
 from bot.features.context import Context, GroupContext
 from bot.conversation import Button, Reply, rows
-from bot.features.leaderboard import group_streak
-from bot.features.quiz import grade_off_loop, pick_option_reply, record_review
-from bot.features.quiz_ask import DONT_KNOW, LETTERS, VERDICT_MARK, expects_answer, verdict_text, when_text
+from bot.features.quiz import pick_option_reply
+from bot.features.quiz_ask import LETTERS, VERDICT_MARK, expects_answer, verdict_text, when_text
 from bot.features.streak_report import streak_line
-from bot.streaks.record import count_activity
+from bot.streaks.record import count_activity, group_streak
 from bot.features.study_groups import channel_text, group_or_problem
+from bot.quiz.answers import DONT_KNOW, grade_off_loop, record_review
 from bot.storage.tables import GroupAnswer, GroupQuiz, StudyGroup
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ async def cmd_group_answer(ctx: Context, args: str) -> list[Reply]:
         letters = [Button(LETTERS[i], f"{COMMAND} {quiz.id} {i + 1}") for i in range(len(question.options))]
         return [pick_option_reply(ctx, question, rows(*letters, per_row=len(letters)),
                                   expects_answer(question, f"{COMMAND} {quiz.id}"))]
-    card = await record_review(ctx, question, result, asked_at=quiz.posted_at)
+    card = await record_review(ctx.repo, ctx.learner, question, result, now=ctx.now, asked_at=quiz.posted_at)
     await ctx.repo.groups.add_answer(GroupAnswer(quiz_id=quiz.id, learner_id=ctx.learner.id, group_id=group.id,
                                                  verdict=result.verdict, points=POINTS[result.verdict],
                                                  answered_at=ctx.now))

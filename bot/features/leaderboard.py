@@ -17,17 +17,16 @@ from bot.features.context import Context, GroupContext
 from bot.conversation import Button, Reply, rows
 from bot.features.study_groups import group_or_problem
 from bot.markup import escape
-from bot.pushes.kinds import group_zone
-from bot.localtime import occurrence
+from bot.localtime import occurrence, zone
 from bot.storage.group_store import Standing
 from bot.storage.repository import Repository
 from bot.storage.tables import StudyGroup
+from bot.streaks.record import group_streak
 
 log = logging.getLogger(__name__)
 
 TOP = 10
 MEDALS = ("🥇", "🥈", "🥉")
-STREAK_LOOKBACK_DAYS = 400
 
 Say = Callable[..., str]  # a message key and its parameters -> the text in one language
 
@@ -35,18 +34,6 @@ Say = Callable[..., str]  # a message key and its parameters -> the text in one 
 def week_start(day: date) -> date:
     """The Monday of the week ``day`` is in."""
     return day - timedelta(days=day.weekday())
-
-
-async def group_streak(repo: Repository, group: StudyGroup, today: date) -> int:
-    """Days in a row (up to today, or yesterday while today is still open) with enough members answering."""
-    counts = await repo.groups.answering_members(group.id, today - timedelta(days=STREAK_LOOKBACK_DAYS))
-    good = {day for day, members in counts.items() if members >= group.streak_members}
-    day = today if today in good else today - timedelta(days=1)
-    length = 0
-    while day in good:
-        length += 1
-        day -= timedelta(days=1)
-    return length
 
 
 def _standing_line(t: Say, rank: int, standing: Standing) -> str:
@@ -59,7 +46,7 @@ def _standing_line(t: Say, rank: int, standing: Standing) -> str:
 async def board_lines(t: Say, repo: Repository, group: StudyGroup, monday: date, *,
                       me: int | None = None) -> list[str] | None:
     """The week's ranking starting ``monday`` (``None`` when nobody answered that week)."""
-    tz = group_zone(group)
+    tz = zone(group.timezone)
     start, end = occurrence(monday, 0, tz), occurrence(monday + timedelta(days=7), 0, tz)
     standings = await repo.groups.standings(group.id, start, end)
     if not standings:
@@ -83,7 +70,7 @@ async def cmd_leaderboard(ctx: Context, args: str) -> list[Reply]:
     if group is None:
         return problem
     t: Say = partial(ctx.texts, ctx.lang)
-    today = ctx.now.astimezone(group_zone(group)).date()
+    today = ctx.now.astimezone(zone(group.timezone)).date()
     monday = week_start(today)
     lines = [t("leaderboard.title", start=monday.isoformat())]
     board = await board_lines(t, ctx.repo, group, monday, me=ctx.learner.id)

@@ -163,7 +163,7 @@ async def cmd_tz(ctx: Context, args: str) -> list[Reply]:
     """Set the timezone: ``/tz Asia/Jakarta``, a city, WIB/WITA/WIT or UTC+7."""
     if not args.strip():
         if ctx.learner.onboarding_step is None:
-            ctx.learner.awaiting, ctx.learner.awaiting_since = "timezone", ctx.now
+            ctx.await_text("timezone")
         return [timezone_prompt(ctx)]
     guess = parse_timezone(args)
     if guess.zone is None:
@@ -174,7 +174,7 @@ async def cmd_tz(ctx: Context, args: str) -> list[Reply]:
         return [Reply(ctx.t("tz.invalid", text=shown, current=ctx.learner.timezone)), timezone_prompt(ctx)]
     shift = shift_after_move(ctx.learner, ctx.now, guess.zone)  # the streak neither breaks nor grows
     await set_and_reschedule(ctx.repo.pushes, ctx.learner, ctx.now, timezone=guess.zone, streak_shift=shift)
-    ctx.learner.awaiting = None
+    ctx.stop_awaiting()
     time = ctx.now.astimezone(ctx.tz()).strftime("%H:%M")
     return await advance(ctx, "timezone", ctx.t("tz.set", timezone=guess.zone, time=time))
 

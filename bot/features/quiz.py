@@ -7,17 +7,15 @@ twice (even by two processes at once) is answered "already answered".
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.content.models import Question
 from bot.features.context import Context
 from bot.conversation import Button, Expect, Reply, rows
 from bot.features import interview as interview_feature
 from bot.features.quiz_ask import (
-    DONT_KNOW,
     ask,
     clear_pending,
     pending_question,
@@ -30,32 +28,17 @@ from bot.features.streak_report import streak_line
 from bot.streaks.record import count_activity
 from bot.intents import normalize
 from bot.markup import escape
-from bot.metrics import QUIZ_ANSWERS
-from bot.quiz.grader import Grade, choice_index, grade, grade_choice
-from bot.quiz.scheduling import (
-    RATING_FOR_VERDICT,
-    RATINGS,
-    card_from_json,
-    card_json,
-    review,
-    store,
-    to_card,
-)
+from bot.quiz.answers import grade_off_loop, record_review
+from bot.quiz.grader import Grade
+from bot.quiz.scheduling import RATINGS, card_from_json, review, store
 from bot.quiz.selection import Pick, PickKind, pick_question
-from bot.storage.tables import QuizAnswer, ReviewCard
+from bot.storage.tables import ReviewCard
 
 log = logging.getLogger(__name__)
 
 RATE_WINDOW = timedelta(days=1)
 DISPUTE_WINDOW = timedelta(days=7)
-MAX_KEPT_ANSWER = 5000
-LONG_ANSWER_CHARS = 1000
 MAX_ECHO = 40
-DONT_KNOW_WORDS = frozenset({
-    "?", "idk", "i dont know", "i don t know", "dont know", "no idea", "pass",
-    "tidak tahu", "tidak tau", "gak tahu", "gak tau", "nggak tahu", "nggak tau", "ga tau", "gatau",
-    "ngga tau", "belum tahu", "entah", "lewat",
-})
 _PHASE = re.compile(r"^(?:phase|fase)?\s*([1-9])$")
 
 
@@ -166,54 +149,6 @@ async def _not_open(ctx: Context, question: Question | None, pending: Question |
     return [Reply(text, rows(quiz_button))]
 
 
-async def record_review(ctx: Context, question: Question, result: Grade, *, asked_at: datetime,
-                        interview_id: int | None = None, answer_text: str | None = None) -> ReviewCard:
-    """Store a graded answer and move the question's FSRS card on; the card after the review.
-
-    The answer is keyed by ``asked_at``: the same asking answered twice raises IntegrityError.
-    """
-    quiz = ctx.repo.quiz
-    learner = ctx.learner
-    row = await quiz.card(learner.id, question.id)
-    before = to_card(row, ctx.now)
-    after = review(before, RATING_FOR_VERDICT[result.verdict], ctx.now)
-    if row is None:
-        row = ReviewCard(learner_id=learner.id, question_id=question.id, reviews=0)
-    row.skill_id = question.skill
-    store(after, row)
-    row.reviews += 1
-    await quiz.save_card(row)
-    await quiz.add_answer(QuizAnswer(
-        learner_id=learner.id, question_id=question.id, skill_id=question.skill, asked_at=asked_at,
-        answered_at=ctx.now, verdict=result.verdict, score=result.score,
-        rating=int(RATING_FOR_VERDICT[result.verdict]), self_rated=False, card_before=card_json(before),
-        interview_id=interview_id,
-        answer_text=answer_text[:MAX_KEPT_ANSWER] if question.kind == "open" and answer_text else None,
-        concepts_hit=",".join(result.hit) if question.kind == "open" else None,
-    ))
-    QUIZ_ANSWERS.labels(result.verdict).inc()
-    return row
-
-
-async def grade_off_loop(question: Question, text: str) -> Grade | None:
-    """``grade_text``, in a worker thread for a long answer so other learners' messages keep flowing."""
-    if len(text) > LONG_ANSWER_CHARS:
-        return await asyncio.to_thread(grade_text, question, text)
-    return grade_text(question, text)
-
-
-def grade_text(question: Question, text: str) -> Grade | None:
-    """Grade an answer ("I don't know" included); ``None`` for a choice that names no option."""
-    if text == DONT_KNOW or normalize(text) in DONT_KNOW_WORDS:
-        missed = tuple(c.id for c in question.rubric) or ("answer",)
-        return Grade("incorrect", 0.0, (), missed)
-    if question.kind == "choice":
-        if choice_index(question, text) is None:
-            return None
-        return grade_choice(question, text)
-    return grade(question, text)
-
-
 def pick_option_reply(ctx: Context, question: Question, buttons: tuple[tuple[Button, ...], ...],
                       expects: Expect | None = None) -> Reply:
     """"Pick one of A, B, C, D" with the option buttons again (still waiting for ``expects``)."""
@@ -228,7 +163,7 @@ async def _record(ctx: Context, question: Question, result: Grade, text: str) ->
         interview = None
     asked_at = learner.quiz_asked_at
     assert asked_at is not None
-    row = await record_review(ctx, question, result, asked_at=asked_at,
+    row = await record_review(ctx.repo, learner, question, result, now=ctx.now, asked_at=asked_at,
                               interview_id=interview.id if interview is not None else None, answer_text=text)
     clear_pending(ctx)
     streak = streak_line(ctx, await count_activity(ctx.repo, ctx.learner, ctx.now))

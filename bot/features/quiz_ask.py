@@ -9,13 +9,13 @@ from bot.content.models import Question
 from bot.features.context import Context
 from bot.conversation import Button, Expect, ExpectKind, Reply, rows
 from bot.markup import escape
+from bot.quiz.answers import DONT_KNOW
 from bot.quiz.grader import Grade
 
 log = logging.getLogger(__name__)
 
 PENDING_TTL = timedelta(days=2)
 LETTERS = "ABCDEF"
-DONT_KNOW = "?"
 VERDICT_MARK = {"correct": "✅", "partial": "🟡", "incorrect": "❌"}
 
 

@@ -18,8 +18,8 @@ from bot.conversation import Button, Reply, rows
 from bot.features.timezones import parse_timezone
 from bot.i18n import LANGUAGE_NAMES
 from bot.markup import escape
-from bot.pushes.kinds import GROUP_QUIZ, group_zone, next_group_due, reschedule_group
-from bot.localtime import clock_text, parse_clock
+from bot.localtime import clock_text, parse_clock, zone
+from bot.pushes.kinds import GROUP_QUIZ, next_group_due, reschedule_group
 from bot.storage.tables import StudyGroup
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ def settings_text(ctx: Context, group: StudyGroup) -> str:
         lines += ["", ctx.t("group.channel_problem", channel=channel_text(group))]
     due = next_group_due(GROUP_QUIZ, group, ctx.now)
     if due is not None:
-        local = due.at.astimezone(group_zone(group))
+        local = due.at.astimezone(zone(group.timezone))
         lines.append(ctx.t("group.next_quiz", when=local.strftime("%Y-%m-%d %H:%M"), timezone=group.timezone))
     return "\n".join(lines)
 

@@ -1,4 +1,5 @@
-"""Where a streak is counted: a learner's day of activity, timezone moves and account merges.
+"""Where a streak is counted: a learner's day of activity, timezone moves, account merges, and a
+study group's streak (days with enough members answering).
 
 The rules are pure functions in ``bot.streaks.rules``; this module reads the
 learner's stored streak, applies them, writes the result (the learner's
@@ -10,15 +11,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.localtime import zone
 from bot.pushes.kinds import STREAK_RISK, reschedule
 from bot.storage.repository import Repository
-from bot.storage.tables import Learner
+from bot.storage.tables import Learner, StudyGroup
 from bot.streaks.rules import Streak, current_length, record_activity, shift_after_timezone_change, streak_day
 
 log = logging.getLogger(__name__)
+
+GROUP_LOOKBACK_DAYS = 400  # a group streak longer than this reads as this long
 
 
 def learner_day(learner: Learner, now: datetime) -> date:
@@ -86,3 +89,15 @@ async def replay_merged(repo: Repository, keep: Learner, longest: int) -> None:
     _store(keep, replace(streak, longest=max(streak.longest, longest)))
     await repo.quiz.add_streak_days(keep.id, {day: "frozen" for day in streak.frozen if day not in days})
     log.debug("streak replayed for learner %s over %d day(s)", keep.id, len(days))
+
+
+async def group_streak(repo: Repository, group: StudyGroup, today: date) -> int:
+    """Days in a row (up to today, or yesterday while today is still open) with enough members answering."""
+    counts = await repo.groups.answering_members(group.id, today - timedelta(days=GROUP_LOOKBACK_DAYS))
+    good = {day for day, members in counts.items() if members >= group.streak_members}
+    day = today if today in good else today - timedelta(days=1)
+    length = 0
+    while day in good:
+        length += 1
+        day -= timedelta(days=1)
+    return length
