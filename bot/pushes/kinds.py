@@ -44,11 +44,6 @@ class Due:
     period: str
 
 
-def learner_zone(learner: Learner) -> ZoneInfo:
-    """The learner's timezone (UTC if the stored name is no longer valid)."""
-    return zone(learner.timezone)
-
-
 def learner_quiet(learner: Learner) -> Quiet | None:
     """The learner's quiet hours, or ``None`` when they turned them off."""
     if learner.quiet_start is None or learner.quiet_end is None:
@@ -71,7 +66,7 @@ def next_push_due(kind: str, learner: Learner, after: datetime) -> Due | None:
     """The first occurrence of ``kind`` for ``learner`` strictly after ``after``; ``None`` if none."""
     if not wants(kind, learner):
         return None
-    tz, quiet = learner_zone(learner), learner_quiet(learner)
+    tz, quiet = zone(learner.timezone), learner_quiet(learner)
     if kind == DAILY_QUIZ:
         assert learner.quiz_minute is not None
         at, day = next_daily(after, tz, learner.quiz_minute, quiet)
@@ -145,11 +140,6 @@ async def set_and_reschedule(store: PushStore, learner: Learner, now: datetime, 
         await reschedule(store, learner, now, changed)
 
 
-def group_zone(group: StudyGroup) -> ZoneInfo:
-    """The group's timezone (UTC if the stored name is no longer valid)."""
-    return zone(group.timezone)
-
-
 def group_wants(kind: str, group: StudyGroup) -> bool:
     """True when the group gets this kind of post: a channel that works and the daily quiz on."""
     return (kind in GROUP_KINDS and group.channel_id is not None and group.channel_problem_since is None
@@ -160,7 +150,7 @@ def next_group_due(kind: str, group: StudyGroup, after: datetime) -> Due | None:
     """The first post of ``kind`` for ``group`` strictly after ``after``; ``None`` if none."""
     if not group_wants(kind, group):
         return None
-    tz = group_zone(group)
+    tz = zone(group.timezone)
     if kind == GROUP_QUIZ:
         assert group.quiz_minute is not None
         at, day = next_daily(after, tz, group.quiz_minute, None)
