@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from bot.engine import Engine
 from bot.outbound import Senders, SendResult
-from bot.pushes.delivery import PushRunner
+from bot.pushes.delivery import PushRunner, preview
 from bot.storage.tables import Identity, PushDelivery, PushSchedule
 
 
@@ -411,3 +411,18 @@ async def test_two_tickers_on_postgresql_never_send_twice(
     async with engine.db.transaction() as session:
         sent = (await session.execute(select(func.count()).where(PushDelivery.status == "sent"))).scalar_one()
     assert sent == len(sender.sent) == DAYS * len(users) + len(users)  # and one weekly nudge each
+
+
+async def test_the_dry_run_and_a_real_pass_agree_on_what_is_sent(
+        engine: Engine, runner: PushRunner, sender: RecordingSender) -> None:
+    chat = Chat(engine)
+    await chat.onboard()
+    await chat.say("/reminders nudge off")
+    on_time = await preview(engine, local("2026-03-02 19:00"))
+    assert [line for push, line in on_time if push is not None and push.kind == "daily_quiz"]
+    late = local("2026-03-02 19:00") + timedelta(hours=5)  # past the daily quiz's 3 hours of freshness
+    lines = await preview(engine, late)
+    assert [line for push, line in lines if push is not None] == []
+    assert any("daily_quiz" in line and "would be expired" in line for _, line in lines)
+    report = await runner.tick(late)
+    assert report.count("expired") == 1 and report.count("sent") == 0 and sender.sent == []
