@@ -379,7 +379,8 @@ steps = [
     ("discord.py (+ aiohttp)", "import discord"),
     ("apscheduler", "import apscheduler.schedulers.asyncio"),
     ("rapidfuzz, fsrs", "import rapidfuzz, fsrs"),
-    ("Jalur's modules (jalur run's imports)", "import adapters.launcher, bot.engine"),
+    ("Jalur's modules (jalur run's imports)",
+     "import adapters.launcher, adapters.telegram.bot, adapters.discord.bot, bot.engine, bot.service"),
     ("the knowledge base (load_knowledge)", "from bot.content.loader import load_knowledge; kb = load_knowledge()"),
     ("Engine (matcher, bank, finder)", "from bot.engine import Engine; from bot.settings import Settings; "
      "from bot.storage.database import Database; "

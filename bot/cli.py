@@ -2,43 +2,34 @@
 
 The adapters are handed in by the launcher (``adapters/launcher.py``), so
 the core never imports a platform.
+
+Commands import only what they use: each command imports its modules inside
+its function, and this module's own imports are the standard library's
+lightest. ``jalur quiz grade`` loads no chat SDK and no database,
+``jalur health`` (the container's healthcheck, every 30 s) not even the
+settings (see ``_metrics_port``); a test (``tests/test_cli.py``) checks it.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import getpass
-import json
-import logging
+import os
+import re
 import sys
-import urllib.error
-import urllib.request
-from collections.abc import Sequence
-from contextlib import AsyncExitStack
+from collections.abc import Coroutine, Sequence
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from bot.content.loader import ContentError, KnowledgeBase, load_knowledge
-from bot.engine import Engine
-from bot.intents import closest
-from bot.logs import configure_logging
 from bot.platforms import ChatOptions, ConsoleChat, Platform
-from bot.outbound import Senders
-from bot.pushes.delivery import PushRunner, preview
-from bot.quiz.bank import QuestionBank
-from bot.quiz.grader import grade_answer
-from bot.quiz.packs import Pack, PackError, read_pack, rubric_notes, store_pack
-from bot.service import ServiceError, serve
-from bot.settings import Settings
-from bot.storage.database import Database, DatabaseError
-from bot.storage.quiz_store import QuizStore
-from bot.storage.repository import Repository
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from bot.content.loader import KnowledgeBase
+    from bot.engine import Engine
+    from bot.quiz.packs import Pack
+    from bot.settings import Settings
+    from bot.storage.database import Database
+    from bot.storage.quiz_store import QuizStore
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -52,10 +43,25 @@ class CliError(Exception):
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("jalur")
     except PackageNotFoundError:
         return "unknown"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: looks the version up only when asked (importlib.metadata is slow to load)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        print(f"jalur {_version()}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jalur", description="Jalur: a mentor bot for learning backend engineering."
     )
-    parser.add_argument("--version", action="version", version=f"jalur {_version()}")
+    parser.add_argument("--version", action=_VersionAction, help="show program's version number and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     db_help = "database URL (overrides JALUR_DATABASE_URL); a plain path means a SQLite file"
 
@@ -158,6 +164,10 @@ def _moment(text: str) -> datetime:
 
 def load_settings() -> Settings:
     """Settings from the environment, with errors that name the variable."""
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
     try:
         return Settings()
     except ValidationError as exc:
@@ -170,6 +180,8 @@ def load_settings() -> Settings:
 
 def open_database(settings: Settings, override: str | None) -> Database:
     """The database from ``--db`` or ``JALUR_DATABASE_URL``."""
+    from bot.storage.database import Database, DatabaseError
+
     source = "--db" if override else "JALUR_DATABASE_URL"
     try:
         return Database(override or settings.database_url, source=source)
@@ -179,6 +191,8 @@ def open_database(settings: Settings, override: str | None) -> Database:
 
 def load_content(settings: Settings, path: Path | None = None) -> KnowledgeBase:
     """The knowledge base, with a clear error for a broken file."""
+    from bot.content.loader import ContentError, load_knowledge
+
     try:
         return load_knowledge(path or settings.knowledge_dir)
     except ContentError as exc:
@@ -186,6 +200,9 @@ def load_content(settings: Settings, path: Path | None = None) -> KnowledgeBase:
 
 
 async def _prepared(settings: Settings, db_override: str | None) -> tuple[Database, Engine]:
+    from bot.engine import Engine
+    from bot.storage.database import DatabaseError
+
     kb = load_content(settings)
     db = open_database(settings, db_override)
     try:
@@ -209,6 +226,8 @@ async def _chat(args: argparse.Namespace, settings: Settings, console: ConsoleCh
 
 
 def _login_name() -> str:
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -224,6 +243,8 @@ async def _run(args: argparse.Namespace, settings: Settings, platforms: Sequence
             lines.append("  Telegram and Discord adapters are not part of this build yet.")
         lines.append("To chat with the mentor in this terminal, run: jalur chat")
         raise CliError("\n".join(lines), EXIT_USAGE)
+    from bot.service import ServiceError, serve
+
     db, engine = await _prepared(settings, args.db)
     try:
         await serve(engine, settings, enabled)
@@ -236,6 +257,11 @@ async def _run(args: argparse.Namespace, settings: Settings, platforms: Sequence
 
 async def _pushes_tick(args: argparse.Namespace, settings: Settings, platforms: Sequence[Platform]) -> int:
     """One delivery pass at ``--now`` through the configured platforms (or a preview)."""
+    from contextlib import AsyncExitStack
+
+    from bot.outbound import Senders
+    from bot.pushes.delivery import PushRunner, preview
+
     db, engine = await _prepared(settings, args.db)
     now = args.now or datetime.now(UTC)
     try:
@@ -264,6 +290,8 @@ async def _pushes_tick(args: argparse.Namespace, settings: Settings, platforms: 
 
 
 async def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.database import DatabaseError
+
     db = open_database(settings, args.db)
     try:
         await db.upgrade()
@@ -287,12 +315,19 @@ def _content_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _quiz_grade(args: argparse.Namespace, settings: Settings) -> int:
+    """``quiz grade``: the knowledge base and the grader, no database and no chat SDK."""
+    import json
+
+    from bot.quiz.grader import grade_answer
+
     kb = load_content(settings)
     questions = dict(kb.questions)
     if args.pack is not None:
         questions.update((q.id, q) for q in _read_pack(args.pack, kb).questions)
     question = questions.get(args.question)
     if question is None:
+        from bot.intents import closest
+
         near = closest(args.question, questions)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
         raise CliError(f"unknown question {args.question!r}{hint}", EXIT_USAGE)
@@ -321,6 +356,12 @@ async def _quiz_disputes(args: argparse.Namespace, settings: Settings) -> int:
     """``quiz disputes``: what learners disagreed with, for the question's authors."""
     if args.limit < 1:
         raise CliError("--limit must be 1 or more", EXIT_USAGE)
+    import json
+
+    from bot.quiz.bank import QuestionBank
+    from bot.storage.database import DatabaseError
+    from bot.storage.repository import Repository
+
     bank = QuestionBank(load_content(settings))
     db = open_database(settings, args.db)
     try:
@@ -357,24 +398,122 @@ async def _quiz_disputes(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _health(args: argparse.Namespace, settings: Settings) -> int:
+HEALTH_TIMEOUT_SECONDS = 5
+DEFAULT_METRICS_PORT = 9108  # Settings.metrics_port's default (a test keeps the two equal)
+
+
+def _metrics_port() -> int:
+    """``JALUR_METRICS_PORT`` as ``Settings`` reads it, mostly without loading ``Settings``.
+
+    ``jalur health`` runs every 30 s in the container and needs this one
+    setting; pydantic-settings alone takes longer to import than the whole
+    request. So: the variable from the environment (any case, as Settings
+    matches it) when it is a plain port number; the default when it is unset
+    and there is no ``.env`` file in the working directory. Anything else (a
+    ``.env`` file, a value that is not a port) goes through ``Settings``, which
+    reads it or names the problem exactly as every other command does.
+    """
+    value = os.environ.get("JALUR_METRICS_PORT")
+    if value is None:
+        value = next((v for k, v in os.environ.items() if k.upper() == "JALUR_METRICS_PORT"), None)
+    if value is None and not Path(".env").exists():
+        return DEFAULT_METRICS_PORT
+    if value is not None and value.strip().isascii() and value.strip().isdigit() and int(value) <= 65535:
+        return int(value)
+    return load_settings().metrics_port
+
+
+def _health(args: argparse.Namespace) -> int:
     """``jalur health``: exit 0 when the endpoint answers 200 (the container healthcheck)."""
-    if args.url is None and not settings.metrics_port:
+    port = _metrics_port() if args.url is None else None
+    if args.url is None and not port:
         raise CliError("the health endpoints are off (JALUR_METRICS_PORT=0); give --url", EXIT_USAGE)
-    base = (args.url or f"http://127.0.0.1:{settings.metrics_port}").rstrip("/")
+    base = (args.url or f"http://127.0.0.1:{port}").rstrip("/")
     url = f"{base}/{'readyz' if args.ready else 'healthz'}"
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            print(response.read().decode("utf-8", "replace"))
-            return EXIT_OK
-    except urllib.error.HTTPError as exc:
-        print(exc.read().decode("utf-8", "replace"))
-        raise CliError(f"{url} answered {exc.code}") from None
-    except (urllib.error.URLError, OSError) as exc:
+        status, body = _plain_http_get(url) or _urllib_get(url)
+    except OSError as exc:
         raise CliError(f"no answer from {url}: {getattr(exc, 'reason', exc)}") from None
+    print(body.decode("utf-8", "replace"))
+    if status // 100 != 2:
+        raise CliError(f"{url} answered {status}")
+    return EXIT_OK
+
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_TARGET = re.compile(r"/[!-~]*")  # a request target http.client would send as it is
+
+
+def _plain_http_get(url: str) -> tuple[int, bytes] | None:
+    """GET ``url`` over a socket when it is plain ``http://host:port/path`` and no proxy is set.
+
+    ``jalur health`` is the container's healthcheck: urllib.request and
+    http.client load ssl and the email package, most of the command's start.
+    One HTTP/1.0 request needs none of that. ``None`` (the caller asks urllib)
+    for anything else: https, credentials in the URL, a proxy in the
+    environment, a redirect, an answer this does not read plainly.
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    try:
+        port = parts.port or 80
+    except ValueError:
+        return None
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    if (parts.scheme != "http" or not parts.hostname or parts.username is not None or parts.fragment
+            or not _TARGET.fullmatch(target) or any(k.lower().endswith("_proxy") for k in os.environ)):
+        return None
+    import socket
+
+    request = f"GET {target} HTTP/1.0\r\nHost: {parts.netloc}\r\nConnection: close\r\n\r\n"
+    received = b""
+    with socket.create_connection((parts.hostname, port), timeout=HEALTH_TIMEOUT_SECONDS) as connection:
+        connection.sendall(request.encode("ascii"))
+        while chunk := connection.recv(65536):
+            received += chunk
+            answer = _http_answer(received)
+            if answer is not None and answer[2] is True:
+                break
+    answer = _http_answer(received)
+    if answer is None or answer[2] is False or answer[0] in _REDIRECTS or answer[0] < 200:
+        return None
+    return answer[0], answer[1]
+
+
+def _http_answer(received: bytes) -> tuple[int, bytes, bool | None] | None:
+    """Status, body and whether the body is all there by its Content-Length (``None``: no length given,
+    the body ends with the connection); ``None`` when the answer is not plain HTTP/1.x."""
+    head, blank, body = received.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status = lines[0].split(None, 2)
+    if not blank or len(status) < 2 or not status[0].startswith(b"HTTP/1.") or not status[1].isdigit():
+        return None
+    headers = {name.strip().lower(): value.strip() for name, _, value in (line.partition(b":") for line in lines[1:])}
+    if b"transfer-encoding" in headers:
+        return None
+    length = headers.get(b"content-length", b"")
+    if not length.isdigit():
+        return int(status[1]), body, None
+    return int(status[1]), body[: int(length)], len(body) >= int(length)
+
+
+def _urllib_get(url: str) -> tuple[int, bytes]:
+    """GET ``url`` with urllib (https, proxies, redirects); an HTTP error status is returned, not raised."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=HEALTH_TIMEOUT_SECONDS) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
 
 
 def _read_pack(path: Path, kb: KnowledgeBase) -> Pack:
+    from bot.content.loader import ContentError
+    from bot.quiz.packs import read_pack
+
     try:
         return read_pack(path, kb)
     except ContentError as exc:
@@ -382,6 +521,8 @@ def _read_pack(path: Path, kb: KnowledgeBase) -> Pack:
 
 
 def _pack_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.quiz.packs import rubric_notes
+
     pack = _read_pack(args.file, load_content(settings))
     kinds = {kind: sum(1 for q in pack.questions if q.kind == kind) for kind in ("open", "choice")}
     print(f"{args.file}: ok, pack {pack.name!r}: {len(pack.questions)} questions "
@@ -393,6 +534,8 @@ def _pack_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _pack_add(store: QuizStore, args: argparse.Namespace, pack: Pack | None, where: str) -> None:
     assert pack is not None
+    from bot.quiz.packs import store_pack
+
     replaced = await store_pack(store, pack, datetime.now(UTC))
     action = f"replaced {replaced} questions of" if replaced else "added"
     print(f"{action} pack {pack.name!r}: {len(pack.questions)} questions in {where}")
@@ -420,6 +563,10 @@ _PACK_ACTIONS = {"add": _pack_add, "remove": _pack_remove, "list": _pack_list}
 
 async def _pack_db(args: argparse.Namespace, settings: Settings) -> int:
     """``pack add|remove|list``: one transaction on the migrated database."""
+    from bot.quiz.packs import PackError
+    from bot.storage.database import DatabaseError
+    from bot.storage.repository import Repository
+
     pack = _read_pack(args.file, load_content(settings)) if args.pack_command == "add" else None
     db = open_database(settings, args.db)
     try:
@@ -433,6 +580,13 @@ async def _pack_db(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _await(command: Coroutine[Any, Any, int]) -> int:
+    """Run an async command on a new event loop (asyncio is imported only by the commands that need it)."""
+    import asyncio
+
+    return asyncio.run(command)
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -443,26 +597,28 @@ def main(
     parser = build_parser()
     args = parser.parse_args(_values_as_values(sys.argv[1:] if argv is None else argv))
     try:
+        if args.command == "health":  # the healthcheck: no settings object, no logging set-up (it logs nothing)
+            return _health(args)
         settings = load_settings()
+        from bot.logs import configure_logging
+
         configure_logging(settings, access=args.command == "run")
         if args.command == "chat":
-            return asyncio.run(_chat(args, settings, console))
+            return _await(_chat(args, settings, console))
         if args.command == "run":
-            return asyncio.run(_run(args, settings, platforms))
+            return _await(_run(args, settings, platforms))
         if args.command == "pushes" and args.pushes_command == "tick":
-            return asyncio.run(_pushes_tick(args, settings, platforms))
+            return _await(_pushes_tick(args, settings, platforms))
         if args.command == "db" and args.db_command == "upgrade":
-            return asyncio.run(_db_upgrade(args, settings))
+            return _await(_db_upgrade(args, settings))
         if args.command == "quiz" and args.quiz_command == "grade":
             return _quiz_grade(args, settings)
         if args.command == "quiz" and args.quiz_command == "disputes":
-            return asyncio.run(_quiz_disputes(args, settings))
+            return _await(_quiz_disputes(args, settings))
         if args.command == "pack" and args.pack_command == "validate":
             return _pack_validate(args, settings)
         if args.command == "pack" and args.pack_command in _PACK_ACTIONS:
-            return asyncio.run(_pack_db(args, settings))
-        if args.command == "health":
-            return _health(args, settings)
+            return _await(_pack_db(args, settings))
         if args.command == "content" and args.content_command == "check":
             return _content_check(args, settings)
         parser.print_help()

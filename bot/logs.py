@@ -22,14 +22,12 @@ import logging
 import re
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from sqlalchemy import make_url
-from sqlalchemy.exc import ArgumentError
-
-from bot.settings import Settings
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 ACCESS_LOGGER = "bot.access"
 HANDLER_NAME = "jalur"
@@ -47,6 +45,9 @@ _PATTERNS = (
 
 def secrets_of(settings: Settings) -> list[str]:
     """The secret values in the settings: tokens, the webhook secret, the database password."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError
+
     found = [s.get_secret_value() for s in (settings.telegram_token, settings.telegram_webhook_secret,
                                             settings.discord_token) if s is not None]
     try:
@@ -59,11 +60,25 @@ def secrets_of(settings: Settings) -> list[str]:
 
 
 class Redactor(logging.Filter):
-    """Replaces secrets in a record's message, arguments and exception text."""
+    """Replaces secrets in a record's message, arguments and exception text.
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
+    ``secrets`` may be a callable, asked at the first record: finding the
+    database password parses its URL with SQLAlchemy, which a command that
+    logs nothing (``jalur quiz grade``) should not have to import.
+    """
+
+    def __init__(self, secrets: Iterable[str] | Callable[[], Iterable[str]] = ()) -> None:
         super().__init__()
-        self.secrets = sorted(set(secrets), key=len, reverse=True)
+        self._source = secrets
+        self._secrets: list[str] | None = None
+
+    @property
+    def secrets(self) -> list[str]:
+        """The secrets to mask, longest first."""
+        if self._secrets is None:
+            found = self._source() if callable(self._source) else self._source
+            self._secrets = sorted(set(found), key=len, reverse=True)
+        return self._secrets
 
     def clean(self, text: str) -> str:
         """``text`` with every secret masked."""
@@ -122,7 +137,7 @@ def configure_logging(settings: Settings, *, access: bool = False, stream: TextI
     json_lines = settings.log_format == "json" or (settings.log_format == "auto" and not _is_terminal(stream))
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter() if json_lines else TextFormatter())
-    handler.addFilter(Redactor(secrets_of(settings)))
+    handler.addFilter(Redactor(lambda: secrets_of(settings)))
     handler.set_name(HANDLER_NAME)
     root = logging.getLogger()
     for old in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
-from bot.engine import Engine
-from bot.outbound import PushSender, Senders
-from bot.settings import Settings
+if TYPE_CHECKING:  # only names for annotations: importing this module loads no engine, settings or SDK
+    from bot.engine import Engine
+    from bot.outbound import PushSender, Senders
+    from bot.settings import Settings
 
 
-@dataclass(frozen=True)
-class Platform:
+# NamedTuples, not dataclasses: every ``jalur`` command imports this module (the launcher builds
+# its platform list), and ``dataclasses`` loads inspect, ast and dis, which ``jalur health`` does
+# not otherwise need.
+
+
+class Platform(NamedTuple):
     """A chat platform ``jalur run`` can start.
 
     ``configured`` says whether the settings enable it (for example a token
@@ -32,8 +36,7 @@ class Platform:
     how_to_enable: str
 
 
-@dataclass(frozen=True)
-class ChatOptions:
+class ChatOptions(NamedTuple):
     """Options of ``jalur chat`` (the console adapter)."""
 
     user: str
@@ -43,4 +46,4 @@ class ChatOptions:
     now: datetime | None = None  # a fixed clock (``--now``) instead of the real one
 
 
-ConsoleChat = Callable[[Engine, ChatOptions], Awaitable[int]]
+ConsoleChat = Callable[["Engine", ChatOptions], Awaitable[int]]

@@ -336,3 +336,82 @@ def test_quiz_grade_takes_an_answer_that_starts_with_a_dash(fresh_env: dict[str,
     result = jalur("quiz", "grade", "--question", "n-plus-one", "--answer", "-_-", env=fresh_env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("incorrect")
+
+
+# --- commands import only what they use -------------------------------------------------------------
+
+CHAT_SDKS = {"discord", "telegram", "aiohttp", "tornado", "httpx"}
+DATABASE = {"sqlalchemy", "alembic", "aiosqlite", "asyncpg"}
+
+
+def jalur_imports(*args: str, env: dict[str, str], cwd: Path,
+                  stdin: str = "") -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run the command under ``python -X importtime``: what it printed, and every top-level package it loaded."""
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "adapters.launcher", *args], input=stdin,
+                            capture_output=True, text=True, env=env, cwd=cwd, timeout=120, check=False)
+    loaded = {line.rsplit("|", 1)[1].strip().split(".")[0]
+              for line in result.stderr.splitlines() if line.startswith("import time:")}
+    return result, loaded
+
+
+def test_quiz_grade_loads_no_chat_sdk_and_no_database(fresh_env: dict[str, str], tmp_path: Path) -> None:
+    result, loaded = jalur_imports("quiz", "grade", "--question", "n-plus-one", "--answer", "use eager loading",
+                                   env=fresh_env, cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("partial"), result.stdout
+    assert "bot" in loaded and not loaded & (CHAT_SDKS | DATABASE | {"apscheduler", "prometheus_client"})
+
+
+def test_chat_loads_no_chat_sdk_and_no_alembic_on_a_migrated_database(fresh_env: dict[str, str],
+                                                                       tmp_path: Path) -> None:
+    env = {**fresh_env, "JALUR_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"}
+    assert jalur("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    result, loaded = jalur_imports("chat", "--user", "ana", env=env, cwd=tmp_path, stdin="/help\n")
+    assert result.returncode == 0 and result.stdout.startswith("> /help\n") and len(result.stdout) > 100
+    assert "sqlalchemy" in loaded and not loaded & (CHAT_SDKS | {"alembic", "apscheduler"})
+
+
+async def test_health_asks_the_endpoint_and_loads_almost_nothing(fresh_env: dict[str, str], tmp_path: Path) -> None:
+    """`jalur health` (the container's healthcheck, every 30 s): no SDK, no database, not even pydantic."""
+    import asyncio
+    import json
+    import socket
+
+    from bot.health import OpsServer
+    from bot.platform_status import PlatformHealth
+    from bot.storage.database import Database
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    db, health = Database(f"sqlite+aiosqlite:///{tmp_path / 'ready.db'}"), PlatformHealth()
+    server = OpsServer(db, health, listen="127.0.0.1", port=port)
+    await server.start()
+    env = {**fresh_env, "JALUR_METRICS_PORT": str(port)}
+    try:
+        alive, loaded = await asyncio.to_thread(jalur_imports, "health", env=env, cwd=tmp_path)
+        ready = await asyncio.to_thread(jalur, "health", "--ready", env=env, cwd=tmp_path)
+        health.stopping = True
+        stopping = await asyncio.to_thread(jalur, "health", "--ready", "--url", f"http://127.0.0.1:{port}/",
+                                           env=fresh_env, cwd=tmp_path)
+    finally:
+        await server.stop()
+        await db.close()
+    assert alive.returncode == 0 and json.loads(alive.stdout) == {"status": "alive"}
+    assert not loaded & (CHAT_SDKS | DATABASE | {"pydantic", "pydantic_settings", "asyncio", "ssl"}), loaded
+    assert ready.returncode == 0 and json.loads(ready.stdout)["status"] == "ready"
+    assert stopping.returncode == 1 and json.loads(stopping.stdout)["stopping"] is True
+    assert f"http://127.0.0.1:{port}/readyz answered 503" in stopping.stderr
+
+
+def test_health_reads_its_port_like_the_settings_do(fresh_env: dict[str, str], tmp_path: Path) -> None:
+    from bot.cli import DEFAULT_METRICS_PORT
+    from bot.settings import Settings
+
+    assert Settings.model_fields["metrics_port"].default == DEFAULT_METRICS_PORT
+    off = jalur("health", env=fresh_env, cwd=tmp_path)  # JALUR_METRICS_PORT=0
+    assert off.returncode == 2 and "the health endpoints are off" in off.stderr
+    bad = jalur("health", env={**fresh_env, "JALUR_METRICS_PORT": "nine"}, cwd=tmp_path)
+    assert bad.returncode == 2 and "invalid setting: JALUR_METRICS_PORT" in bad.stderr
+    (tmp_path / ".env").write_text("JALUR_METRICS_PORT=0\n")  # a .env file counts, as for every command
+    dotenv = jalur("health", env={k: v for k, v in fresh_env.items() if k != "JALUR_METRICS_PORT"}, cwd=tmp_path)
+    assert dotenv.returncode == 2 and "the health endpoints are off" in dotenv.stderr

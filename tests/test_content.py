@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import yaml_cache
 from bot.content.loader import ContentError, KnowledgeBase, default_knowledge_dir, load_knowledge
 from bot.content.models import TRACK_IDS
 from bot.conversation import MAX_PAYLOAD_BYTES
@@ -155,3 +156,27 @@ def test_cycles_are_reported(broken: Path) -> None:
     path.write_text(text[:start] + segment + text[segment_end:])
     with pytest.raises(ContentError, match=r"prerequisites form a cycle"):
         load_knowledge(broken)
+
+
+def test_parsed_files_are_cached_by_their_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command reads the parsed content back instead of parsing YAML again; a change is parsed anew."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = load_knowledge()
+    entries = sorted(yaml_cache.cache_dir().glob("*.marshal"))
+    assert len(entries) == len(list(ROOT.rglob("*.yaml")))
+    assert load_knowledge() == first  # from the cache
+
+    asked: list[str] = []
+
+    def parse(value: object) -> object:
+        asked.append(repr(value))
+        return value
+
+    where = tmp_path / "entries"
+    assert yaml_cache.parsed(b"a: [1, x]", lambda: parse({"a": [1, "x"]}), where) == {"a": [1, "x"]}
+    assert yaml_cache.parsed(b"a: [1, x]", lambda: parse("not asked"), where) == {"a": [1, "x"]}
+    assert yaml_cache.parsed(b"a: 2", lambda: parse({"a": 2}), where) == {"a": 2}  # other bytes
+    for entry in where.glob("*.marshal"):  # a damaged entry is parsed again
+        entry.write_bytes(entry.read_bytes()[:-2])
+    assert yaml_cache.parsed(b"a: 2", lambda: parse({"a": 3}), where) == {"a": 3}
+    assert len(asked) == 3

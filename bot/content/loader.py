@@ -14,9 +14,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
+from bot.content import yaml_cache
 from bot.content.models import (
     IntentFile,
     IntentPhrases,
@@ -33,9 +33,6 @@ from bot.content.models import (
 )
 
 log = logging.getLogger(__name__)
-
-# libyaml's safe loader when PyYAML was built with it: content loads about ten times faster.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -93,13 +90,20 @@ def _read_yaml(path: Path, root: Path) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError(f"{name}: not UTF-8 text (byte {exc.start})") from exc
-    try:
-        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ContentError(f"{name}: invalid YAML{where}: {problem}") from exc
+
+    def parse() -> Any:
+        import yaml  # only when the file is not in the parse cache (``yaml_cache``)
+
+        try:
+            # A safe loader; libyaml's when PyYAML was built with it: content loads about ten times faster.
+            return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise ContentError(f"{name}: invalid YAML{where}: {problem}") from exc
+
+    data = yaml_cache.parsed(raw, parse)
     if data is None:
         raise ContentError(f"{name}: the file is empty")
     return data

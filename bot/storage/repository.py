@@ -12,10 +12,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import delete, literal, select, union_all, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from bot.storage.database import insert_for
 from bot.storage.group_store import GroupStore
 from bot.storage.learner_merge import merge_learners
 from bot.storage.push_store import LEARNER_KINDS, PushStore
@@ -194,7 +194,7 @@ class Repository:
         self, learner_id: int, skill_id: str, status: str, *, source: str, now: datetime
     ) -> None:
         """Insert or update the learner's status on one skill (one upsert statement)."""
-        insert = postgresql.insert if self.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        insert = insert_for(self.session.get_bind().dialect.name)
         values = {"learner_id": learner_id, "skill_id": skill_id, "status": status, "source": source,
                   "updated_at": now}
         stmt = insert(SkillProgress).values(values).on_conflict_do_update(
