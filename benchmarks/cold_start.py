@@ -16,16 +16,17 @@ Each round runs, in turn, as fresh processes of the project's venv:
   thread, answering ``/healthz`` and ``/readyz`` as ``jalur run`` does).
 
 Every child gets a temporary ``HOME`` and working directory and no other
-``JALUR_*`` variable. Bytecode is cached as after a normal install
-(``PYTHONPYCACHEPREFIX`` in the temporary directory, written by the warm-up
-round, even when ``PYTHONDONTWRITEBYTECODE`` is set here), so every process
-starts cold but none compiles source. Its wall time runs from the start of the process to
-its exit (for chat: to the first reply line); its CPU time is user + system
-of that child alone (``os.wait4``). Each command's median is divided by the
-median of ``python -c pass`` from the same rounds; the spread is the range
-of the per-round ratios. A warm-up round (not counted) migrates the database
-and writes bytecode caches. Targets (both wall and CPU ratio): quiz grade 15,
-chat 25, health 3.
+``JALUR_*`` variable. A warm-up round (not counted) migrates the database
+and fills the caches a process finds after an install and one earlier
+command: bytecode (``PYTHONPYCACHEPREFIX`` in the temporary directory, so
+even with ``PYTHONDONTWRITEBYTECODE`` set here no process compiles source)
+and the parsed content (``bot/content/yaml_cache.py``, under the temporary
+``HOME``). A child's wall time runs from its start to its exit (for chat: to
+the first reply line); its CPU time is user + system of that child alone
+(``os.wait4``). Each command's median is divided by the median of
+``python -c pass`` from the same rounds; the spread is the range of the
+per-round ratios. Targets (wall and CPU ratio): quiz grade 15, chat 25,
+health 3.
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def chat_to_first_reply(env: dict[str, str], cwd: str) -> Sample:
 # --- report -----------------------------------------------------------------------------
 
 def _ms(values: Sequence[float]) -> str:
-    return f"{statistics.median(values) * 1000:7.0f} ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})"
+    return f"{statistics.median(values) * 1000:.0f} ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})"
 
 
 def _ratio(samples: Sequence[float], floor: Sequence[float]) -> tuple[float, float, float]:
@@ -150,7 +151,7 @@ def report(commands: Sequence[Command]) -> bool:
     floor_cpu = [s.cpu for s in floor.samples]
     print(f"{len(floor.samples)} rounds on {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
           "ms as median (min-max), ratios as median / median of python -c pass (per-round range)")
-    print(f"{'command':<26} {'wall ms':>18} {'CPU ms':>18} {'wall ratio':>18} {'CPU ratio':>18}  target")
+    print(f"{'command':<26} {'wall ms':>20} {'CPU ms':>20} {'wall ratio':>18} {'CPU ratio':>18}  target")
     met = True
     for command in commands:
         wall = [s.wall for s in command.samples]
@@ -163,7 +164,7 @@ def report(commands: Sequence[Command]) -> bool:
             ok = w <= target and c <= target
             met = met and ok
             note = f"<= {target:.0f}x: {'met' if ok else 'MISSED'}"
-        print(f"{command.name:<26} {_ms(wall):>18} {_ms(cpu):>18} "
+        print(f"{command.name:<26} {_ms(wall):>20} {_ms(cpu):>20} "
               f"{f'{w:5.1f} ({wl:.1f}-{wh:.1f})':>18} {f'{c:5.1f} ({cl:.1f}-{ch:.1f})':>18}  {note}")
     return met
 

@@ -5,14 +5,16 @@ the core never imports a platform.
 
 Commands import only what they use: each command imports its modules inside
 its function, and this module's own imports are the standard library's
-lightest. ``jalur quiz grade`` loads no chat SDK and no database,
-``jalur health`` (the container's healthcheck, every 30 s) not even the
-settings (see ``_metrics_port``); a test (``tests/test_cli.py``) checks it.
+lightest. ``jalur quiz grade`` loads no chat SDK and no database, and
+``jalur health`` (the container's healthcheck, every 30 s) almost nothing;
+both read their few settings without pydantic-settings when they can (see
+``_environment``). Tests (``tests/test_cli.py``) check what they import.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import re
 import sys
@@ -178,10 +180,23 @@ def load_settings() -> Settings:
         raise CliError(f"invalid setting: {problems}", EXIT_USAGE) from exc
 
 
+def _started() -> None:
+    """Start-up is over: the garbage collector runs again (``main`` turns it off while a command starts).
+
+    Importing the libraries and loading the content allocates a lot and frees little, so the
+    collections it triggers find almost nothing, one of them a full pass over every object, about
+    0.1 s of ``jalur chat``'s start. What start-up built is frozen (``gc.freeze``: it lives as long
+    as the process), so later collections skip it.
+    """
+    gc.freeze()
+    gc.enable()
+
+
 def open_database(settings: Settings, override: str | None) -> Database:
     """The database from ``--db`` or ``JALUR_DATABASE_URL``."""
     from bot.storage.database import Database, DatabaseError
 
+    _started()
     source = "--db" if override else "JALUR_DATABASE_URL"
     try:
         return Database(override or settings.database_url, source=source)
@@ -191,10 +206,14 @@ def open_database(settings: Settings, override: str | None) -> Database:
 
 def load_content(settings: Settings, path: Path | None = None) -> KnowledgeBase:
     """The knowledge base, with a clear error for a broken file."""
+    return _knowledge(path or settings.knowledge_dir)
+
+
+def _knowledge(path: Path | None) -> KnowledgeBase:
     from bot.content.loader import ContentError, load_knowledge
 
     try:
-        return load_knowledge(path or settings.knowledge_dir)
+        return load_knowledge(path)
     except ContentError as exc:
         raise CliError(f"broken content: {exc}") from exc
 
@@ -314,13 +333,43 @@ def _content_check(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _quiz_grade(args: argparse.Namespace, settings: Settings) -> int:
+def _quiz_grade_setup() -> Path | None:
+    """Logging and the knowledge directory of ``quiz grade``: from plain values in the environment
+    without ``Settings`` (``_environment``), otherwise from ``Settings``."""
+    env = _environment("knowledge_dir", "log_level", "log_format")
+    if env is not None:
+        level = env.get("log_level", DEFAULT_LOG_LEVEL).upper()
+        form = env.get("log_format", DEFAULT_LOG_FORMAT).lower()
+        knowledge = env.get("knowledge_dir")
+        if level in LOG_LEVELS and form in LOG_FORMATS and (knowledge is None or knowledge.strip()):
+            from bot.logs import start_logging
+
+            start_logging(form, level, secrets=_secrets_in_settings)
+            return None if knowledge is None else Path(knowledge)
+    settings = load_settings()
+    from bot.logs import configure_logging
+
+    configure_logging(settings)
+    return settings.knowledge_dir
+
+
+def _secrets_in_settings() -> list[str]:
+    """The tokens and the database password to mask in logs (asked at the first record, if any)."""
+    from bot.logs import secrets_of
+
+    try:
+        return secrets_of(load_settings())
+    except CliError:
+        return []
+
+
+def _quiz_grade(args: argparse.Namespace, knowledge_dir: Path | None) -> int:
     """``quiz grade``: the knowledge base and the grader, no database and no chat SDK."""
     import json
 
     from bot.quiz.grader import grade_answer
 
-    kb = load_content(settings)
+    kb = _knowledge(knowledge_dir)
     questions = dict(kb.questions)
     if args.pack is not None:
         questions.update((q.id, q) for q in _read_pack(args.pack, kb).questions)
@@ -399,26 +448,37 @@ async def _quiz_disputes(args: argparse.Namespace, settings: Settings) -> int:
 
 
 HEALTH_TIMEOUT_SECONDS = 5
-DEFAULT_METRICS_PORT = 9108  # Settings.metrics_port's default (a test keeps the two equal)
+# Defaults of the Settings fields read without Settings (a test keeps them equal to bot/settings.py's).
+DEFAULT_METRICS_PORT = 9108
+DEFAULT_LOG_LEVEL, LOG_LEVELS = "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR")
+DEFAULT_LOG_FORMAT, LOG_FORMATS = "auto", ("auto", "json", "text")
+
+
+def _environment(*names: str) -> dict[str, str] | None:
+    """The ``JALUR_<NAME>`` variables of ``names`` that are set, as ``{name: value}`` (any case, as
+    ``Settings`` matches them); ``None`` when a ``.env`` file in the working directory may set more.
+
+    ``jalur health`` (every 30 s in the container) and ``jalur quiz grade`` need one or three
+    settings, and pydantic-settings, with the asyncio it imports, takes longer to load than the
+    healthcheck's whole request. They read plain values here; anything else (a ``.env`` file, a
+    value that is not plain) goes through ``Settings``, which reads it or names the problem exactly
+    as every other command does. Other settings are not checked by these two commands.
+    """
+    if Path(".env").exists():
+        return None
+    found: dict[str, str] = {}
+    for key, value in os.environ.items():
+        name = key.lower().removeprefix("jalur_")
+        if name in names and key.upper() == f"JALUR_{name.upper()}" and (name not in found or key.isupper()):
+            found[name] = value
+    return found
 
 
 def _metrics_port() -> int:
-    """``JALUR_METRICS_PORT`` as ``Settings`` reads it, mostly without loading ``Settings``.
-
-    ``jalur health`` runs every 30 s in the container and needs this one
-    setting; pydantic-settings alone takes longer to import than the whole
-    request. So: the variable from the environment (any case, as Settings
-    matches it) when it is a plain port number; the default when it is unset
-    and there is no ``.env`` file in the working directory. Anything else (a
-    ``.env`` file, a value that is not a port) goes through ``Settings``, which
-    reads it or names the problem exactly as every other command does.
-    """
-    value = os.environ.get("JALUR_METRICS_PORT")
-    if value is None:
-        value = next((v for k, v in os.environ.items() if k.upper() == "JALUR_METRICS_PORT"), None)
-    if value is None and not Path(".env").exists():
-        return DEFAULT_METRICS_PORT
-    if value is not None and value.strip().isascii() and value.strip().isdigit() and int(value) <= 65535:
+    """``JALUR_METRICS_PORT`` as ``Settings`` reads it (``_environment``)."""
+    env = _environment("metrics_port")
+    value = "" if env is None else env.get("metrics_port", str(DEFAULT_METRICS_PORT))
+    if value.strip().isascii() and value.strip().isdigit() and int(value) <= 65535:
         return int(value)
     return load_settings().metrics_port
 
@@ -596,9 +656,13 @@ def main(
     """Run the ``jalur`` command; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(_values_as_values(sys.argv[1:] if argv is None else argv))
+    collecting, frozen = gc.isenabled(), gc.get_freeze_count()
+    gc.disable()  # until the command has started (``_started``); a short command ends first
     try:
         if args.command == "health":  # the healthcheck: no settings object, no logging set-up (it logs nothing)
             return _health(args)
+        if args.command == "quiz" and args.quiz_command == "grade":
+            return _quiz_grade(args, _quiz_grade_setup())
         settings = load_settings()
         from bot.logs import configure_logging
 
@@ -611,8 +675,6 @@ def main(
             return _await(_pushes_tick(args, settings, platforms))
         if args.command == "db" and args.db_command == "upgrade":
             return _await(_db_upgrade(args, settings))
-        if args.command == "quiz" and args.quiz_command == "grade":
-            return _quiz_grade(args, settings)
         if args.command == "quiz" and args.quiz_command == "disputes":
             return _await(_quiz_disputes(args, settings))
         if args.command == "pack" and args.pack_command == "validate":
@@ -628,3 +690,8 @@ def main(
         return exc.code
     except KeyboardInterrupt:
         return 130
+    finally:  # the collector as it was, for a caller that goes on (a test running commands in its process)
+        if not frozen:
+            gc.unfreeze()
+        if collecting:
+            gc.enable()

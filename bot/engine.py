@@ -89,6 +89,7 @@ COMMANDS: dict[str, Command] = {
     "level": Command(onboarding.cmd_level, during_onboarding=True),
     "tz": Command(onboarding.cmd_tz, during_onboarding=True),
     "help": Command(help_feature.cmd_help, during_onboarding=True),
+    "thanks": Command(help_feature.cmd_thanks),
     "delete_me": Command(account.cmd_delete_me, during_onboarding=True),
     "cancel": Command(account.cmd_cancel, during_onboarding=True),
     "settings": Command(preferences.cmd_settings),

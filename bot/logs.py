@@ -133,21 +133,29 @@ class TextFormatter(logging.Formatter):
 
 def configure_logging(settings: Settings, *, access: bool = False, stream: TextIO | None = None) -> logging.Handler:
     """Send logs to ``stream`` (standard error) in the configured format, with secrets masked."""
+    return start_logging(settings.log_format, settings.log_level, access=access and settings.access_log,
+                         secrets=lambda: secrets_of(settings), stream=stream)
+
+
+def start_logging(log_format: str, log_level: str, *, access: bool = False,
+                  secrets: Callable[[], Iterable[str]] = list, stream: TextIO | None = None) -> logging.Handler:
+    """``configure_logging`` from the two settings themselves, for a command that starts without
+    ``Settings``; ``secrets`` is asked at the first record."""
     stream = stream or sys.stderr
-    json_lines = settings.log_format == "json" or (settings.log_format == "auto" and not _is_terminal(stream))
+    json_lines = log_format == "json" or (log_format == "auto" and not _is_terminal(stream))
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter() if json_lines else TextFormatter())
-    handler.addFilter(Redactor(lambda: secrets_of(settings)))
+    handler.addFilter(Redactor(secrets))
     handler.set_name(HANDLER_NAME)
     root = logging.getLogger()
     for old in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
         root.removeHandler(old)
     root.addHandler(handler)
-    level = logging.getLevelName(settings.log_level)
+    level = logging.getLevelName(log_level)
     root.setLevel(max(logging.WARNING, level))
     for name in OWN_LOGGERS:
         logging.getLogger(name).setLevel(level)
-    logging.getLogger(ACCESS_LOGGER).setLevel(logging.INFO if access and settings.access_log else logging.WARNING)
+    logging.getLogger(ACCESS_LOGGER).setLevel(logging.INFO if access else logging.WARNING)
     return handler
 
 

@@ -359,6 +359,13 @@ def test_quiz_grade_loads_no_chat_sdk_and_no_database(fresh_env: dict[str, str],
                                    env=fresh_env, cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.startswith("partial"), result.stdout
     assert "bot" in loaded and not loaded & (CHAT_SDKS | DATABASE | {"apscheduler", "prometheus_client"})
+    assert not loaded & {"pydantic_settings", "asyncio"}  # plain settings are read without Settings
+    (tmp_path / "pack.yaml").write_text(PACK, encoding="utf-8")
+    packed, loaded = jalur_imports("quiz", "grade", "--pack", str(tmp_path / "pack.yaml"), "--question",
+                                   "kb-put-vs-patch", "--answer", "PUT mengganti seluruh resource",
+                                   env=fresh_env, cwd=tmp_path)
+    assert packed.returncode == 0 and packed.stdout.startswith("correct"), packed.stdout
+    assert not loaded & (CHAT_SDKS | DATABASE)
 
 
 def test_chat_loads_no_chat_sdk_and_no_alembic_on_a_migrated_database(fresh_env: dict[str, str],
@@ -401,6 +408,29 @@ async def test_health_asks_the_endpoint_and_loads_almost_nothing(fresh_env: dict
     assert ready.returncode == 0 and json.loads(ready.stdout)["status"] == "ready"
     assert stopping.returncode == 1 and json.loads(stopping.stdout)["stopping"] is True
     assert f"http://127.0.0.1:{port}/readyz answered 503" in stopping.stderr
+
+
+def test_quiz_grade_reads_its_settings_like_the_settings_do(fresh_env: dict[str, str], tmp_path: Path) -> None:
+    from typing import get_args
+
+    from bot import cli
+    from bot.settings import Settings
+
+    fields = Settings.model_fields
+    assert (fields["log_level"].default, get_args(fields["log_level"].annotation)) == (cli.DEFAULT_LOG_LEVEL,
+                                                                                       cli.LOG_LEVELS)
+    assert (fields["log_format"].default, get_args(fields["log_format"].annotation)) == (cli.DEFAULT_LOG_FORMAT,
+                                                                                         cli.LOG_FORMATS)
+    grade = ("quiz", "grade", "--question", "n-plus-one", "--answer", "eager loading")
+    debug = jalur(*grade, env={**fresh_env, "jalur_log_level": "debug"}, cwd=tmp_path)
+    assert debug.returncode == 0 and "loaded" in debug.stderr and '"level": "DEBUG"' in debug.stderr
+    bad = jalur(*grade, env={**fresh_env, "JALUR_LOG_FORMAT": "xml"}, cwd=tmp_path)
+    assert bad.returncode == 2 and "invalid setting: JALUR_LOG_FORMAT" in bad.stderr
+    elsewhere = jalur(*grade, env={**fresh_env, "JALUR_KNOWLEDGE_DIR": str(tmp_path / "none")}, cwd=tmp_path)
+    assert elsewhere.returncode == 1 and "knowledge directory not found" in elsewhere.stderr
+    (tmp_path / ".env").write_text("JALUR_LOG_FORMAT=xml\n")  # a .env file counts, as for every command
+    dotenv = jalur(*grade, env=fresh_env, cwd=tmp_path)
+    assert dotenv.returncode == 2 and "invalid setting: JALUR_LOG_FORMAT" in dotenv.stderr
 
 
 def test_health_reads_its_port_like_the_settings_do(fresh_env: dict[str, str], tmp_path: Path) -> None:

@@ -26,7 +26,6 @@ NOT_REQUESTS: list[dict[str, Any]] = DATA["not_requests"]
 
 # The engine has no command that answers "thanks" yet; an intent can only name a command
 # of bot/engine.py's COMMANDS, so these wait for one (see the README's command table).
-NO_COMMAND_YET = {"thanks"}
 
 # Only SQLite: these read intents, not storage; test_what_next.py covers both backends.
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -60,8 +59,7 @@ def test_the_list_is_big_and_mostly_indonesian() -> None:
 @SQLITE_ONLY
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(c, marks=pytest.mark.xfail(reason="no thanks command in bot/engine.py yet", strict=True))
-     if c["action"] in NO_COMMAND_YET else c for c in REQUESTS],
+    REQUESTS,
     ids=_case_id,
 )
 async def test_everyday_request_gets_the_commands_reply(engine: Engine, case: dict[str, Any],

@@ -13,12 +13,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.content.loader import ContentError, KnowledgeBase, check_questions, load_model
 from bot.content.models import PackFile, Question
 from bot.quiz.grader import grade
-from bot.storage.quiz_store import QuizStore
-from bot.storage.tables import PackQuestion
+
+if TYPE_CHECKING:
+    from bot.storage.quiz_store import QuizStore
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,8 @@ def rubric_notes(pack: Pack) -> list[str]:
 
 async def store_pack(store: QuizStore, pack: Pack, now: datetime) -> int:
     """Store (or replace) a pack; returns how many of its questions were there before."""
+    from bot.storage.tables import PackQuestion  # here: reading and grading a pack needs no database
+
     owners = await store.pack_owners(q.id for q in pack.questions)
     for index, question in enumerate(pack.questions):
         owner = owners.get(question.id)
