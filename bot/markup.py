@@ -5,6 +5,11 @@ The core writes text once in this subset; each adapter parses it into spans
 and renders them for its platform. Text that comes from a learner is passed
 through ``escape`` before it goes into a reply, so a stray ``_`` or ``*``
 is shown as typed and never breaks formatting.
+
+Underscores inside or around a word are never emphasis: ``_italic_`` needs
+no letter, digit or underscore just outside its underscores and no space
+just inside them, so ``__pycache__``, ``snake_case`` and ``_id`` show as
+written.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ _SPECIAL = re.compile(r"([\\*_`\[\]])")
 _TOKEN = re.compile(
     r"\\(?P<escaped>[\\*_`\[\]])"
     r"|\*\*(?P<bold>(?:\\.|[^*\\])+?)\*\*"
-    r"|(?<![A-Za-z0-9])_(?P<italic>(?:\\.|[^_\\])+?)_(?![A-Za-z0-9])"
+    r"|(?<!\w)_(?P<italic>[^_\s\\](?:(?:\\.|[^_\\])*?[^_\s\\])?)_(?!\w)"
     r"|`(?P<code>[^`]+)`"
     r"|\[(?P<label>(?:\\.|[^\]\\])+)\]\((?P<url>[^)\s]+)\)"
 )
