@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 
 from bot.content.models import LANGUAGES, Message
@@ -20,6 +21,23 @@ def pick_language(hint: str | None, default: str) -> str:
     return default if default in LANGUAGES else "en"
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` plus plural forms: ``{days} {days:day|days}`` picks the word for the number.
+
+    The form before ``|`` is for exactly 1, the one after it for any other number.
+    Indonesian has no plural forms and simply writes ``{days} hari``.
+    """
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, _, other = format_spec.partition("|")
+            return one if value == 1 else other
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
 class Texts:
     """Looks up a message by key and fills in its placeholders."""
 
@@ -35,4 +53,4 @@ class Texts:
             template = self._messages[key].get(lang)
         except KeyError:
             raise KeyError(f"message {key!r} is missing from knowledge/ui/messages.yaml") from None
-        return template.format(**params)
+        return _FORMATTER.format(template, **params)

@@ -190,7 +190,7 @@ async def test_weekly_nudge_names_week_phase_focus_checkpoint_schedule_and_strea
     assert "Week 2 of 40" in text and "Phase 1" in text
     assert "This week's focus" in text and "Portfolio checkpoint" in text and "0/" in text
     assert "behind schedule" in text or "On schedule" in text
-    assert "Streak: 6 day(s)" in text
+    assert "Streak: 6 days" in text
     assert (await runner.tick(local("2026-03-09 08:30"))).count("sent") == 0
 
 

@@ -113,8 +113,9 @@ MAX_NAME_CHARS = 100
 
 # Slash commands: name -> the option a learner may add (None: no option).
 SLASH_COMMANDS: dict[str, str | None] = {
-    "next": None, "quiz": "topic", "progress": None, "streak": None, "stats": None, "interview": None,
-    "project": None, "settings": None, "reminders": None, "help": None, "cancel": None, "start": None,
+    "next": None, "roadmap": "topic", "skill": "topic", "quiz": "topic", "progress": None, "streak": None,
+    "stats": None, "interview": None, "project": None, "settings": None, "reminders": None, "help": None,
+    "cancel": None, "start": None,
     "leaderboard": None, "link": "code",
 }
 SERVER_ONLY = frozenset({"leaderboard", "groupquiz", "setup"})  # study-group commands

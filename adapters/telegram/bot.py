@@ -47,8 +47,8 @@ log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 SEND_ATTEMPTS = 3
 SEEN_UPDATES = 10_000
-MENU = ("start", "next", "quiz", "interview", "progress", "streak", "stats", "project", "settings", "reminders",
-        "link", "help", "cancel", "delete_me")
+MENU = ("start", "next", "roadmap", "skill", "quiz", "interview", "progress", "streak", "stats", "project",
+        "settings", "reminders", "link", "help", "cancel", "delete_me")
 ATTACHMENTS = ("sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
                "location", "contact", "poll", "dice")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import string
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -56,6 +57,34 @@ class TrackPointers(Strict):
         return getattr(self, track)
 
 
+MIN_RESOURCES, MAX_RESOURCES = 2, 4
+_URL_FORBIDDEN = re.compile(r"[\s()<>\[\]\"'`]")
+
+
+class Resource(Strict):
+    """A free, long-lived place to learn a skill: official documentation, a book, an RFC.
+
+    ``language`` is the language the source is written in; ``track`` limits it to learners
+    of one track (the Go tour is for the Go track).
+    """
+
+    title: NonEmpty
+    url: NonEmpty
+    language: Literal["en", "id"] = "en"
+    track: Literal["go", "python", "node", "java", "php"] | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _https_url(cls, url: str) -> str:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if parts.scheme != "https" or "." not in host or host.startswith(".") or host.endswith("."):
+            raise ValueError(f"{url!r} is not a well-formed https URL (https://host.domain/path)")
+        if _URL_FORBIDDEN.search(url):
+            raise ValueError(f"{url!r}: a URL has no spaces, brackets, parentheses or quotes")
+        return url
+
+
 class Skill(Strict):
     """One skill of the roadmap, with what proves it and a small task."""
 
@@ -69,6 +98,26 @@ class Skill(Strict):
     prerequisites: list[Slug] = Field(default_factory=list)
     tracks: TrackPointers
     aliases: list[NonEmpty] = Field(default_factory=list)
+    resources: list[Resource]
+
+    @field_validator("resources")
+    @classmethod
+    def _resources_per_track(cls, resources: list[Resource]) -> list[Resource]:
+        for track in TRACK_IDS:
+            shown = len(resources_for(resources, track))
+            if not MIN_RESOURCES <= shown <= MAX_RESOURCES:
+                raise ValueError(f"the {track} track sees {shown} resource(s); a skill needs "
+                                 f"{MIN_RESOURCES}-{MAX_RESOURCES} for every track")
+        return resources
+
+    def resources_for(self, track: str | None) -> list[Resource]:
+        """The resources a learner of ``track`` sees."""
+        return resources_for(self.resources, track)
+
+
+def resources_for(resources: list[Resource], track: str | None) -> list[Resource]:
+    """The general resources plus those for ``track``, in file order (all of them without a track)."""
+    return [r for r in resources if track is None or r.track is None or r.track == track]
 
 
 class SkillFile(Strict):

@@ -7,7 +7,7 @@ import logging
 from bot.content.models import Skill
 from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
-from bot.features import project
+from bot.features import project, skill_resources
 from bot.roadmap.plan import week_in_plan
 from bot.quiz.recall import recall_by_skill, weakest_skill
 from bot.roadmap.recommend import Reason, Recommendation, recommend
@@ -48,6 +48,9 @@ def _skill_reply(ctx: Context, rec: Recommendation) -> Reply:
     if track is not None:
         lines.append(ctx.t("next.track", track=track.name, text=skill.tracks.for_track(track.id).get(lang)))
     lines += ["", ctx.t("next.task", text=skill.task.get(lang))]
+    start_here = skill_resources.compact_line(ctx, skill)
+    if start_here:
+        lines += ["", start_here]
     buttons = [
         Button(ctx.t("button.done"), f"/done {skill.id}"),
         Button(ctx.t("button.skip"), f"/skip {skill.id}"),
