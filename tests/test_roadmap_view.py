@@ -18,8 +18,7 @@ from bot.content.models import MAX_RESOURCES, MIN_RESOURCES, TRACK_IDS
 from bot.conversation import MAX_PAYLOAD_BYTES
 from bot.engine import Engine
 
-DISCORD_LIMIT = 2000  # characters in one Discord message (Telegram allows 4096)
-TELEGRAM_LIMIT = 4096
+DISCORD_LIMIT = 2000  # characters in one Discord message (Telegram allows 4096): one message each
 DISCORD_ROWS, DISCORD_PER_ROW = 5, 5
 LINK = re.compile(r"\[[^\]]+\]\((https://[^)\s]+)\)")
 
@@ -157,7 +156,7 @@ async def test_every_roadmap_and_skill_reply_fits_the_platforms(engine: Engine, 
             assert skill_payloads == {f"/skill {s.id}" for s in kb.skills_in_phase(number)}
     for skill_id in kb.skills:
         await chat.say(f"/skill {skill_id}")
-        assert len(chat.replies) == 1 and len(chat.replies[0].text) <= TELEGRAM_LIMIT, skill_id
+        assert len(chat.replies) == 1 and len(chat.replies[0].text) <= DISCORD_LIMIT, skill_id
         assert all(len(b.payload.encode()) <= MAX_PAYLOAD_BYTES for b in chat.buttons)
 
 

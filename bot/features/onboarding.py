@@ -23,7 +23,7 @@ from bot.features.timezones import parse_timezone
 from bot.i18n import LANGUAGE_NAMES
 from bot.intents import normalize
 from bot.markup import escape
-from bot.localtime import clock_text
+from bot.localtime import clock_text, zone_label
 from bot.pushes.kinds import set_and_reschedule
 from bot.streaks.record import shift_after_move
 
@@ -65,7 +65,7 @@ async def _finish(ctx: Context) -> list[Reply]:
         week=week_in_plan(learner.plan_start, ctx.local_today()),
         phase=phase,
         title=ctx.kb.phase(phase).title.get(ctx.lang),
-        timezone=learner.timezone,
+        timezone=zone_label(learner.timezone),
     )
     if learner.quiz_minute is not None:
         text += "\n\n" + ctx.t("onboarding.pushes", time=clock_text(learner.quiz_minute))
@@ -102,13 +102,22 @@ async def cmd_start(ctx: Context, args: str) -> list[Reply]:
                        Button(ctx.t("button.settings"), "/settings"), per_row=3))]
 
 
+def _ask_again(ctx: Context, what: str) -> None:
+    """After setup, the learner's next typed message answers the question just asked."""
+    if ctx.learner.onboarding_step is None:
+        ctx.await_text(what)
+
+
 async def cmd_lang(ctx: Context, args: str) -> list[Reply]:
     """Set the language: ``/lang en`` or ``/lang id``."""
     if not args.strip():
+        _ask_again(ctx, "language")
         return [language_prompt(ctx)]
     lang = parse_language(args)
     if lang is None:
+        _ask_again(ctx, "language")
         return [Reply(ctx.t("lang.invalid", text=escape(args[:40]))), language_prompt(ctx)]
+    ctx.stop_awaiting()
     ctx.learner.language = lang
     return await advance(ctx, "language", ctx.t("lang.set", language=LANGUAGE_NAMES[lang]))
 
@@ -116,10 +125,13 @@ async def cmd_lang(ctx: Context, args: str) -> list[Reply]:
 async def cmd_track(ctx: Context, args: str) -> list[Reply]:
     """Set the track: ``/track go|python|node|java|php``."""
     if not args.strip():
+        _ask_again(ctx, "track")
         return [track_prompt(ctx)]
     track = parse_track(ctx.kb, args)
     if track is None:
+        _ask_again(ctx, "track")
         return [Reply(ctx.t("track.invalid", text=escape(args[:40]))), track_prompt(ctx)]
+    ctx.stop_awaiting()
     ctx.learner.track = track
     return await advance(ctx, "track", ctx.t("track.set", track=ctx.kb.tracks[track].name))
 
@@ -162,21 +174,43 @@ async def placement_text(ctx: Context, text: str) -> list[Reply]:
 async def cmd_tz(ctx: Context, args: str) -> list[Reply]:
     """Set the timezone: ``/tz Asia/Jakarta``, a city, WIB/WITA/WIT or UTC+7."""
     if not args.strip():
-        if ctx.learner.onboarding_step is None:
-            ctx.await_text("timezone")
+        _ask_again(ctx, "timezone")
         return [timezone_prompt(ctx)]
     guess = parse_timezone(args)
     if guess.zone is None:
+        _ask_again(ctx, "timezone")
         shown = escape(args.strip()[:40])
+        current = zone_label(ctx.learner.timezone)
         if guess.suggestions:
-            buttons = [Button(zone, f"/tz {zone}") for zone in guess.suggestions]
-            return [Reply(ctx.t("tz.suggest", text=shown, current=ctx.learner.timezone), rows(*buttons, per_row=1))]
-        return [Reply(ctx.t("tz.invalid", text=shown, current=ctx.learner.timezone)), timezone_prompt(ctx)]
+            buttons = [Button(zone_label(zone), f"/tz {zone}") for zone in guess.suggestions]
+            return [Reply(ctx.t("tz.suggest", text=shown, current=current), rows(*buttons, per_row=1))]
+        return [Reply(ctx.t("tz.invalid", text=shown, current=current)), timezone_prompt(ctx)]
     shift = shift_after_move(ctx.learner, ctx.now, guess.zone)  # the streak neither breaks nor grows
     await set_and_reschedule(ctx.repo.pushes, ctx.learner, ctx.now, timezone=guess.zone, streak_shift=shift)
     ctx.stop_awaiting()
     time = ctx.now.astimezone(ctx.tz()).strftime("%H:%M")
-    return await advance(ctx, "timezone", ctx.t("tz.set", timezone=guess.zone, time=time))
+    return await advance(ctx, "timezone", ctx.t("tz.set", timezone=zone_label(guess.zone), time=time))
+
+
+async def language_text(ctx: Context, text: str, other_request: bool) -> list[Reply] | None:
+    """A typed answer to "which language?"; ``None`` when it is a different request."""
+    if parse_language(text) is None and other_request:
+        return None
+    return await cmd_lang(ctx, text)
+
+
+async def track_text(ctx: Context, text: str, other_request: bool) -> list[Reply] | None:
+    """A typed answer to "which track?"; ``None`` when it is a different request."""
+    if parse_track(ctx.kb, text) is None and other_request:
+        return None
+    return await cmd_track(ctx, text)
+
+
+async def timezone_text(ctx: Context, text: str, other_request: bool) -> list[Reply] | None:
+    """A typed answer to "which timezone?"; ``None`` when it is a different request."""
+    if parse_timezone(text).zone is None and other_request:
+        return None
+    return await cmd_tz(ctx, text)
 
 
 async def onboarding_text(ctx: Context, text: str) -> list[Reply]:
