@@ -16,6 +16,21 @@ from bot.engine import Engine
 from bot.settings import Settings
 
 
+async def finished(event: Callable[[], None], timeout: float = 60.0) -> None:
+    """Run ``event()`` (hand the client something from the gateway) and wait for the tasks it started.
+
+    discord.py answers an interaction or a gateway event in tasks it creates right away (the
+    command tree's invoker, a button's or a text box's dispatch, event listeners); once they are
+    done, everything the client does for it, replies included, is done.
+    """
+    started = asyncio.all_tasks()
+    event()
+    tasks = asyncio.all_tasks() - started
+    if tasks:
+        _, pending = await asyncio.wait(tasks, timeout=timeout)
+        assert not pending, f"the Discord client was still busy after {timeout} s: {pending}"
+
+
 class Discord:
     """A logged-in adapter and the fake it talks to."""
 
@@ -23,16 +38,17 @@ class Discord:
         self.fake = fake
         self.adapter = adapter
 
+    async def interact(self, payload: dict[str, Any]) -> None:
+        """Hand an interaction to the client as the gateway would; wait until the client is done with it."""
+        await finished(lambda: self.adapter.client._connection.parse_interaction_create(payload))
+
     async def deliver(self, payload: dict[str, Any], *, replies: int = 1) -> list[Any]:
-        """Hand an interaction to the client; wait until ``replies`` new messages were sent."""
+        """Hand an interaction to the client; the messages it sent for it (at least ``replies``)."""
         before = len(self.fake.messages())
-        self.adapter.client._connection.parse_interaction_create(payload)
-        for _ in range(500):
-            if len(self.fake.messages()) >= before + replies:
-                break
-            await asyncio.sleep(0.01)
-        await asyncio.sleep(0.05)
-        return self.fake.messages()[before:]
+        await self.interact(payload)
+        sent = self.fake.messages()[before:]
+        assert len(sent) >= replies, (f"expected at least {replies} message(s)", sent)
+        return sent
 
     async def slash(self, user: int, name: str, options: dict[str, Any] | None = None, **kw: Any) -> list[Any]:
         replies = kw.pop("replies", 1)

@@ -66,6 +66,8 @@ class FakeTelegram:
     burst: float = 0.1  # seconds of rate the bucket holds
     record: bool = True  # False keeps memory flat in long benchmark runs
     send_delay: float = 0.0  # seconds each sendMessage takes to answer (a slow Telegram)
+    handled: list[int] = field(default_factory=list)  # update ids the bot has finished with (see ``tracking``)
+    tracking: bool = False  # True when a test reports finished updates into ``handled``
     accepted: int = 0
     too_many: int = 0
     _tokens: float = 0.0
@@ -132,7 +134,7 @@ class FakeTelegram:
         """Every call of one Bot API method."""
         return [c for c in self.calls if c.method == name]
 
-    async def wait_for(self, predicate: Any, timeout: float = 10.0) -> None:
+    async def wait_for(self, predicate: Any, timeout: float = 30.0) -> None:
         """Wait until ``predicate()`` is true (the bot works asynchronously)."""
         deadline = time.monotonic() + timeout
         while not predicate():
@@ -140,12 +142,20 @@ class FakeTelegram:
                 raise AssertionError(f"timed out; calls: {[(c.method, c.text[:60]) for c in self.calls[-8:]]}")
             await asyncio.sleep(0.02)
 
+    async def until_handled(self, *update_ids: int, times: int = 1, timeout: float = 30.0) -> None:
+        """Wait until the bot has finished with each update (``times`` copies of it), replies sent."""
+        assert self.tracking, "until_handled needs a bot that reports finished updates into `handled`"
+        await self.wait_for(lambda: all(self.handled.count(u) >= times for u in update_ids), timeout)
+
     async def reply_to(self, send: Any, chat_id: int, *, count: int = 1) -> list[Call]:
-        """Do ``send()`` and wait for ``count`` new messages to ``chat_id``; return them."""
+        """Do ``send()`` (which returns the update id) and wait for its answer: ``count`` new messages
+        to ``chat_id`` and, when ``tracking``, the bot finishing the update, so that every message of
+        the answer is there. Without tracking, ``count`` must be the answer's exact length."""
         before = len(self.sent(chat_id))
-        send()
+        update_id = send()
         await self.wait_for(lambda: len(self.sent(chat_id)) >= before + count)
-        await asyncio.sleep(0.15)  # let any further messages of the same answer arrive
+        if self.tracking:
+            await self.until_handled(update_id)
         return self.sent(chat_id)[before:]
 
     # --- the server -------------------------------------------------------------

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
+import os
 import re
 import shutil
 import subprocess
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -19,6 +24,49 @@ def jalur(*args: str, env: dict[str, str], cwd: Path, stdin: str = "") -> subpro
     """Run the ``jalur`` command and capture what it prints."""
     return subprocess.run([*JALUR, *args], input=stdin, capture_output=True, text=True, env=env,
                           cwd=cwd, timeout=120)
+
+
+def jalur_here(*args: str, env: dict[str, str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """``jalur`` as ``jalur()`` runs it, but in this process: the console script's own entry point with
+    that environment, directory, arguments and input, without starting Python again.
+
+    For the many runs of one command that check what it prints for different input (errors,
+    validation); each command also runs for real as a process in some test. Process-wide state
+    the command changes (environment, directory, logging set-up) is put back afterwards.
+    """
+    (script,) = entry_points(group="console_scripts", name="jalur")
+    main = script.load()
+    stdout, stderr = io.StringIO(), io.StringIO()
+    saved_env, saved_cwd, saved_argv, saved_stdin = dict(os.environ), Path.cwd(), sys.argv, sys.stdin
+    root = logging.getLogger()
+    saved_handlers = root.handlers[:]
+    saved_levels = {name: logger.level for name, logger in logging.Logger.manager.loggerDict.items()
+                    if isinstance(logger, logging.Logger)}
+    saved_root_level = root.level
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        os.chdir(cwd)
+        sys.argv, sys.stdin = [JALUR[0], *args], io.StringIO(stdin)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                main()
+                code: object = 0
+            except SystemExit as exc:
+                code = exc.code
+                if code is not None and not isinstance(code, int):
+                    print(code, file=sys.stderr)  # as Python does for sys.exit("message")
+                    code = 1
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        os.chdir(saved_cwd)
+        sys.argv, sys.stdin = saved_argv, saved_stdin
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_root_level)
+        for name, level in saved_levels.items():
+            logging.getLogger(name).setLevel(level)
+    return subprocess.CompletedProcess([*JALUR, *args], int(code or 0), stdout.getvalue(), stderr.getvalue())
 
 
 CONVERSATION = "\n".join([
@@ -85,14 +133,14 @@ def test_chat_survives_binary_junk_on_stdin(fresh_env: dict[str, str], tmp_path:
 def test_a_bad_database_url_names_the_setting(setting: str, expected: str, fresh_env: dict[str, str],
                                               tmp_path: Path) -> None:
     env = {**fresh_env, "JALUR_DATABASE_URL": setting}
-    result = jalur("chat", env=env, cwd=tmp_path, stdin="/start\n")
+    result = jalur_here("chat", env=env, cwd=tmp_path, stdin="/start\n")
     assert result.returncode != 0
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_db_flag_is_named_in_errors_and_passwords_are_hidden(fresh_env: dict[str, str], tmp_path: Path) -> None:
-    result = jalur("db", "upgrade", "--db", "postgresql://jalur:s3cret@127.0.0.1:1/jalur",
+    result = jalur_here("db", "upgrade", "--db", "postgresql://jalur:s3cret@127.0.0.1:1/jalur",
                    env=fresh_env, cwd=tmp_path)
     assert result.returncode == 1
     assert "cannot reach the database from --db" in result.stderr
@@ -104,7 +152,7 @@ def test_db_upgrade_creates_the_schema(fresh_env: dict[str, str], tmp_path: Path
     result = jalur("db", "upgrade", "--db", str(path), env=fresh_env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "database is up to date" in result.stdout and path.is_file()
-    again = jalur("db", "upgrade", "--db", str(path), env=fresh_env, cwd=tmp_path)
+    again = jalur_here("db", "upgrade", "--db", str(path), env=fresh_env, cwd=tmp_path)
     assert again.returncode == 0
 
 
@@ -117,7 +165,7 @@ def test_run_without_a_platform_explains_how_to_configure_one(fresh_env: dict[st
 
 def test_an_invalid_setting_is_named(fresh_env: dict[str, str], tmp_path: Path) -> None:
     env = {**fresh_env, "JALUR_DEFAULT_TIMEZONE": "Mars/Olympus"}
-    result = jalur("chat", env=env, cwd=tmp_path)
+    result = jalur_here("chat", env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert "JALUR_DEFAULT_TIMEZONE" in result.stderr and "Mars/Olympus" in result.stderr
 
@@ -130,7 +178,7 @@ def test_content_check_validates_a_directory(fresh_env: dict[str, str], tmp_path
     broken = tmp_path / "knowledge"
     shutil.copytree(default_knowledge_dir(), broken)
     (broken / "tracks.yaml").write_text("tracks: 3\n")
-    bad = jalur("content", "check", str(broken), env=fresh_env, cwd=tmp_path)
+    bad = jalur_here("content", "check", str(broken), env=fresh_env, cwd=tmp_path)
     assert bad.returncode == 1
     assert "tracks.yaml: tracks: Input should be a valid list" in bad.stderr
 
@@ -147,15 +195,16 @@ def test_quiz_grade_prints_json(fresh_env: dict[str, str], tmp_path: Path) -> No
     assert set(result) == {"verdict", "score", "hit", "missed", "quotes", "misconceptions", "term_list", "hinted"}
     assert result["verdict"] == "correct" and 0.7 <= result["score"] <= 1
 
-    bad = jalur("quiz", "grade", "--question", "n-plus-one", "--answer", "jangan pakai join", "--json",
+    bad = jalur_here("quiz", "grade", "--question", "n-plus-one", "--answer", "jangan pakai join", "--json",
                 env=fresh_env, cwd=tmp_path)
     assert json.loads(bad.stdout)["verdict"] == "incorrect"
 
-    text = jalur("quiz", "grade", "--question", "n-plus-one", "--answer", "pakai eager loading", "--lang", "id",
-                 env=fresh_env, cwd=tmp_path)
+    text = jalur_here("quiz", "grade", "--question", "n-plus-one", "--answer", "pakai eager loading", "--lang",
+                      "id", env=fresh_env, cwd=tmp_path)
     assert text.returncode == 0 and "model answer:" in text.stdout
 
-    unknown = jalur("quiz", "grade", "--question", "n-plus-onee", "--answer", "x", env=fresh_env, cwd=tmp_path)
+    unknown = jalur_here("quiz", "grade", "--question", "n-plus-onee", "--answer", "x", env=fresh_env,
+                         cwd=tmp_path)
     assert unknown.returncode == 2 and "did you mean n-plus-one" in unknown.stderr
 
 
@@ -169,8 +218,8 @@ def test_quiz_grade_with_a_pack(fresh_env: dict[str, str], tmp_path: Path) -> No
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["verdict"] == "correct"
     pack.write_text(pack.read_text().replace("skill: rest-api-design", "skill: basket-weaving"))
-    broken = jalur("quiz", "grade", "--pack", str(pack), "--question", "kb-put-vs-patch", "--answer", "x",
-                   env=fresh_env, cwd=tmp_path)
+    broken = jalur_here("quiz", "grade", "--pack", str(pack), "--question", "kb-put-vs-patch", "--answer", "x",
+                        env=fresh_env, cwd=tmp_path)
     assert broken.returncode == 1 and "questions[0].skill: unknown skill 'basket-weaving'" in broken.stderr
 
 
@@ -228,7 +277,7 @@ def test_piped_chat_brings_a_question_back_when_its_review_is_due(database_url: 
     assert "New question" in same_day and "cap-theorem" not in same_day
     next_day = session("2026-03-03T09:00+07:00", ["/cancel", "/quiz"])
     assert "Review · System Design · cap-theorem" in next_day
-    bad = jalur("chat", "--now", "next tuesday", env=fresh_env, cwd=tmp_path)
+    bad = jalur_here("chat", "--now", "next tuesday", env=fresh_env, cwd=tmp_path)
     assert bad.returncode == 2 and "not an ISO 8601 time" in bad.stderr
 
 
@@ -245,7 +294,7 @@ def test_pack_validate_names_the_file_question_and_field(fresh_env: dict[str, st
     weak = tmp_path / "weak.yaml"
     weak.write_text(PACK.replace("        core: true\n", "").replace('["replace the whole", "full replacement"]',
                                                                     '["full replacement"]'), encoding="utf-8")
-    noted = jalur("pack", "validate", str(weak), env=fresh_env, cwd=tmp_path)
+    noted = jalur_here("pack", "validate", str(weak), env=fresh_env, cwd=tmp_path)
     assert noted.returncode == 0, noted.stderr
     assert "questions[0] (kb-put-vs-patch): rubric: no concept has `core: true`" in noted.stdout
     assert "model_answer.en grades partial with this rubric (missed: replace)" in noted.stdout
@@ -271,11 +320,11 @@ def test_pack_validate_names_the_file_question_and_field(fresh_env: dict[str, st
     }
     for name, (text, expected) in broken.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-        result = jalur("pack", "validate", name, env=fresh_env, cwd=tmp_path)
+        result = jalur_here("pack", "validate", name, env=fresh_env, cwd=tmp_path)
         assert result.returncode == 1, (name, result.stdout)
         assert expected in result.stderr, (name, result.stderr)
         assert "Traceback" not in result.stderr
-    missing = jalur("pack", "validate", "nowhere.yaml", env=fresh_env, cwd=tmp_path)
+    missing = jalur_here("pack", "validate", "nowhere.yaml", env=fresh_env, cwd=tmp_path)
     assert missing.returncode == 1 and "nowhere.yaml: no such file" in missing.stderr
 
 
@@ -286,14 +335,14 @@ def test_pack_add_list_remove_and_a_learner_gets_the_questions(database_url: str
     added = jalur("pack", "add", str(pack), "--db", database_url, env=fresh_env, cwd=tmp_path)
     assert added.returncode == 0, added.stderr
     assert "added pack 'kelompok-belajar': 2 questions" in added.stdout
-    again = jalur("pack", "add", str(pack), "--db", database_url, env=fresh_env, cwd=tmp_path)
+    again = jalur_here("pack", "add", str(pack), "--db", database_url, env=fresh_env, cwd=tmp_path)
     assert "replaced 2 questions of pack 'kelompok-belajar'" in again.stdout
     other = tmp_path / "other.yaml"
     other.write_text(PACK.replace("pack: kelompok-belajar", "pack: other-group"), encoding="utf-8")
-    clash = jalur("pack", "add", str(other), "--db", database_url, env=fresh_env, cwd=tmp_path)
+    clash = jalur_here("pack", "add", str(other), "--db", database_url, env=fresh_env, cwd=tmp_path)
     assert clash.returncode == 1 and "already in pack 'kelompok-belajar'" in clash.stderr
 
-    listed = jalur("pack", "list", "--db", database_url, env=fresh_env, cwd=tmp_path)
+    listed = jalur_here("pack", "list", "--db", database_url, env=fresh_env, cwd=tmp_path)
     assert re.search(r"^kelompok-belajar\t2 questions\tadded ", listed.stdout, re.M), listed.stdout
     assert "other-group" not in listed.stdout
 
@@ -302,9 +351,9 @@ def test_pack_add_list_remove_and_a_learner_gets_the_questions(database_url: str
     assert chat.returncode == 0, chat.stderr
     assert "Which status code fits a successful POST" in chat.stdout and "Correct" in chat.stdout
 
-    removed = jalur("pack", "remove", "kelompok-belajar", "--db", database_url, env=fresh_env, cwd=tmp_path)
+    removed = jalur_here("pack", "remove", "kelompok-belajar", "--db", database_url, env=fresh_env, cwd=tmp_path)
     assert removed.returncode == 0 and "removed pack 'kelompok-belajar' (2 questions)" in removed.stdout
-    unknown = jalur("pack", "remove", "kelompok-belajar", "--db", database_url, env=fresh_env, cwd=tmp_path)
+    unknown = jalur_here("pack", "remove", "kelompok-belajar", "--db", database_url, env=fresh_env, cwd=tmp_path)
     assert unknown.returncode == 2 and "no pack named 'kelompok-belajar'; there are no packs here" in unknown.stderr
     after = jalur("chat", "--user", "rina", "--db", database_url, env=fresh_env, cwd=tmp_path,
                   stdin="/quiz kb-status-created\n/stats\n")
@@ -315,7 +364,7 @@ def test_quiz_disputes_lists_what_learners_disagreed_with(database_url: str, fre
                                                           tmp_path: Path) -> None:
     import json
 
-    empty = jalur("quiz", "disputes", "--db", database_url, env=fresh_env, cwd=tmp_path)
+    empty = jalur_here("quiz", "disputes", "--db", database_url, env=fresh_env, cwd=tmp_path)
     assert empty.returncode == 0 and "no disputed answers" in empty.stdout
     talk = "\n".join(["/start", "1", "1", "git, linux", "WIB", "/quiz cache-stampede",
                       "many requests rebuild the same expired key at once", "/dispute cache-stampede"]) + "\n"
@@ -325,15 +374,16 @@ def test_quiz_disputes_lists_what_learners_disagreed_with(database_url: str, fre
     assert listed.returncode == 0, listed.stderr
     assert "cache-stampede (built-in)" in listed.stdout
     assert "answer: many requests rebuild the same expired key at once" in listed.stdout
-    as_json = jalur("quiz", "disputes", "--json", "--db", database_url, env=fresh_env, cwd=tmp_path)
+    as_json = jalur_here("quiz", "disputes", "--json", "--db", database_url, env=fresh_env, cwd=tmp_path)
     entry = json.loads(as_json.stdout.splitlines()[0])
     assert entry["question"] == "cache-stampede" and entry["pack"] is None and entry["missed"]
-    unknown = jalur("quiz", "disputes", "--pack", "nope", "--db", database_url, env=fresh_env, cwd=tmp_path)
+    unknown = jalur_here("quiz", "disputes", "--pack", "nope", "--db", database_url, env=fresh_env, cwd=tmp_path)
     assert unknown.returncode == 2 and "no pack named 'nope'" in unknown.stderr
 
 
 def test_quiz_grade_takes_an_answer_that_starts_with_a_dash(fresh_env: dict[str, str], tmp_path: Path) -> None:
-    result = jalur("quiz", "grade", "--question", "n-plus-one", "--answer", "-_-", env=fresh_env, cwd=tmp_path)
+    result = jalur_here("quiz", "grade", "--question", "n-plus-one", "--answer", "-_-", env=fresh_env,
+                        cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("incorrect")
 

@@ -61,11 +61,8 @@ async def test_typed_answers_come_from_a_text_box(discord_bot: Discord, fake: Fa
     out = await discord_bot.slash(ANI, "quiz", {"topic": "sql-injection-prevention"})
     answer_id = next(b["custom_id"] for b in out[-1].buttons if "Answer" in b["label"])
     before = len(fake.sent)
-    discord_bot.adapter.client._connection.parse_interaction_create(fake.press(ANI, answer_id))
-    for _ in range(200):
-        if len(fake.sent) > before:
-            break
-        await asyncio.sleep(0.01)
+    await discord_bot.interact(fake.press(ANI, answer_id))
+    assert len(fake.sent) > before, "no text box was opened"
     modal = fake.sent[-1]
     assert modal.body["type"] == 9  # a modal
     field_id = modal.body["data"]["components"][0]["components"][0]["custom_id"]
@@ -106,6 +103,7 @@ def test_jalur_run_says_which_platform_could_not_start(fresh_env: dict[str, str]
     assert result.returncode == 1
     assert "jalur: error: Discord stopped: ClientConnectorError" in result.stderr
     assert "Traceback" not in result.stderr and "voice" not in result.stderr
+
 
 # --- what a reply expects, in the learner's language ---------------------------------------
 

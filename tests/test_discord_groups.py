@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chat import Chat
-from discord_harness import Discord, login
+from discord_harness import Discord, finished, login
 from fake_discord import FakeDiscord, Sent
 from sqlalchemy import select
 
@@ -75,22 +75,14 @@ async def answer(bot: Discord, user: int, post: Sent, question: Question, *, rig
         return await press_on(bot, user, post, "🤷 I don't know")
     answer_id = next(b["custom_id"] for b in post.buttons if "Answer" in b["label"])
     before = len(bot.fake.sent)
-    bot.adapter.client._connection.parse_interaction_create(
-        bot.fake.press(user, answer_id, guild_id=GUILD, channel_id=int(post.target), message=post))
-    while len(bot.fake.sent) == before:
-        await bot_sleep()
+    await bot.interact(bot.fake.press(user, answer_id, guild_id=GUILD, channel_id=int(post.target), message=post))
+    assert len(bot.fake.sent) > before, "no text box was opened"
     modal = bot.fake.sent[-1].body
     assert modal["type"] == 9
     field = modal["data"]["components"][0]["components"][0]["custom_id"]
     assert question.model_answer is not None
     return await bot.deliver(bot.fake.submit(user, modal["data"]["custom_id"],
                                              {field: question.model_answer.get("en")}, guild_id=GUILD))
-
-
-async def bot_sleep() -> None:
-    import asyncio
-
-    await asyncio.sleep(0.01)
 
 
 async def test_setup_needs_the_manage_server_permission(discord_bot: Discord, engine: Engine) -> None:
@@ -213,14 +205,11 @@ async def test_the_gateway_telling_of_a_deleted_channel_pauses_the_group(
         "explicit_content_filter": 0, "mfa_level": 0, "nsfw_level": 0, "premium_tier": 0,
         "preferred_locale": "en-US", "system_channel_flags": 0, "joined_at": "2026-01-01T00:00:00+00:00",
         "large": False})
-    state.parse_channel_delete({"id": str(QUIZ_CHANNEL), "type": 0, "guild_id": str(GUILD), "name": "belajar",
-                                "position": 0, "permission_overwrites": []})
-    for _ in range(100):
-        async with engine.db.transaction() as session:
-            group = (await session.execute(select(StudyGroup))).scalar_one()
-        if group.channel_problem_since is not None:
-            break
-        await bot_sleep()
+    await finished(lambda: state.parse_channel_delete({
+        "id": str(QUIZ_CHANNEL), "type": 0, "guild_id": str(GUILD), "name": "belajar", "position": 0,
+        "permission_overwrites": []}))  # the client's listeners have run
+    async with engine.db.transaction() as session:
+        group = (await session.execute(select(StudyGroup))).scalar_one()
     assert group.channel_problem_since is not None
 
 

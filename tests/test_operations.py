@@ -200,6 +200,20 @@ async def _wait_ready(port: int, process: asyncio.subprocess.Process, timeout: f
     raise AssertionError("jalur run never became ready")
 
 
+async def _wait_not_ready(port: int, timeout: float = 60) -> None:
+    """Wait until /readyz answers 503 (it must, while the server still answers)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        try:
+            status, _ = await get(f"http://127.0.0.1:{port}/readyz")
+        except aiohttp.ClientError as exc:
+            raise AssertionError(f"jalur run stopped answering before /readyz said 503: {exc!r}") from exc
+        if status == 503:
+            return
+        assert asyncio.get_running_loop().time() < deadline, "/readyz never said 503"
+        await asyncio.sleep(0.05)
+
+
 async def test_jalur_run_reports_health_logs_each_update_and_stops_on_sigterm(
         engine: Engine, database_url: str, fresh_env: dict[str, str], fake: FakeTelegram, tmp_path: Path) -> None:
     port = free_port()
@@ -235,8 +249,7 @@ async def test_sigterm_during_a_push_pass_loses_nothing(
     async with jalur_run(env, tmp_path) as process:
         await fake.wait_for(lambda: len(fake.methods("sendMessage")) >= 3, timeout=60)
         stopping = asyncio.create_task(stop_with_sigterm(process))  # in the middle of the pass
-        await asyncio.sleep(0.5)
-        assert (await get(f"http://127.0.0.1:{port}/readyz"))[0] == 503  # not ready while stopping
+        await _wait_not_ready(port)  # not ready while stopping
         stderr = await stopping
     assert process.returncode == 0, stderr
     chats = [int(call.params["chat_id"]) for call in fake.methods("sendMessage")]

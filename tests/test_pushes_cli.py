@@ -4,15 +4,19 @@ against the fake Bot API: each due push is sent once, however often the pass run
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 from chat import Chat
 from fake_telegram import TOKEN, FakeTelegram
 from sqlalchemy import select, update
+from test_cli import jalur_here
+from test_operations import free_port, get
 from test_telegram import JALUR
 
 from bot.engine import Engine
@@ -70,13 +74,30 @@ async def test_tick_rejects_a_bad_time_and_waits_without_a_platform(
         engine: Engine, database_url: str, fresh_env: dict[str, str]) -> None:
     await _telegram_learners(engine, ANI)
     env = {**fresh_env, "JALUR_DATABASE_URL": database_url}
-    bad = await asyncio.to_thread(_jalur, env, "pushes", "tick", "--now", "tomorrow evening")
+    bad = await asyncio.to_thread(jalur_here, "pushes", "tick", "--now", "tomorrow evening", env=env, cwd=Path.cwd())
     assert bad.returncode == 2 and "not an ISO 8601 time" in bad.stderr
-    waiting = await asyncio.to_thread(_jalur, env, "pushes", "tick", "--now", "2026-03-02T19:00+07:00")
+    waiting = await asyncio.to_thread(jalur_here, "pushes", "tick", "--now", "2026-03-02T19:00+07:00", env=env,
+                                      cwd=Path.cwd())
     assert waiting.returncode == 0, waiting.stderr
     assert "no chat platform is configured" in waiting.stderr and "waiting 1" in waiting.stdout
     async with engine.db.transaction() as session:
         assert (await session.execute(select(PushDelivery.status))).scalar_one() == "retry"
+
+
+async def _passes_done(port: int, count: int, timeout: float = 60) -> None:
+    """Wait until `jalur run` has finished ``count`` push passes (its pass-duration histogram says)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            _, metrics = await get(f"http://127.0.0.1:{port}/metrics")
+        except aiohttp.ClientError:
+            metrics = ""  # not serving yet
+        done = re.search(r"^jalur_scheduler_pass_seconds_count (\S+)$", metrics, re.M)
+        if done and float(done.group(1)) >= count:
+            return
+        assert loop.time() < deadline, f"fewer than {count} push passes finished"
+        await asyncio.sleep(0.2)
 
 
 async def test_jalur_run_delivers_due_pushes_from_its_scheduler(
@@ -85,13 +106,15 @@ async def test_jalur_run_delivers_due_pushes_from_its_scheduler(
     async with engine.db.transaction() as session:  # make the daily quiz due a minute ago, by the real clock
         await session.execute(update(PushSchedule).where(PushSchedule.kind == "daily_quiz")
                               .values(due_at=datetime.now(UTC) - timedelta(minutes=1)))
+    port = free_port()
     env = {**fresh_env, "JALUR_TELEGRAM_TOKEN": TOKEN, "JALUR_TELEGRAM_API_URL": fake.api_url,
-           "JALUR_DATABASE_URL": database_url, "JALUR_PUSH_INTERVAL": "5", "JALUR_LOG_LEVEL": "INFO"}
+           "JALUR_DATABASE_URL": database_url, "JALUR_PUSH_INTERVAL": "5", "JALUR_LOG_LEVEL": "INFO",
+           "JALUR_METRICS_PORT": str(port)}
     process = await asyncio.create_subprocess_exec(*JALUR, "run", env=env, cwd=tmp_path,
                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         await fake.wait_for(lambda: fake.sent(ANI), timeout=60)
-        await asyncio.sleep(6)  # one more pass: nothing is sent twice
+        await _passes_done(port, 2)  # the pass that sent it and one more (passes never overlap)
     finally:
         process.terminate()
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)

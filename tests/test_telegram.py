@@ -14,6 +14,8 @@ import pytest
 from fake_telegram import TOKEN, FakeTelegram
 from pydantic import SecretStr
 from sqlalchemy import func, select
+from telegram import Update
+from telegram.ext import ContextTypes, TypeHandler
 
 from adapters.telegram.bot import TelegramAdapter
 from bot.engine import Engine
@@ -25,13 +27,47 @@ BIN = Path(sys.executable).parent / "jalur"
 JALUR = [str(BIN)] if BIN.exists() else [sys.executable, "-m", "adapters"]
 
 
+def track_handling(adapter: TelegramAdapter, fake: FakeTelegram) -> None:
+    """Report each update the adapter has finished with (replies sent) into ``fake.handled``.
+
+    python-telegram-bot runs the handler groups of one update in order, so a handler in a
+    later group than the adapter's runs once the adapter is done with that update.
+    """
+
+    async def finished(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        fake.handled.append(update.update_id)
+
+    adapter.app.add_handler(TypeHandler(Update, finished), group=1)
+    fake.tracking = True
+
+
+class Clock:
+    """The adapter's clock: the real time, until a test stops it at one moment."""
+
+    def __init__(self) -> None:
+        self.stopped_at: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.stopped_at or datetime.now(UTC)
+
+    def stop(self) -> None:
+        self.stopped_at = datetime.now(UTC)
+
+
 @pytest.fixture
-async def telegram(engine: Engine, settings: Settings) -> AsyncIterator[FakeTelegram]:
+def clock() -> Clock:
+    """The clock of the ``telegram`` fixture's adapter."""
+    return Clock()
+
+
+@pytest.fixture
+async def telegram(engine: Engine, settings: Settings, clock: Clock) -> AsyncIterator[FakeTelegram]:
     """A fake Bot API with Jalur's Telegram adapter polling it."""
     fake = FakeTelegram()
     await fake.start()
     tg_settings = settings.model_copy(update={"telegram_token": SecretStr(TOKEN), "telegram_api_url": fake.api_url})
-    adapter = TelegramAdapter(engine, tg_settings, clock=lambda: datetime.now(UTC))
+    adapter = TelegramAdapter(engine, tg_settings, clock=clock)
+    track_handling(adapter, fake)
     task = asyncio.create_task(adapter.run())
     await fake.wait_for(lambda: fake.methods("getMe"))
     yield fake
@@ -54,6 +90,7 @@ def _payload(calls: list, label: str) -> str:
 
 async def test_a_whole_conversation_with_buttons(telegram: FakeTelegram, engine: Engine) -> None:
     fake = telegram
+    await fake.wait_for(lambda: len(fake.methods("setMyCommands")) >= 2)  # registered as the bot starts
     assert {c.params.get("language_code") for c in fake.methods("setMyCommands")} == {None, "id"}
     out = await fake.reply_to(lambda: fake.say(LEARNER, "/start"), LEARNER)
     assert "Welcome to Jalur" in out[-1].text
@@ -100,16 +137,16 @@ async def test_odd_updates_are_answered_politely_or_ignored(telegram: FakeTelegr
         "file_id": "x", "file_unique_id": "y", "width": 1, "height": 1, "is_animated": False,
         "is_video": False, "type": "regular"}), LEARNER)
     assert "only read text" in out[-1].text
-    fake.push({"edited_message": {"message_id": 1, "date": 0, "edit_date": 1,
-                                  "chat": {"id": LEARNER, "type": "private"},
-                                  "from": {"id": LEARNER, "is_bot": False, "first_name": "a"}, "text": "/help"}})
-    fake.push({"channel_post": {"message_id": 2, "date": 0, "chat": {"id": -100, "type": "channel",
-                                                                     "title": "c"}, "text": "/help"}})
+    edited = fake.push({"edited_message": {"message_id": 1, "date": 0, "edit_date": 1,
+                                           "chat": {"id": LEARNER, "type": "private"},
+                                           "from": {"id": LEARNER, "is_bot": False, "first_name": "a"},
+                                           "text": "/help"}})
+    post = fake.push({"channel_post": {"message_id": 2, "date": 0, "chat": {"id": -100, "type": "channel",
+                                                                            "title": "c"}, "text": "/help"}})
     before = len(fake.sent())
-    fake.press(LEARNER, "not a command")
-    await fake.wait_for(lambda: any(c.params.get("text") for c in fake.methods("answerCallbackQuery")))
+    pressed = fake.press(LEARNER, "not a command")
+    await fake.until_handled(edited, post, pressed)
     assert "no longer works" in fake.methods("answerCallbackQuery")[-1].params["text"]
-    await asyncio.sleep(0.3)
     assert len(fake.sent()) == before
 
 
@@ -125,7 +162,7 @@ async def test_a_duplicated_update_is_processed_once(telegram: FakeTelegram, eng
     await fake.reply_to(lambda: fake.say(LEARNER, "/start"), LEARNER)
     update_id = fake.say(LEARNER, "/help")
     fake.push(dict(fake.updates[-1], update_id=update_id))
-    await asyncio.sleep(0.8)
+    await fake.until_handled(update_id, times=2)  # both copies reached the bot
     assert sum("/quiz" in c.text for c in fake.sent(LEARNER)) == 1
 
 
@@ -136,9 +173,8 @@ async def test_groups_answer_commands_addressed_to_the_bot_per_member(telegram: 
     out = await fake.reply_to(lambda: fake.say(1, "/help@JalurTestBot", chat_id=group), group)
     assert "/quiz" in out[-1].text
     before = len(fake.sent(group))
-    fake.say(2, "/help@OtherBot", chat_id=group)
-    fake.say(2, "just chatting with friends", chat_id=group)
-    await asyncio.sleep(0.6)
+    await fake.until_handled(fake.say(2, "/help@OtherBot", chat_id=group),
+                             fake.say(2, "just chatting with friends", chat_id=group))
     assert len(fake.sent(group)) == before
     await fake.reply_to(lambda: fake.say(2, "/start", chat_id=group), group)
     assert await _count(engine, Identity) == 2
@@ -153,8 +189,7 @@ async def test_a_blocked_bot_marks_the_learner_unreachable_until_they_write(tele
     fake = telegram
     await fake.reply_to(lambda: fake.say(LEARNER, "/start"), LEARNER)
     fake.blocked_chats.add(LEARNER)
-    fake.say(LEARNER, "/help")
-    await asyncio.sleep(0.6)
+    await fake.until_handled(fake.say(LEARNER, "/help"))  # its reply was refused with 403
 
     async def unreachable() -> object:
         async with engine.db.transaction() as session:
@@ -175,13 +210,13 @@ async def test_retry_after_is_honoured(telegram: FakeTelegram) -> None:
     assert first.params == second.params and "Welcome to Jalur" in second.text
 
 
-async def test_a_flood_gets_one_slow_down_and_no_extra_writes(telegram: FakeTelegram, engine: Engine) -> None:
+async def test_a_flood_gets_one_slow_down_and_no_extra_writes(telegram: FakeTelegram, engine: Engine,
+                                                               clock: Clock) -> None:
     fake = telegram
     await fake.reply_to(lambda: fake.say(LEARNER, "/start"), LEARNER)
-    for _ in range(40):
-        fake.say(LEARNER, "/help")
-    await fake.wait_for(lambda: any("lot of messages" in c.text for c in fake.sent(LEARNER)), timeout=30)
-    await asyncio.sleep(2.0)  # whatever else was let through has arrived by now
+    clock.stop()  # 40 messages at one moment, however long this machine takes to answer them
+    flood = [fake.say(LEARNER, "/help") for _ in range(40)]
+    await fake.until_handled(*flood, timeout=60)  # every message answered, warned about or dropped
     texts = [c.text for c in fake.sent(LEARNER)]
     assert sum("lot of messages" in t for t in texts) == 1
     assert sum("/quiz" in t for t in texts) <= 20
@@ -203,16 +238,18 @@ async def test_webhook_mode_refuses_a_wrong_secret(engine: Engine, settings: Set
         "telegram_token": SecretStr(TOKEN), "telegram_api_url": fake.api_url, "telegram_webhook_url": hook,
         "telegram_webhook_secret": SecretStr("s3cret-token"), "telegram_listen": "127.0.0.1",
         "telegram_port": port})
-    task = asyncio.create_task(TelegramAdapter(engine, tg_settings).run())
+    adapter = TelegramAdapter(engine, tg_settings)
+    track_handling(adapter, fake)
+    task = asyncio.create_task(adapter.run())
     try:
         await fake.wait_for(lambda: fake.methods("setWebhook"))
         registered = fake.methods("setWebhook")[-1].params
         assert registered["url"] == hook and registered["secret_token"] == "s3cret-token"
-        update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": LEARNER, "type": "private"},
-                                               "from": {"id": LEARNER, "is_bot": False, "first_name": "a"},
-                                               "text": "/start"}}
 
-        def post(secret: str | None) -> int:
+        def post(update_id: int, text: str, secret: str | None) -> int:
+            update = {"update_id": update_id, "message": {
+                "message_id": update_id, "date": 0, "chat": {"id": LEARNER, "type": "private"},
+                "from": {"id": LEARNER, "is_bot": False, "first_name": "a"}, "text": text}}
             headers = {"Content-Type": "application/json"}
             if secret is not None:
                 headers["X-Telegram-Bot-Api-Secret-Token"] = secret
@@ -223,13 +260,12 @@ async def test_webhook_mode_refuses_a_wrong_secret(engine: Engine, settings: Set
             except urllib.error.HTTPError as exc:
                 return exc.code
 
-        assert await asyncio.to_thread(post, "wrong") == 403
-        assert await asyncio.to_thread(post, None) == 403
-        await asyncio.sleep(0.3)
-        assert fake.sent() == []
-        assert await asyncio.to_thread(post, "s3cret-token") == 200
-        await fake.wait_for(lambda: fake.sent(LEARNER))
-        assert "Welcome to Jalur" in fake.sent(LEARNER)[0].text
+        assert await asyncio.to_thread(post, 1, "/help", "wrong") == 403
+        assert await asyncio.to_thread(post, 2, "/help", None) == 403
+        assert await asyncio.to_thread(post, 3, "/start", "s3cret-token") == 200
+        # one learner's updates are answered in order: had a refused one been taken, its reply came first
+        await fake.until_handled(3)
+        assert [c.text.split(",")[0] for c in fake.sent()] == ["👋 Welcome to Jalur"]
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -249,9 +285,9 @@ async def test_jalur_run_serves_telegram_against_a_local_bot_api(database_url: s
         await fake.wait_for(lambda: fake.methods("getMe"), timeout=60)
         out = await fake.reply_to(lambda: fake.say(LEARNER, "/start", language="id"), LEARNER)
         assert "Selamat datang di Jalur" in out[-1].text
-        for label in ("Bahasa Indonesia", "Go", "Baru mulai", "WIB"):
-            out = await fake.reply_to(lambda lb=label: fake.press(LEARNER, _payload(out, lb), language="id"),
-                                      LEARNER)
+        for label in ("Bahasa Indonesia", "Go", "Baru mulai", "WIB"):  # each: what was set, the next step
+            out = await fake.reply_to(lambda lb=label, shown=out: fake.press(LEARNER, _payload(shown, lb),
+                                                                             language="id"), LEARNER, count=2)
         assert "Beres" in out[-1].text
         out = await fake.reply_to(lambda: fake.press(LEARNER, "/quiz", language="id"), LEARNER)
         assert "Pertanyaan baru" in out[-1].text
