@@ -43,7 +43,7 @@ from bot.features import (
 from bot.features import help as help_feature
 from bot.features.push_messages import COMPOSERS
 from bot.roadmap.skill_finder import SkillFinder
-from bot.i18n import Texts, pick_language
+from bot.i18n import Texts, guess_language, pick_language
 from bot.intents import IntentMatcher, closest
 from bot.logs import ACCESS_LOGGER
 from bot.markup import escape
@@ -130,9 +130,16 @@ GROUP_COMPOSERS: dict[str, GroupComposer] = {GROUP_QUIZ: group_quiz.daily_post,
 # Commands that answer or cancel what the bot is waiting for, so they must not clear it first.
 KEEPS_AWAITING = frozenset({"delete_me", "tz", "cancel"})
 
-AWAITING: dict[str, Handler] = {
-    "timezone": onboarding.cmd_tz,
+# What reads a typed answer to a question Jalur asked (``ctx.await_text(name)``). It gets the
+# text and whether the text also reads as a different request ("what next?"); it answers
+# ``None`` when the text is not an answer, and the engine then reads it as usual.
+AwaitedAnswer = Callable[[Context, str, bool], Awaitable[list[Reply] | None]]
+AWAITING: dict[str, AwaitedAnswer] = {
+    "timezone": onboarding.timezone_text,
+    "language": onboarding.language_text,
+    "track": onboarding.track_text,
     "delete_me": account.delete_me_text,
+    **dict.fromkeys(reminders.AWAITED, reminders.typed_answer),
 }
 
 
@@ -254,7 +261,8 @@ class Engine:
                 learner = await repo.create_learner(
                     incoming.platform,
                     incoming.user_id,
-                    language=pick_language(incoming.language_hint, self.settings.default_language),
+                    language=pick_language(incoming.language_hint or self._guess_language(text),
+                                           self.settings.default_language),
                     timezone=self.settings.default_timezone,
                     quiz_minute=self.settings.default_quiz_minute,
                     now=now,
@@ -276,6 +284,11 @@ class Engine:
                 ctx.learner.updated_at = now  # /link may have joined this account to another learner
                 language = ctx.lang  # /lang may have changed it
             return in_language(replies, language)
+
+    @staticmethod
+    def _guess_language(text: str) -> str | None:
+        """A new learner's language from what they wrote: a command by its name (``/lanjut``), or its words."""
+        return guess_language(split_command(text)[0] if text.startswith("/") else text)
 
     async def _context(self, repo: Repository, learner: Learner, now: datetime) -> Context:
         return Context(
@@ -332,14 +345,16 @@ class Engine:
         if ctx.learner.onboarding_step is not None:
             ctx.route = "onboarding"
             return await onboarding.onboarding_text(ctx, text)
+        command = self.intents.match(text)
         awaiting = ctx.learner.awaiting
         if awaiting is not None:
             since = ctx.learner.awaiting_since
             if awaiting in AWAITING and since is not None and ctx.now - since <= AWAITING_TIMEOUT:
                 ctx.route = awaiting
-                return await AWAITING[awaiting](ctx, text)  # the handler clears or renews it
+                answered = await AWAITING[awaiting](ctx, text, command is not None)
+                if answered is not None:
+                    return answered  # the handler clears or renews it
             ctx.stop_awaiting()
-        command = self.intents.match(text)
         if ctx.learner.quiz_question is not None and (
             command is None or len(text.split()) > MAX_WORDS_FOR_COMMAND
         ):

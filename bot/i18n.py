@@ -21,6 +21,27 @@ def pick_language(hint: str | None, default: str) -> str:
     return default if default in LANGUAGES else "en"
 
 
+# Everyday function words that give a language away when the platform gives no hint.
+_GUESS_WORDS = {
+    "id": frozenset({"aku", "saya", "kamu", "mau", "gak", "nggak", "ga", "enggak", "tidak", "dong", "apa",
+                     "yang", "ini", "itu", "belajar", "gimana", "bagaimana", "halo", "hai", "selamat",
+                     "pagi", "siang", "malam", "tolong", "bisa", "sudah", "udah", "belum", "dan", "di",
+                     "ke", "dari", "untuk", "buat", "kak", "bang", "min", "terima", "kasih", "makasih",
+                     "lanjut", "mulai", "bantuan", "kuis", "soal", "selanjutnya", "jadi", "ya", "sih"}),
+    "en": frozenset({"i", "you", "want", "what", "the", "is", "are", "how", "hello", "hi", "hey", "my",
+                     "to", "learn", "please", "can", "do", "and", "of", "next", "start", "help", "thanks"}),
+}
+
+
+def guess_language(text: str) -> str | None:
+    """``id`` or ``en`` from the words of a message ("aku mau belajar" -> ``id``); ``None`` if unsure."""
+    words = "".join(ch.lower() if ch.isalpha() else " " for ch in text[:500]).split()
+    counts = {lang: sum(word in vocabulary for word in words) for lang, vocabulary in _GUESS_WORDS.items()}
+    if counts["id"] == counts["en"]:
+        return None
+    return "id" if counts["id"] > counts["en"] else "en"
+
+
 class _Formatter(string.Formatter):
     """``str.format`` plus plural forms: ``{days} {days:day|days}`` picks the word for the number.
 

@@ -27,7 +27,22 @@ WEEKDAYS = {
     "saturday": 5, "sat": 5, "sabtu": 5, "sab": 5,
     "sunday": 6, "sun": 6, "minggu": 6, "ahad": 6, "min": 6,
 }
-_CLOCK = re.compile(r"^(?:pukul|jam|at)?\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|pagi|siang|sore|malam)?$")
+_CLOCK = re.compile(
+    r"^(?:(?:pukul|pkl|jam|at|around|about|sekitar|kira-kira)\.?\s*)*"
+    r"(setengah\s*)?"
+    r"(?:(\d{1,2})(?:[:.h](\d{2}))?|(\d{3,4})|([a-z]+(?: belas)?))"
+    r"\s*(a\.?m\.?|p\.?m\.?|pagi|siang|sore|petang|malam|o'?clock)?$"
+)
+_ETC_OFFSET = re.compile(r"^Etc/GMT([+-])(\d{1,2})$")
+_ZONE_SUFFIX = re.compile(r"\s*\b(wib|wita|wit)\.?$")  # "19.00 WIB": the learner's own zone
+# Hours written as Indonesian or English words ("setengah delapan", "eight pm").
+HOUR_WORDS = {
+    "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
+    "sembilan": 9, "sepuluh": 10, "sebelas": 11, "dua belas": 12,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "noon": 12, "midnight": 0,
+}
+EVENING = frozenset({"pm", "sore", "petang", "malam"})
 
 
 def zone(name: str) -> ZoneInfo:
@@ -36,6 +51,15 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
+
+
+def zone_label(name: str) -> str:
+    """A timezone as a person reads it: ``Etc/GMT-9`` -> ``UTC+9`` (IANA's sign is inverted)."""
+    match = _ETC_OFFSET.match(name)
+    if match is None:
+        return name
+    sign, hours = match.groups()
+    return f"UTC{'-' if sign == '+' else '+'}{hours}"
 
 
 @dataclass(frozen=True)
@@ -55,24 +79,54 @@ class Quiet:
 
 
 def parse_clock(text: str) -> int | None:
-    """Minutes of the day from "19:00", "19.00", "7pm", "jam 7 malam", "07"; ``None`` if not a time."""
-    match = _CLOCK.match(text.strip().lower())
+    """Minutes of the day from a time as people write it; ``None`` if not a time.
+
+    "19:00", "19.00", "0700", "7pm", "8:30 p.m.", "jam 20", "pukul 19.00 WIB",
+    "jam 8 malam", "8 pagi", "jam 12 malam" (midnight), and "setengah 8 malam"
+    (19:30: in Indonesian "setengah 8" is half an hour before eight).
+    """
+    cleaned = _ZONE_SUFFIX.sub("", " ".join(text.strip().lower().split()))
+    match = _CLOCK.match(cleaned)
     if match is None:
         return None
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    suffix = match.group(3)
-    if suffix is not None:
-        if not 1 <= hour <= 12:
+    half, digits_hour, digits_minute, packed, word, suffix = match.groups()
+    if packed is not None:  # "0700", "730"
+        hour, minute = int(packed[:-2]), int(packed[-2:])
+    elif word is not None:
+        if word not in HOUR_WORDS:
             return None
-        if suffix in {"pm", "sore", "malam"} and hour != 12:
-            hour += 12
-        elif suffix == "siang" and hour < 6:
-            hour += 12
-        elif suffix in {"am", "pagi"} and hour == 12:
-            hour = 0
+        hour, minute = HOUR_WORDS[word], 0
+    else:
+        hour, minute = int(digits_hour), int(digits_minute or 0)
+    if suffix is not None:
+        hour = _with_suffix(hour, suffix.replace(".", "").replace("'", ""))
+        if hour is None:
+            return None
     if hour > 23 or minute > 59:
         return None
-    return hour * 60 + minute
+    total = hour * 60 + minute
+    if half is not None:
+        if minute:  # "setengah 8.15" means nothing
+            return None
+        total = (total - 30) % MINUTES_PER_DAY
+    return total
+
+
+def _with_suffix(hour: int, suffix: str) -> int | None:
+    """A 12-hour ``hour`` read with "pm", "pagi", "malam"...; ``None`` when they disagree."""
+    if suffix == "oclock":
+        return hour if hour <= 12 else None
+    if 12 < hour <= 23:  # "19.00 malam" says it twice; "13pm" and "19 pagi" say nothing
+        return hour if suffix in EVENING - {"pm"} else None
+    if not 1 <= hour <= 12:
+        return None
+    if suffix == "malam":  # "jam 12 malam" is midnight, "jam 2 malam" is 02:00, "jam 8 malam" 20:00
+        return 0 if hour == 12 else hour if hour < 5 else hour + 12
+    if suffix in EVENING:
+        return hour if hour == 12 else hour + 12
+    if suffix == "siang":  # "jam 11 siang" is 11:00, "jam 2 siang" 14:00
+        return hour if hour >= 10 else hour + 12
+    return 0 if hour == 12 else hour  # am, pagi
 
 
 def parse_weekday(text: str) -> int | None:

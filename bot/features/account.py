@@ -38,10 +38,15 @@ async def cmd_delete_me(ctx: Context, args: str) -> list[Reply]:
                                                   Button(ctx.t("button.cancel"), "/cancel")))]
 
 
-async def delete_me_text(ctx: Context, text: str) -> list[Reply]:
-    """A typed answer to the delete confirmation: yes deletes, anything else cancels."""
+async def delete_me_text(ctx: Context, text: str, other_request: bool) -> list[Reply] | None:
+    """A typed answer to the delete confirmation: yes deletes, anything else cancels.
+
+    A different request ("what next?") cancels too, and is answered as usual (``None``).
+    """
     if normalize(text) in YES_WORDS:
         return await cmd_delete_me(ctx, "yes")
+    if other_request:
+        return None
     return await cmd_cancel(ctx, "")
 
 

@@ -22,6 +22,7 @@ from bot.features.quiz_ask import LETTERS, VERDICT_MARK, expects_answer, verdict
 from bot.features.streak_report import streak_line
 from bot.streaks.record import count_activity, group_streak
 from bot.features.study_groups import channel_text, group_or_problem
+from bot.localtime import zone_label
 from bot.quiz.answers import DONT_KNOW, grade_off_loop, record_review
 from bot.storage.tables import GroupAnswer, GroupQuiz, StudyGroup
 
@@ -77,7 +78,7 @@ def quiz_post(gctx: GroupContext, quiz: GroupQuiz, question: Question, streak: i
         lines += [f"**{LETTERS[i]}.** {option.get(lang)}" for i, option in enumerate(question.options)]
         buttons = [Button(LETTERS[i], f"{COMMAND} {quiz.id} {i + 1}") for i in range(len(question.options))]
     key = "group_quiz.how_choice" if question.kind == "choice" else "group_quiz.how_open"
-    lines += ["", gctx.t(key, until=until, timezone=gctx.group.timezone)]
+    lines += ["", gctx.t(key, until=until, timezone=zone_label(gctx.group.timezone))]
     if streak:
         lines.append(gctx.t("leaderboard.streak", days=streak, members=gctx.group.streak_members))
     layout = rows(*buttons, per_row=max(1, len(buttons))) if buttons else ()

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
+from bot.localtime import zone_label
 from bot.markup import escape
 from bot.pushes.kinds import reschedule
 from bot.storage.tables import Learner
@@ -105,7 +106,7 @@ async def _linked(ctx: Context) -> Reply:
     done = sum(1 for status in ctx.progress.statuses.values() if status == "done")
     cards = len(await ctx.repo.quiz.cards(learner.id))
     text = ctx.t("link.done", platforms=" + ".join(platforms), skills=done, cards=cards,
-                 streak=current_streak(ctx.learner, ctx.now), timezone=learner.timezone)
+                 streak=current_streak(ctx.learner, ctx.now), timezone=zone_label(learner.timezone))
     if learner.onboarding_step is not None:
         return Reply(text + "\n\n" + ctx.t("link.finish_setup"), rows(Button("/start", "/start")))
     return Reply(text, rows(Button(ctx.t("button.next"), "/next"), Button(ctx.t("button.progress"), "/progress")))

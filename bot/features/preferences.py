@@ -11,7 +11,7 @@ from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.i18n import LANGUAGE_NAMES
 from bot.intents import normalize
-from bot.localtime import clock_text
+from bot.localtime import clock_text, zone_label
 
 LANGUAGE_WORDS = {
     "en": "en", "english": "en", "eng": "en", "inggris": "en", "bahasa inggris": "en",
@@ -51,7 +51,8 @@ def parse_track(kb: KnowledgeBase, text: str) -> str | None:
 def language_prompt(ctx: Context, *, first_contact: bool = False) -> Reply:
     """Ask for the language; on first contact the question is shown in both languages."""
     if first_contact:
-        text = "\n\n".join(ctx.texts(lang, "onboarding.welcome") for lang in ("en", "id"))
+        order = sorted(LANGUAGE_NAMES, key=lambda lang: lang != ctx.lang)  # the learner's own language first
+        text = "\n\n".join(ctx.texts(lang, "onboarding.welcome") for lang in order)
     else:
         text = ctx.t("lang.prompt")
     buttons = [Button(name, f"/lang {code}") for code, name in LANGUAGE_NAMES.items()]
@@ -76,7 +77,7 @@ def timezone_prompt(ctx: Context) -> Reply:
         zones.insert(0, (default.rsplit("/", 1)[-1].replace("_", " "), default))
     zones.append(("UTC", "UTC"))
     buttons = [Button(f"{label} ({zone})" if label != zone else zone, f"/tz {zone}") for label, zone in zones]
-    return Reply(ctx.t("tz.prompt", current=ctx.learner.timezone), rows(*buttons))
+    return Reply(ctx.t("tz.prompt", current=zone_label(ctx.learner.timezone)), rows(*buttons))
 
 
 async def cmd_settings(ctx: Context, args: str) -> list[Reply]:
@@ -86,7 +87,7 @@ async def cmd_settings(ctx: Context, args: str) -> list[Reply]:
         "settings.title",
         language=LANGUAGE_NAMES[ctx.lang],
         track=track.name if track else ctx.t("settings.no_track"),
-        timezone=ctx.learner.timezone,
+        timezone=zone_label(ctx.learner.timezone),
         time=ctx.now.astimezone(ctx.tz()).strftime("%H:%M"),
         reminders=_reminders_summary(ctx),
     )

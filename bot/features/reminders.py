@@ -16,7 +16,7 @@ from bot.conversation import Button, Reply, rows
 from bot.intents import normalize
 from bot.markup import escape
 from bot.pushes.kinds import DAILY_QUIZ, next_push_due, set_and_reschedule
-from bot.localtime import Quiet, clock_text, parse_clock, parse_weekday
+from bot.localtime import Quiet, clock_text, parse_clock, parse_weekday, zone_label
 
 MAX_ECHO = 30
 QUIZ_PRESETS = ("07:00", "12:00", "19:00", "21:00")
@@ -47,7 +47,7 @@ def _echo(text: str) -> str:
 def overview(ctx: Context) -> Reply:
     """The learner's reminders, each with a button to change it."""
     learner = ctx.learner
-    lines = [ctx.t("reminders.title", timezone=learner.timezone)]
+    lines = [ctx.t("reminders.title", timezone=zone_label(learner.timezone))]
     if learner.quiz_minute is None:
         lines.append(ctx.t("reminders.quiz_off_line"))
     else:
@@ -107,6 +107,7 @@ async def _quiz(ctx: Context, value: str) -> list[Reply]:
     if not value:
         buttons = [Button(t, f"/reminders quiz {t}") for t in QUIZ_PRESETS] + [Button(ctx.t("button.off"),
                                                                                          "/reminders quiz off")]
+        ctx.await_text("reminders_quiz")
         return [Reply(ctx.t("reminders.quiz_prompt"), rows(*buttons, per_row=3))]
     switch = _switch(value)
     if switch is False:
@@ -115,6 +116,7 @@ async def _quiz(ctx: Context, value: str) -> list[Reply]:
     minute = ctx.settings.default_quiz_minute if switch else parse_clock(value)
     if minute is None:
         current = clock_text(learner.quiz_minute) if learner.quiz_minute is not None else ctx.t("reminders.off")
+        ctx.await_text("reminders_quiz")  # a time typed next is read as the answer
         return [Reply(ctx.t("reminders.bad_time", text=_echo(value), current=current))]
     await _set(ctx, quiz_minute=minute)
     return _ack(ctx, ctx.t("reminders.quiz_set", time=clock_text(minute)) + _quiet_note(ctx, minute))
@@ -126,6 +128,7 @@ async def _nudge(ctx: Context, value: str) -> list[Reply]:
         buttons = [Button(f"{_day_name(ctx, parse_weekday(day) or 0)} {time}", f"/reminders nudge {day} {time}")
                    for day, time in NUDGE_PRESETS]
         buttons.append(Button(ctx.t("button.off"), "/reminders nudge off"))
+        ctx.await_text("reminders_nudge")
         return [Reply(ctx.t("reminders.nudge_prompt"), rows(*buttons))]
     switch = _switch(value)
     if switch is False:
@@ -133,17 +136,32 @@ async def _nudge(ctx: Context, value: str) -> list[Reply]:
         return _ack(ctx, ctx.t("reminders.nudge_off"))
     weekday, minute = learner.nudge_weekday, learner.nudge_minute or DEFAULT_NUDGE_MINUTE
     if switch is None:
-        for word in value.split():
-            day, clock = parse_weekday(word), parse_clock(word)
-            if day is not None:
-                weekday = day
-            elif clock is not None:
-                minute = clock
-            else:
-                return [Reply(ctx.t("reminders.bad_nudge", text=_echo(word)))]
+        when = parse_day_and_time(value)
+        if when is None:
+            ctx.await_text("reminders_nudge")
+            return [Reply(ctx.t("reminders.bad_nudge", text=_echo(value)))]
+        day, clock = when
+        weekday = weekday if day is None else day
+        minute = minute if clock is None else clock
     await _set(ctx, nudge_weekday=weekday, nudge_minute=minute)
     return _ack(ctx, ctx.t("reminders.nudge_set", day=_day_name(ctx, weekday), time=clock_text(minute))
                 + _quiet_note(ctx, minute))
+
+
+def parse_day_and_time(text: str) -> tuple[int | None, int | None] | None:
+    """(weekday, minute) from "friday 18:00", "jumat jam 7 malam", "sunday", "20.00"; ``None``: unreadable."""
+    day: int | None = None
+    rest: list[str] = []
+    for word in text.replace(",", " ").split():
+        found = parse_weekday(word)
+        if found is not None and day is None:
+            day = found
+        elif normalize(word) not in {"every", "on", "setiap", "tiap", "hari"}:
+            rest.append(word)
+    minute = parse_clock(" ".join(rest)) if rest else None
+    if (rest and minute is None) or (day is None and minute is None):
+        return None
+    return day, minute
 
 
 async def _streak(ctx: Context, value: str) -> list[Reply]:
@@ -170,6 +188,7 @@ async def _quiet(ctx: Context, value: str) -> list[Reply]:
     if not value:
         buttons = [Button(q, f"/reminders quiet {q}") for q in QUIET_PRESETS]
         buttons.append(Button(ctx.t("button.off"), "/reminders quiet off"))
+        ctx.await_text("reminders_quiet")
         return [Reply(ctx.t("reminders.quiet_prompt"), rows(*buttons))]
     switch = _switch(value)
     if switch is False:
@@ -177,12 +196,38 @@ async def _quiet(ctx: Context, value: str) -> list[Reply]:
         return _ack(ctx, ctx.t("reminders.quiet_off"))
     quiet = DEFAULT_QUIET if switch else parse_quiet(value)
     if quiet is None:
+        ctx.await_text("reminders_quiet")
         return [Reply(ctx.t("reminders.bad_quiet", text=_echo(value)))]
     await _set(ctx, quiet_start=quiet.start, quiet_end=quiet.end)
     return _ack(ctx, ctx.t("reminders.quiet_set", start=clock_text(quiet.start), end=clock_text(quiet.end)))
 
 
 SETTERS = {"quiz": _quiz, "nudge": _nudge, "streak": _streak, "quiet": _quiet}
+# The questions /reminders asks (what ``ctx.await_text`` waits for) and the reminder each sets.
+AWAITED = {"reminders_quiz": "quiz", "reminders_nudge": "nudge", "reminders_quiet": "quiet"}
+
+
+def _readable(topic: str, text: str) -> bool:
+    """True when ``text`` answers the question about ``topic`` (a time, a day, on/off...)."""
+    if _switch(text) is not None:
+        return True
+    if topic == "quiz":
+        return parse_clock(text) is not None
+    if topic == "nudge":
+        return parse_day_and_time(text) is not None
+    return parse_quiet(text) is not None
+
+
+async def typed_answer(ctx: Context, text: str, other_request: bool) -> list[Reply] | None:
+    """A typed answer ("20:00", "jam 8 malam", "22-06") to the question /reminders just asked.
+
+    ``None`` when the text is not an answer but a different request ("what next?").
+    """
+    topic = AWAITED[ctx.learner.awaiting or ""]
+    if other_request and not _readable(topic, text):
+        return None
+    ctx.stop_awaiting()  # an unreadable answer asks again, and waits again
+    return await SETTERS[topic](ctx, text.strip())
 
 
 async def cmd_reminders(ctx: Context, args: str) -> list[Reply]:

@@ -18,7 +18,7 @@ from bot.conversation import Button, Reply, rows
 from bot.features.timezones import parse_timezone
 from bot.i18n import LANGUAGE_NAMES
 from bot.markup import escape
-from bot.localtime import clock_text, parse_clock, zone
+from bot.localtime import clock_text, parse_clock, zone, zone_label
 from bot.pushes.kinds import GROUP_QUIZ, next_group_due, reschedule_group
 from bot.storage.tables import StudyGroup
 
@@ -125,7 +125,8 @@ def channel_text(group: StudyGroup) -> str:
 
 def settings_text(ctx: Context, group: StudyGroup) -> str:
     """The group's settings, and a warning when its channel stopped working."""
-    quiz = (ctx.t("group.quiz_at", time=clock_text(group.quiz_minute), timezone=group.timezone)
+    quiz = (ctx.t("group.quiz_at", time=clock_text(group.quiz_minute),
+                  timezone=zone_label(group.timezone))
             if group.quiz_minute is not None else ctx.t("group.quiz_off"))
     phase = ctx.t("group.phase_one", phase=group.phase) if group.phase else ctx.t("group.phase_all")
     lines = [ctx.t("group.settings", channel=channel_text(group), quiz=quiz, phase=phase,
@@ -135,7 +136,8 @@ def settings_text(ctx: Context, group: StudyGroup) -> str:
     due = next_group_due(GROUP_QUIZ, group, ctx.now)
     if due is not None:
         local = due.at.astimezone(zone(group.timezone))
-        lines.append(ctx.t("group.next_quiz", when=local.strftime("%Y-%m-%d %H:%M"), timezone=group.timezone))
+        lines.append(ctx.t("group.next_quiz", when=local.strftime("%Y-%m-%d %H:%M"),
+                           timezone=zone_label(group.timezone)))
     return "\n".join(lines)
 
 
@@ -205,6 +207,7 @@ def _notice(ctx: Context, group: StudyGroup) -> Reply:
     if group.quiz_minute is None:
         text = ctx.texts(lang, "group.notice_no_daily")
     else:
-        text = ctx.texts(lang, "group.notice", time=clock_text(group.quiz_minute), timezone=group.timezone)
+        text = ctx.texts(lang, "group.notice", time=clock_text(group.quiz_minute),
+                         timezone=zone_label(group.timezone))
     return Reply(text, rows(Button(ctx.texts(lang, "button.leaderboard"), "/leaderboard")),
                  channel=group.channel_id, language=lang)
