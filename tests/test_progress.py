@@ -30,7 +30,7 @@ async def test_falling_behind_shows_up_as_weeks(chat: Chat) -> None:
     chat.wait(weeks=6)
     await chat.say("/progress")
     assert "Week 7 of 40" in chat.text
-    assert "About 6 week(s) behind" in chat.text
+    assert "About 6 weeks behind" in chat.text
 
 
 async def test_the_week_follows_the_learners_timezone(chat: Chat) -> None:

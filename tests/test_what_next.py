@@ -83,7 +83,8 @@ async def test_skip_closes_a_skill_without_blocking(chat: Chat) -> None:
     await chat.say("/skip main-language")
     assert "Skipped **Main Language**" in chat.replies[0].text
     await chat.say("/progress")
-    assert "1/5 skills" in chat.text
+    assert "0/5 skills" in chat.text  # skipped is closed, not learned
+    assert "Skipped, not counted as learned: 1" in chat.text
 
 
 async def test_done_accepts_names_and_typos_but_rejects_unknown_skills(chat: Chat) -> None:
@@ -142,4 +143,7 @@ async def test_the_end_of_the_roadmap(chat: Chat, kb: KnowledgeBase) -> None:
         await chat.say(f"/done {skill.id}")
     await chat.say("/project_done 4 yes")
     assert "Phase 4 complete" in chat.text
+    assert "Phase 1 project" in chat.text  # placement left the earlier projects open
+    for phase in (1, 2, 3):
+        await chat.say(f"/project_done {phase} yes")
     assert "finished all four phases" in chat.text

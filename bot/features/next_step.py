@@ -8,7 +8,7 @@ from bot.content.models import Skill
 from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.features import project, skill_resources
-from bot.roadmap.plan import week_in_plan
+from bot.roadmap.plan import PLAN_WEEKS, week_in_plan
 from bot.quiz.recall import recall_by_skill, weakest_skill
 from bot.roadmap.recommend import Reason, Recommendation, recommend
 from bot.features.streak_report import streak_line
@@ -35,7 +35,8 @@ def _skill_reply(ctx: Context, rec: Recommendation) -> Reply:
     lang = ctx.lang
     lines = [ctx.t("next.title", name=skill.name.get(lang), phase=rec.phase)]
     if ctx.learner.plan_start is not None:
-        lines.append(ctx.t("next.week", week=week_in_plan(ctx.learner.plan_start, ctx.local_today())))
+        week = week_in_plan(ctx.learner.plan_start, ctx.local_today())
+        lines.append(ctx.t("next.week" if week <= PLAN_WEEKS else "next.week_past", week=week))
     lines += ["", ctx.t("next.why_heading")]
     lines += [f"- {_reason_text(ctx, reason)}" for reason in rec.reasons]
     lines += [

@@ -11,7 +11,10 @@ import logging
 
 from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
-from bot.roadmap.plan import current_phase, plan_start_for_week, week_in_plan
+from bot.content.models import Skill
+from bot.features.progress_report import and_list
+from bot.roadmap.plan import current_phase, placed_phases, placement_week, plan_start_for_week, week_in_plan
+from bot.storage.repository import PLACEMENT_SOURCE
 from bot.features.preferences import (
     language_prompt,
     parse_language,
@@ -144,14 +147,34 @@ async def cmd_level(ctx: Context, args: str) -> list[Reply]:
     if not (text.isdigit() and 0 <= int(text) <= MAX_LEVEL):
         return [Reply(ctx.t("placement.bad_level", max=MAX_LEVEL)), placement_prompt(ctx)]
     level = int(text)
-    for phase in range(1, level + 1):
-        for skill in ctx.kb.skills_in_phase(phase, core=True):
-            await ctx.repo.set_skill_status(ctx.learner.id, skill.id, "done", source="placement", now=ctx.now)
-        await ctx.repo.complete_phase(ctx.learner.id, phase, now=ctx.now)
+    known = [skill for phase in range(1, level + 1) for skill in ctx.kb.skills_in_phase(phase, core=True)]
+    ack = ctx.t(f"placement.level_{level}_ack")
+    if level:
+        ack += "\n" + await _place(ctx, known)
+    else:
+        ctx.learner.plan_start = plan_start_for_week(ctx.local_today(), 1)
+    return await advance(ctx, "placement", ack)
+
+
+async def _place(ctx: Context, known: list[Skill]) -> str:
+    """Mark ``known`` as learned before Jalur and start the plan where that puts the learner.
+
+    One rule for the level buttons and typed skills (``placement_week``). The
+    portfolio projects of the phases placed past stay open: the learner is
+    told so, nothing is ticked for them.
+    """
+    for skill in known:
+        await ctx.repo.set_skill_status(ctx.learner.id, skill.id, "done", source=PLACEMENT_SOURCE, now=ctx.now)
     await ctx.reload_progress()
-    week = ctx.kb.phase(level).weeks[1] + 1 if level else 1
+    week = placement_week(ctx.kb, ctx.progress)
     ctx.learner.plan_start = plan_start_for_week(ctx.local_today(), week)
-    return await advance(ctx, "placement", ctx.t(f"placement.level_{level}_ack"))
+    phase = current_phase(ctx.kb, ctx.progress) or len(ctx.kb.phases)
+    lines = [ctx.t("placement.start", week=week, phase=phase, title=ctx.kb.phase(phase).title.get(ctx.lang))]
+    placed = sorted(placed_phases(ctx.kb, ctx.progress))
+    if placed:
+        key = "placement.project_open" if len(placed) == 1 else "placement.projects_open"
+        lines.append(ctx.t(key, phases=and_list(ctx, [str(p) for p in placed]), first=placed[0]))
+    return "\n".join(lines)
 
 
 async def placement_text(ctx: Context, text: str) -> list[Reply]:
@@ -161,13 +184,10 @@ async def placement_text(ctx: Context, text: str) -> list[Reply]:
     found, unknown = ctx.finder.find_many(text)
     if not found:
         return [Reply(ctx.t("placement.not_understood", text=escape(text[:60]))), placement_prompt(ctx)]
-    for skill in found:
-        await ctx.repo.set_skill_status(ctx.learner.id, skill.id, "done", source="placement", now=ctx.now)
-    await ctx.reload_progress()
-    ctx.learner.plan_start = ctx.local_today()
     ack = ctx.t("placement.marked", skills=", ".join(ctx.skill_name(s) for s in found))
     if unknown:
         ack += "\n" + ctx.t("placement.unknown_parts", parts=escape(", ".join(p[:40] for p in unknown[:5])))
+    ack += "\n" + await _place(ctx, found)
     return await advance(ctx, "placement", ack)
 
 

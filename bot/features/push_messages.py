@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.roadmap.plan import PLAN_WEEKS, current_phase, schedule
+from bot.features.progress_report import schedule_line
 from bot.features.quiz import pick_header
 from bot.features.quiz_ask import ask, clear_pending
 from bot.roadmap.recommend import candidates
@@ -62,7 +63,7 @@ async def weekly_nudge(ctx: Context) -> list[Reply] | None:
         lines.append(ctx.t("push.nudge_project", title=project.title.get(ctx.lang), checked=checked,
                            total=len(project.must_haves)))
         if learner.plan_start is not None:
-            lines.append(ctx.t(f"progress.{sched.status}", weeks=round(abs(sched.weeks_ahead))))
+            lines.append(schedule_line(ctx, sched))
     days = current_streak(ctx.learner, ctx.now)
     lines.append(ctx.t("push.nudge_streak", days=days) if days else ctx.t("push.nudge_no_streak"))
     lines += ["", ctx.t("push.footer")]

@@ -1,14 +1,23 @@
 """The 40-week plan: which week a learner is in, which phase, and whether they
 are ahead of or behind schedule. Pure functions over a given date.
 
-Progress is counted in *steps*: each core skill closed (done or skipped) is
-one step and each phase's portfolio project is one more. The plan spreads a
-phase's steps evenly over its weeks, so "expected steps by today" and "the
-week your steps correspond to" can be compared in weeks.
+Progress is counted in *steps*: each core skill learned (done; a skipped
+skill is not learned) is one step and each phase's portfolio project is one
+more. The plan spreads a phase's steps evenly over its weeks, so "expected
+steps by today" and "the week your steps correspond to" can be compared in
+weeks.
+
+Placement: a phase whose every core skill the learner marked as known at
+setup is *placed past*. Its project stays open (nobody built it for them),
+but the plan starts after it: the schedule does not count that project
+against them, and the phase they work in is the next one. However a learner
+places (a level button or typed skills), the plan's week follows one rule,
+``placement_week``.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -29,12 +38,24 @@ def plan_start_for_week(today: date, week: int) -> date:
     return today - timedelta(days=7 * (week - 1))
 
 
+def placed_phases(kb: KnowledgeBase, progress: Progress) -> frozenset[int]:
+    """Phases placed past at setup: every core skill marked known there, the project not done."""
+    return frozenset(
+        phase.number for phase in kb.phases
+        if phase.number not in progress.completed_phases
+        and all(s.id in progress.placed for s in kb.skills_in_phase(phase.number, core=True))
+    )
+
+
 def current_phase(kb: KnowledgeBase, progress: Progress) -> int | None:
-    """The first phase not yet completed, or ``None`` when all four are done."""
-    for phase in kb.phases:
-        if phase.number not in progress.completed_phases:
-            return phase.number
-    return None
+    """The phase the learner works in, or ``None`` when all four are complete.
+
+    The first phase not completed and not placed past; when only placed-past
+    phases are left, the first of those (its project is what remains).
+    """
+    open_phases = [p.number for p in kb.phases if p.number not in progress.completed_phases]
+    placed = placed_phases(kb, progress)
+    return next((n for n in open_phases if n not in placed), open_phases[0] if open_phases else None)
 
 
 def phase_steps(kb: KnowledgeBase, phase: int) -> int:
@@ -43,9 +64,32 @@ def phase_steps(kb: KnowledgeBase, phase: int) -> int:
 
 
 def steps_done(kb: KnowledgeBase, progress: Progress, phase: int) -> int:
-    """Closed core skills of a phase plus one if its project is done."""
-    closed = sum(1 for s in kb.skills_in_phase(phase, core=True) if progress.is_closed(s.id))
-    return closed + (1 if phase in progress.completed_phases else 0)
+    """Learned core skills of a phase (done, not skipped) plus one if its project is done."""
+    learned = sum(1 for s in kb.skills_in_phase(phase, core=True) if progress.status(s.id) == "done")
+    return learned + (1 if phase in progress.completed_phases else 0)
+
+
+def skipped_core(kb: KnowledgeBase, progress: Progress) -> int:
+    """Core skills the learner skipped: closed, but not learned."""
+    return sum(1 for s in kb.skills.values() if s.core and progress.status(s.id) == "skipped")
+
+
+def steps_left(kb: KnowledgeBase, progress: Progress) -> tuple[int, int]:
+    """Core skills not learned yet (open or skipped) and projects not done."""
+    skills = sum(1 for s in kb.skills.values() if s.core and progress.status(s.id) != "done")
+    return skills, len(kb.phases) - len(progress.completed_phases)
+
+
+def _credited_steps(kb: KnowledgeBase, progress: Progress) -> int:
+    """Steps that count against the plan: learned ones, plus the projects of placed-past phases."""
+    learned = sum(steps_done(kb, progress, p.number) for p in kb.phases)
+    return learned + len(placed_phases(kb, progress))
+
+
+def placement_week(kb: KnowledgeBase, progress: Progress) -> int:
+    """The week a newly placed learner starts in: the week their known steps reach, so they start on schedule."""
+    week = math.floor(_weeks_for_steps(kb, _credited_steps(kb, progress)) + 1e-9) + 1
+    return min(week, PLAN_WEEKS)
 
 
 def _expected_steps(kb: KnowledgeBase, elapsed_weeks: float) -> float:
@@ -80,6 +124,12 @@ class Schedule:
     done_steps: int
     expected_steps: float
     weeks_ahead: float
+    skipped: int = 0
+
+    @property
+    def plan_over(self) -> bool:
+        """True past the plan's last week: ahead/behind no longer means anything."""
+        return self.week > PLAN_WEEKS
 
     @property
     def status(self) -> str:
@@ -94,7 +144,7 @@ class Schedule:
 def schedule(kb: KnowledgeBase, progress: Progress, plan_start: date, today: date) -> Schedule:
     """Compare the learner's steps with what the plan expects by ``today``."""
     elapsed = max(0, (today - plan_start).days) / 7
-    done = sum(steps_done(kb, progress, p.number) for p in kb.phases)
+    done = _credited_steps(kb, progress)
     expected = _expected_steps(kb, min(elapsed, PLAN_WEEKS))
     ahead = _weeks_for_steps(kb, done) - min(elapsed, PLAN_WEEKS)
     return Schedule(
@@ -103,4 +153,5 @@ def schedule(kb: KnowledgeBase, progress: Progress, plan_start: date, today: dat
         done_steps=done,
         expected_steps=expected,
         weeks_ahead=ahead,
+        skipped=skipped_core(kb, progress),
     )

@@ -1,5 +1,9 @@
 """Find a skill from what a learner typed: its id, its name in either language,
-an alias, or something close to one of those."""
+an alias, or something close to one of those.
+
+A track's language or framework ("python", "golang", "typescript", "laravel")
+names the main-language skill: knowing the language of a track is that skill.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,17 @@ from bot.content.models import Skill
 from bot.intents import normalize
 
 FUZZY_CUTOFF = 85.0
-SUGGEST_CUTOFF = 60.0
-_LIST_SEPARATORS = re.compile(r"[,;\n]+|\s+(?:and|dan|&|\+)\s+")
+SUGGEST_CUTOFF = 75.0  # below this "did you mean?" points at unrelated skills ("xyz" -> PostgreSQL)
+MAIN_LANGUAGE = "main-language"
+_LIST_SEPARATORS = re.compile(r"[,;/\n]+|\s+(?:and|dan|&|\+|sama|serta|plus|also|juga)(?=\s|$)")
+# Words around a list of skills in a sentence: "udah bisa python", "I already know git", "paham sql".
+_FILLER_WORDS = frozenset({
+    "i", "im", "already", "know", "knew", "can", "use", "used", "have", "done", "learned", "learnt", "some",
+    "a", "bit", "of", "basic", "basics", "familiar", "with", "the", "also", "too",
+    "aku", "saya", "gue", "gw", "ane", "udah", "sudah", "dah", "uda", "bisa", "paham", "ngerti", "kuasai",
+    "menguasai", "tahu", "tau", "pernah", "pakai", "pake", "belajar", "dasar", "dikit", "sedikit",
+    "lumayan", "juga", "kok", "sih", "dong", "aja", "yang",
+})
 
 
 class SkillFinder:
@@ -31,6 +44,14 @@ class SkillFinder:
                     self._keys.append(key)
                     self._ids.append(skill.id)
         self._exact = dict(zip(self._keys, self._ids, strict=True))
+        if MAIN_LANGUAGE in kb.skills:
+            for track in kb.tracks.values():
+                for name in (track.id, track.name, *track.name.split("/"), *track.aliases):
+                    key = normalize(name)
+                    if key and key not in self._exact:
+                        self._keys.append(key)
+                        self._ids.append(MAIN_LANGUAGE)
+                        self._exact[key] = MAIN_LANGUAGE
 
     def find(self, text: str) -> Skill | None:
         """The one skill ``text`` names, or ``None`` if unsure."""
@@ -53,7 +74,7 @@ class SkillFinder:
         key = normalize(text[:100])
         if not key:
             return []
-        found = process.extract(key, self._keys, scorer=fuzz.WRatio, processor=None, limit=limit * 4,
+        found = process.extract(key, self._keys, scorer=_suggest_score, processor=None, limit=limit * 4,
                                 score_cutoff=SUGGEST_CUTOFF)
         ids: list[str] = []
         for _, _, index in found:
@@ -69,9 +90,23 @@ class SkillFinder:
             part = part.strip()
             if not part:
                 continue
-            skill = self.find(part)
+            skill = self.find(part) or self.find(_without_filler(part))
             if skill is None:
                 unknown.append(part)
             elif skill not in found:
                 found.append(skill)
         return found, unknown
+
+
+def _suggest_score(query: str, key: str, **_: object) -> float:
+    """Close as a whole ("dokcer"), or sharing whole words ("docker compose" ~ "docker").
+
+    Not a partial match inside a word: WRatio scores "xyz" 60 against
+    "explain analyze" and "postgres" 90 against "os".
+    """
+    return max(fuzz.QRatio(query, key), fuzz.token_set_ratio(query, key))
+
+
+def _without_filler(part: str) -> str:
+    """A list item without the words around it: "udah bisa python" -> "python"."""
+    return " ".join(word for word in normalize(part).split() if word not in _FILLER_WORDS)

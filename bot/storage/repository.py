@@ -24,6 +24,9 @@ from bot.storage.tables import CLOSED_STATUSES, Identity, Learner, LinkCode, Pha
 
 log = logging.getLogger(__name__)
 
+PLACEMENT_SOURCE = "placement"  # SkillProgress.source of a skill the learner said they knew at setup
+
+
 @dataclass(frozen=True)
 class Progress:
     """A snapshot of one learner's progress: skill statuses, ticked items, phases."""
@@ -31,6 +34,7 @@ class Progress:
     statuses: dict[str, str] = field(default_factory=dict)
     checked: dict[int, frozenset[str]] = field(default_factory=dict)
     completed_phases: frozenset[int] = frozenset()
+    placed: frozenset[str] = frozenset()  # skills marked done at placement ("I know this already")
 
     def status(self, skill_id: str) -> str:
         """The status of ``skill_id`` (``not_started`` when never touched)."""
@@ -45,8 +49,8 @@ class Progress:
         return self.checked.get(phase, frozenset())
 
     def with_status(self, skill_id: str, status: str) -> Progress:
-        """This progress with one skill's status changed (what was just written)."""
-        return replace(self, statuses={**self.statuses, skill_id: status})
+        """This progress with one skill's status changed by the learner (what was just written)."""
+        return replace(self, statuses={**self.statuses, skill_id: status}, placed=self.placed - {skill_id})
 
 
 class Repository:
@@ -168,17 +172,20 @@ class Repository:
         statuses: dict[int, dict[str, str]] = {i: {} for i in ids}
         checked: dict[int, dict[int, set[str]]] = {i: {} for i in ids}
         phases: dict[int, set[int]] = {i: set() for i in ids}
+        placed: dict[int, set[str]] = {i: set() for i in ids}
         query = union_all(
             select(literal("s"), SkillProgress.learner_id, SkillProgress.skill_id, SkillProgress.status,
-                   literal(0)).where(SkillProgress.learner_id.in_(ids)),
-            select(literal("i"), ProjectItem.learner_id, ProjectItem.item_id, literal(""), ProjectItem.phase)
-            .where(ProjectItem.learner_id.in_(ids)),
-            select(literal("p"), PhaseCompletion.learner_id, literal(""), literal(""), PhaseCompletion.phase)
-            .where(PhaseCompletion.learner_id.in_(ids)),
+                   literal(0), SkillProgress.source).where(SkillProgress.learner_id.in_(ids)),
+            select(literal("i"), ProjectItem.learner_id, ProjectItem.item_id, literal(""), ProjectItem.phase,
+                   literal("")).where(ProjectItem.learner_id.in_(ids)),
+            select(literal("p"), PhaseCompletion.learner_id, literal(""), literal(""), PhaseCompletion.phase,
+                   literal("")).where(PhaseCompletion.learner_id.in_(ids)),
         )
-        for kind, learner_id, key, status, phase in await self.session.execute(query):
+        for kind, learner_id, key, status, phase, source in await self.session.execute(query):
             if kind == "s":
                 statuses[learner_id][key] = status
+                if status == "done" and source == PLACEMENT_SOURCE:
+                    placed[learner_id].add(key)
             elif kind == "i":
                 checked[learner_id].setdefault(phase, set()).add(key)
             else:
@@ -186,7 +193,7 @@ class Repository:
         return {
             i: Progress(statuses=statuses[i],
                         checked={phase: frozenset(items) for phase, items in checked[i].items()},
-                        completed_phases=frozenset(phases[i]))
+                        completed_phases=frozenset(phases[i]), placed=frozenset(placed[i]))
             for i in ids
         }
 
