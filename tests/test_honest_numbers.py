@@ -267,3 +267,17 @@ async def test_two_weeks_of_an_indonesian_learner_from_zero(
     chat.now = local("2026-03-23 10:00")  # week 4
     head = await _progress_head(chat)
     assert "Sekitar 2 minggu tertinggal" in head, head
+
+
+@pytest.mark.parametrize(("lang", "skipped_reason", "done_reason"), [
+    ("en", "You skipped what it builds on (Main Language)", "prerequisites are done: Main Language"),
+    ("id", "Dasarnya (Bahasa Utama) kamu lewati", "Prasyaratnya sudah beres: Bahasa Utama"),
+])
+async def test_a_skipped_prerequisite_is_not_called_done(
+        chat: Chat, lang: str, skipped_reason: str, done_reason: str) -> None:
+    await chat.onboard(lang=lang)
+    await chat.say("/skip main-language")
+    for skill in ("git-workflow", "sql-deep", "linux-cli"):
+        await chat.say(f"/done {skill}")
+    assert "dsa-basics" in chat.button("✅").payload  # the next step builds on the skipped language
+    assert skipped_reason in chat.text and done_reason not in chat.text

@@ -64,7 +64,12 @@ def _explain(kb: KnowledgeBase, progress: Progress, skill: Skill, phase: int | N
     if progress.status(skill.id) == "learning":
         reasons.append(Reason("reason.in_progress"))
     if skill.prerequisites:
-        reasons.append(Reason("reason.prereqs_met", {"skills": tuple(skill.prerequisites)}))
+        learned = tuple(p for p in skill.prerequisites if progress.status(p) == "done")
+        skipped = tuple(p for p in skill.prerequisites if progress.status(p) != "done")
+        if learned:
+            reasons.append(Reason("reason.prereqs_met", {"skills": learned}))
+        if skipped:  # closed without being learned: say so rather than call them done
+            reasons.append(Reason("reason.prereqs_skipped", {"skills": skipped}))
     else:
         reasons.append(Reason("reason.no_prereqs"))
     if not skill.core:
