@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", choices=["en", "id"], default=None, help="language for a new learner")
     chat.add_argument("--now", type=_moment, default=None, metavar="TIME",
                       help="pretend it is this time, e.g. 2026-03-04T09:00+07:00 (to try reviews and streaks)")
+    chat.add_argument("--log", default=None, metavar="FILE",
+                      help="where the chat's logs go, so none land between your messages "
+                           "(default: chat.log in Jalur's log folder)")
 
     run = sub.add_parser("run", help="start the configured chat platforms (Telegram, Discord)")
     run.add_argument("--db", default=None, help=db_help)
@@ -242,6 +245,32 @@ async def _chat(args: argparse.Namespace, settings: Settings, console: ConsoleCh
                                                  stdin=sys.stdin, stdout=sys.stdout, now=args.now))
     finally:
         await db.close()
+
+
+def _chat_logged(args: argparse.Namespace, settings: Settings, console: ConsoleChat) -> int:
+    """``jalur chat`` with its logs in a file: a traceback never lands on the learner's screen."""
+    import logging
+
+    from bot.logs import configure_logging
+
+    path = Path(args.log) if args.log else _default_chat_log()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        log_file = path.open("a", encoding="utf-8", buffering=1)
+    except OSError as exc:
+        raise CliError(f"cannot write the chat log {path}: {exc.strerror or exc}") from exc
+    handler = configure_logging(settings, stream=log_file)
+    try:
+        return _await(_chat(args, settings, console))
+    finally:
+        logging.getLogger().removeHandler(handler)
+        log_file.close()
+
+
+def _default_chat_log() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_log_dir("jalur", appauthor=False)) / "chat.log"
 
 
 def _login_name() -> str:
@@ -666,9 +695,9 @@ def main(
         settings = load_settings()
         from bot.logs import configure_logging
 
-        configure_logging(settings, access=args.command == "run")
         if args.command == "chat":
-            return _await(_chat(args, settings, console))
+            return _chat_logged(args, settings, console)
+        configure_logging(settings, access=args.command == "run")
         if args.command == "run":
             return _await(_run(args, settings, platforms))
         if args.command == "pushes" and args.pushes_command == "tick":

@@ -43,6 +43,7 @@ from bot.features import (
 from bot.features import help as help_feature
 from bot.features.push_messages import COMPOSERS
 from bot.roadmap.skill_finder import SkillFinder
+from bot.content.models import LANGUAGES
 from bot.i18n import Texts, guess_language, pick_language
 from bot.intents import IntentMatcher, closest
 from bot.logs import ACCESS_LOGGER
@@ -243,8 +244,20 @@ class Engine:
                 log.exception("failed to handle a %s message", incoming.platform)
                 break
         trace.route = "error"
-        lang = pick_language(incoming.language_hint, self.settings.default_language)
+        lang = await self._error_language(incoming)
         return [Reply(self.texts(lang, "error.internal"), language=lang)]
+
+    async def _error_language(self, incoming: Incoming) -> str:
+        """The language of an apology: the learner's own when they are known, else the platform's hint."""
+        try:
+            async with self.db.transaction() as session:
+                learner = await Repository(session).find_learner(incoming.platform, incoming.user_id)
+        except Exception:  # the database itself may be what failed
+            log.warning("could not read the learner's language for an apology", exc_info=True)
+            learner = None
+        if learner is not None and learner.language in LANGUAGES:
+            return learner.language
+        return pick_language(incoming.language_hint, self.settings.default_language)
 
     async def mark_unreachable(self, platform: str, user_id: str, *, now: datetime) -> None:
         """Remember that a platform refuses messages to this user (they blocked the bot)."""

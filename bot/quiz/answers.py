@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.content.models import Question
 from bot.intents import normalize
@@ -25,6 +25,7 @@ DONT_KNOW_WORDS = frozenset({
     "tidak tahu", "tidak tau", "gak tahu", "gak tau", "nggak tahu", "nggak tau", "ga tau", "gatau",
     "ngga tau", "belum tahu", "entah", "lewat",
 })
+SAME_INSTANT = timedelta(microseconds=1)  # apart two askings of one question at one fixed time
 MAX_KEPT_ANSWER = 5000  # characters of an open answer kept for disputes
 LONG_ANSWER_CHARS = 1000  # longer answers are graded in a worker thread
 
@@ -35,8 +36,13 @@ async def record_review(repo: Repository, learner: Learner, question: Question, 
     """Store a graded answer and move the question's FSRS card on; the card after the review.
 
     The answer is keyed by ``asked_at``: the same asking answered twice raises IntegrityError.
+    A question asked again at the very instant of an answered asking (a fixed clock, as in
+    ``jalur chat --now``) is a new asking, kept a microsecond after the answered one.
     """
     quiz = repo.quiz
+    latest = await quiz.latest_asking(learner.id, question.id)
+    if latest is not None and latest >= asked_at:
+        asked_at = latest + SAME_INSTANT
     row = await quiz.card(learner.id, question.id)
     before = to_card(row, now)
     after = review(before, RATING_FOR_VERDICT[result.verdict], now)

@@ -94,6 +94,16 @@ class QuizStore:
         self.session.add(answer)
         await self.session.flush()
 
+    async def latest_asking(self, learner_id: int, question_id: str) -> datetime | None:
+        """When the learner's latest answered asking of a question was asked (``None``: never answered)."""
+        stmt = (
+            select(QuizAnswer.asked_at)
+            .where(QuizAnswer.learner_id == learner_id, QuizAnswer.question_id == question_id)
+            .order_by(QuizAnswer.asked_at.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
     async def last_answer(self, learner_id: int, question_id: str) -> QuizAnswer | None:
         """The learner's most recent answer to a question."""
         stmt = (
