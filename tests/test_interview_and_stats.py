@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
+import pytest
 from chat import Chat
 from sample_pack import PACK
 
@@ -79,16 +81,46 @@ async def test_stats_show_accuracy_per_phase_and_skill_reviews_due_and_recall(ch
     await chat.press("I don't know")
     await chat.say("/stats")
     text = chat.text
-    assert "Answers: 2 · correct: 50%" in text
-    assert "Phase 2: answers 1 · correct 0%" in text and "Phase 3: answers 1 · correct 100%" in text
+    assert "Answers: 2 · correct: 1 · partly right: 0 · average score: " in text
+    assert "Phase 2: answers 1 · correct 0 · partly 0 · score 0%" in text
+    assert "Phase 3: answers 1 · correct 1 · partly 0" in text
     assert text.index("Phase 2") < text.index("Phase 3")
-    assert "Database Design: answers 1 · correct 0% · recall ~100%" in text
+    assert "Database Design: answers 1 · correct 0 · partly 0 · score 0% · 🔁 just missed 1 question" in text
+    assert "Database Design: answers 1 · correct 0 · partly 0 · score 0% · recall" not in text
     assert "No reviews due; the next one is tomorrow" in text
     chat.wait(days=3)
     await chat.say("/stats")
     assert "Reviews due now: 2" in chat.text
-    assert "Database Design: answers 1 · correct 0% · recall ~" in chat.text
+    assert re.search(r"Security Basics: answers 1 · correct 1 · partly 0 · score \d+% · recall ~\d+%", chat.text)
     assert "recall ~100%" not in chat.text
+    assert "just missed 1 question" in chat.text  # still missed until it is answered again
+
+
+@pytest.mark.parametrize(("lang", "partial_answer", "expected", "missed", "no_number"), [
+    ("en", "use an orm or a query builder and validate input",
+     "Security Basics: answers 1 · correct 0 · partly 1 · score 30% · recall ~100%",
+     "Database Design: answers 1 · correct 0 · partly 0 · score 0% · 🔁 just missed 1 question, coming back",
+     "Database Design: answers 1 · correct 0 · partly 0 · score 0% · recall"),
+    ("id", "pakai orm atau query builder dan validasi input",
+     "Dasar Keamanan: jawaban 1 · benar 0 · sebagian 1 · skor 30% · daya ingat ~100%",
+     "Desain Database: jawaban 1 · benar 0 · sebagian 0 · skor 0% · 🔁 1 soal terakhir belum tepat",
+     "Desain Database: jawaban 1 · benar 0 · sebagian 0 · skor 0% · daya ingat"),
+])
+async def test_stats_count_a_partial_answer_and_show_a_miss_as_missed(
+        chat: Chat, lang: str, partial_answer: str, expected: str, missed: str, no_number: str) -> None:
+    await chat.onboard(lang=lang)
+    await chat.say("/quiz sql-injection-prevention")
+    await chat.say(partial_answer)
+    await chat.say("/quiz n-plus-one")
+    await chat.send_payload("/answer n-plus-one ?")
+    await chat.say("/stats")
+    assert expected in chat.text and missed in chat.text, chat.text
+    assert no_number not in chat.text  # no "recall ~100%" for a question just missed
+    await chat.say("/quiz n-plus-one")  # answered again, right this time: recall is back
+    await chat.send_payload("/answer n-plus-one Use eager loading with a JOIN or batch the IN query instead of one query per row")
+    await chat.say("/stats")
+    line = next(line for line in chat.text.splitlines() if line.startswith("- " + missed.split(":")[0]))
+    assert "🔁" not in line and no_number.split("0% · ")[1] + " ~" in line, chat.text
 
 
 async def test_what_next_suggests_reviewing_a_weak_skill_first(chat: Chat) -> None:

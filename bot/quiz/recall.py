@@ -14,25 +14,46 @@ from bot.storage.tables import ReviewCard
 log = logging.getLogger(__name__)
 
 WEAK_RECALL = 0.8
+MISSED_RATING = 1  # FSRS "Again": the learner did not know the answer
 
 
 @dataclass(frozen=True)
 class SkillRecall:
-    """The mean estimated recall of a skill's reviewed questions."""
+    """The estimated recall of a skill's reviewed questions.
+
+    ``recall`` is FSRS's mean retrievability over every card, and it is high just after
+    any review, a missed one too (the answer was just shown). ``recalled`` is the mean
+    over the cards whose last answer was not missed (``None`` when every one was), and
+    ``missed`` counts the cards whose last answer was: what a learner should be shown.
+    """
 
     skill_id: str
     recall: float
     cards: int
+    recalled: float | None = None
+    missed: int = 0
 
 
-def recall_by_skill(bank: QuestionBank, cards: Mapping[str, ReviewCard], now: datetime) -> dict[str, SkillRecall]:
-    """Mean retrievability per skill over the cards whose question is still in the bank."""
-    values: dict[str, list[float]] = {}
+def recall_by_skill(bank: QuestionBank, cards: Mapping[str, ReviewCard], now: datetime,
+                    last_ratings: Mapping[str, int] | None = None) -> dict[str, SkillRecall]:
+    """Recall per skill over the cards whose question is still in the bank.
+
+    ``last_ratings`` (the rating of each question's latest answer) tells missed cards apart.
+    """
+    ratings = last_ratings or {}
+    values: dict[str, list[tuple[float, bool]]] = {}
     for card in cards.values():
         question = bank.get(card.question_id)
         if question is not None:
-            values.setdefault(question.skill, []).append(retrievability(card, now))
-    return {skill: SkillRecall(skill, sum(v) / len(v), len(v)) for skill, v in values.items()}
+            missed = ratings.get(card.question_id) == MISSED_RATING
+            values.setdefault(question.skill, []).append((retrievability(card, now), missed))
+    return {skill: _skill_recall(skill, v) for skill, v in values.items()}
+
+
+def _skill_recall(skill: str, values: list[tuple[float, bool]]) -> SkillRecall:
+    kept = [r for r, missed in values if not missed]
+    return SkillRecall(skill, sum(r for r, _ in values) / len(values), len(values),
+                       sum(kept) / len(kept) if kept else None, len(values) - len(kept))
 
 
 def weakest_skill(recalls: Mapping[str, SkillRecall]) -> SkillRecall | None:

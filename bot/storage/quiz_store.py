@@ -27,6 +27,7 @@ class SkillTally:
     answers: int
     correct: int
     partial: int
+    score: float = 0.0  # the sum of the answers' scores (0..1 each)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,15 @@ class QuizStore:
         self.session.add(answer)
         await self.session.flush()
 
+    async def last_ratings(self, learner_id: int) -> dict[str, int]:
+        """The FSRS rating of the learner's latest answer to each question, by question id."""
+        stmt = (
+            select(QuizAnswer.question_id, QuizAnswer.rating)
+            .where(QuizAnswer.learner_id == learner_id)
+            .order_by(QuizAnswer.answered_at, QuizAnswer.id)
+        )
+        return {question_id: rating for question_id, rating in await self.session.execute(stmt)}
+
     async def latest_asking(self, learner_id: int, question_id: str) -> datetime | None:
         """When the learner's latest answered asking of a question was asked (``None``: never answered)."""
         stmt = (
@@ -128,20 +138,21 @@ class QuizStore:
         return [(row[0], row[1]) for row in (await self.session.execute(stmt)).all()]
 
     async def tallies(self, learner_id: int) -> list[SkillTally]:
-        """Answers and correct answers per skill."""
+        """Answers, correct and partly correct answers, and the sum of scores per skill."""
         stmt = (
             select(
                 QuizAnswer.skill_id,
                 func.count(),
                 func.sum(case((QuizAnswer.verdict == "correct", 1), else_=0)),
                 func.sum(case((QuizAnswer.verdict == "partial", 1), else_=0)),
+                func.sum(QuizAnswer.score),
             )
             .where(QuizAnswer.learner_id == learner_id)
             .group_by(QuizAnswer.skill_id)
         )
         return [
-            SkillTally(skill, int(total), int(correct or 0), int(partial or 0))
-            for skill, total, correct, partial in await self.session.execute(stmt)
+            SkillTally(skill, int(total), int(correct or 0), int(partial or 0), float(score or 0))
+            for skill, total, correct, partial, score in await self.session.execute(stmt)
         ]
 
     # --- interviews -----------------------------------------------------------
