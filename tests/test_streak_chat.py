@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from chat import Chat
 from sqlalchemy import select
 
@@ -14,10 +15,15 @@ from bot.storage.tables import StreakDay
 EVENING = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)
 
 
+def _calendar_rows(chat: Chat) -> list[tuple[str, str]]:
+    """The /streak calendar's rows, oldest first: (the row's first date, its marks)."""
+    lines = chat.text.split("):\n")[1].splitlines()[:3]
+    return [(line[:6].strip(), line[7:]) for line in lines]
+
+
 def _calendar(chat: Chat) -> str:
     """The 30 marks of the /streak calendar, oldest first."""
-    lines = chat.text.split("(oldest first):\n")[1].splitlines()[:3]
-    return "".join(line.strip() for line in lines)
+    return "".join(marks for _, marks in _calendar_rows(chat))
 
 
 async def _answer_one(chat: Chat) -> None:
@@ -51,9 +57,10 @@ async def test_a_missed_day_breaks_the_streak_without_a_freeze(engine: Engine) -
     await _answer_one(chat)
     chat.wait(days=2)
     await chat.say("/streak")
-    assert "none right now" in chat.text and "longest: 1" in chat.text and "Your streak ended" in chat.text
+    assert "none right now" in chat.text and "longest: 1" in chat.text
+    assert "Your 1-day streak ended (last day: 2 Mar)" in chat.text
     await _answer_one(chat)
-    assert "Streak: day 1" in chat.text
+    assert "Your 1-day streak ended; today is day 1 of a new one" in chat.text
 
 
 async def test_seven_days_earn_a_freeze_that_covers_a_missed_day(engine: Engine) -> None:
@@ -107,3 +114,93 @@ async def test_finishing_a_skill_counts_for_the_streak(chat: Chat) -> None:
     assert "Streak: day 1" in chat.text
     await chat.say("/skip git-workflow")
     assert "Streak" not in chat.text
+
+
+# --- dates, sign-up and what the learner is told (issue 15) ----------------
+
+DONT_KNOW = {"en": "I don't know", "id": "Tidak tahu"}
+# 2026-05-20 20:00 in Jakarta: late May, so the calendar's rows show a month name that differs in Indonesian
+MAY_EVENING = datetime(2026, 5, 20, 13, 0, tzinfo=UTC)
+
+TOLD = {
+    "en": {
+        "earned": "❄️ You earned a streak freeze (1 held).",
+        "used": "❄️ A freeze covered yesterday",
+        "day": "🔥 Streak: day {n}.",
+        "ended": "Your 7-day streak ended; today is day 1 of a new one.",
+        "broken": "Your 1-day streak ended (last day: 20 May). Answer one question or finish a skill today",
+        "rows": [("23 Apr", " " * 10), ("3 May", " " * 10), ("13 May", " " * 7 + "■·○")],
+        "legend": "blank: before you started",
+    },
+    "id": {
+        "earned": "❄️ Kamu dapat satu freeze streak (sekarang punya 1).",
+        "used": "❄️ Satu freeze dipakai untuk kemarin",
+        "day": "🔥 Streak: hari ke-{n}.",
+        "ended": "Streak 7 hari kamu terputus; hari ini jadi hari pertama streak yang baru.",
+        "broken": "Streak 1 hari kamu terputus (hari terakhir: 20 Mei). Jawab satu pertanyaan atau selesaikan satu skill",
+        "rows": [("23 Apr", " " * 10), ("3 Mei", " " * 10), ("13 Mei", " " * 7 + "■·○")],
+        "legend": "kosong: sebelum kamu mulai",
+    },
+}
+
+
+async def _answer_in(chat: Chat, lang: str) -> None:
+    await chat.say("/quiz")
+    await chat.press(DONT_KNOW[lang])
+
+
+async def _seven_days(chat: Chat, lang: str) -> None:
+    """Onboard and answer on seven days in a row; the clock ends on the seventh day."""
+    await chat.onboard(lang=lang)
+    for day in range(1, 8):
+        await _answer_in(chat, lang)
+        if day == 6:
+            assert "❄️" not in chat.text
+        if day < 7:
+            chat.wait(days=1)
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+async def test_the_calendar_has_dates_and_nothing_missed_before_sign_up(engine: Engine, lang: str) -> None:
+    told = TOLD[lang]
+    chat = Chat(engine, now=MAY_EVENING)
+    await chat.onboard(lang=lang)
+    await _answer_in(chat, lang)
+    chat.wait(days=2)  # 21 May missed, no freeze: the streak ended
+    await chat.say("/streak")
+    assert _calendar_rows(chat) == told["rows"]
+    assert told["legend"] in chat.text and told["broken"] in chat.text
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+async def test_a_freeze_earned_on_day_seven_is_told(engine: Engine, lang: str) -> None:
+    told = TOLD[lang]
+    chat = Chat(engine, now=EVENING)
+    await _seven_days(chat, lang)
+    assert told["day"].format(n=7) in chat.text and told["earned"] in chat.text
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+async def test_a_freeze_used_after_a_one_day_gap_is_told(engine: Engine, lang: str) -> None:
+    told = TOLD[lang]
+    chat = Chat(engine, now=EVENING)
+    await _seven_days(chat, lang)
+    chat.wait(days=2)  # one day missed entirely
+    await _answer_in(chat, lang)
+    assert told["used"] in chat.text and told["day"].format(n=8) in chat.text
+    assert told["ended"] not in chat.text
+    chat.wait(days=1)
+    await _answer_in(chat, lang)  # the next day in a row: nothing more to tell
+    assert told["day"].format(n=9) in chat.text and "❄️" not in chat.text
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+async def test_a_streak_ended_after_a_longer_gap_is_told(engine: Engine, lang: str) -> None:
+    told = TOLD[lang]
+    chat = Chat(engine, now=EVENING)
+    await _seven_days(chat, lang)
+    chat.wait(days=3)  # two days missed, one freeze held
+    await _answer_in(chat, lang)
+    assert told["ended"] in chat.text and "❄️" not in chat.text
+    await chat.say("/streak")
+    assert told["day"].format(n=1).removesuffix(".") + " ·" in chat.text

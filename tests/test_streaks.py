@@ -7,10 +7,12 @@ from zoneinfo import ZoneInfo
 
 from bot.streaks.rules import (
     MAX_FREEZES,
+    DayCounted,
     Streak,
     at_risk,
     calendar,
     current_length,
+    day_counted,
     record_activity,
     shift_after_timezone_change,
     streak_day,
@@ -83,6 +85,19 @@ def test_at_risk_and_calendar() -> None:
     assert not at_risk(streak, date(2026, 5, 3))
     line = calendar(streak, date(2026, 5, 4), days=6)
     assert line == "··■■■○"
+    # days before the learner's first day are blank, not missed
+    assert calendar(streak, date(2026, 5, 4), days=6, first_day=date(2026, 4, 30)) == " ·■■■○"
+
+
+def test_what_a_counted_day_did() -> None:
+    fourteen = days_in_a_row(date(2026, 5, 1), 14)  # two freezes
+    assert day_counted(days_in_a_row(date(2026, 5, 1), 13), fourteen) == DayCounted(length=14, freezes=2, earned=True)
+    back = record_activity(fourteen, date(2026, 5, 17))  # 15 and 16 May missed
+    assert day_counted(fourteen, back) == DayCounted(length=15, freezes=0, used=2)
+    twenty = days_in_a_row(date(2026, 5, 15), 6, fourteen)  # day 21 with two freezes held: none more to earn
+    assert day_counted(twenty, record_activity(twenty, date(2026, 5, 21))) == DayCounted(length=21, freezes=2)
+    ended = record_activity(fourteen, date(2026, 5, 18))  # three days missed, two freezes: they are kept
+    assert day_counted(fourteen, ended) == DayCounted(length=1, freezes=2, ended=14)
 
 
 def test_a_timezone_change_neither_breaks_nor_inflates() -> None:

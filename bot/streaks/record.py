@@ -17,7 +17,15 @@ from bot.localtime import zone
 from bot.pushes.kinds import STREAK_RISK, reschedule
 from bot.storage.repository import Repository
 from bot.storage.tables import Learner, StudyGroup
-from bot.streaks.rules import Streak, current_length, record_activity, shift_after_timezone_change, streak_day
+from bot.streaks.rules import (
+    DayCounted,
+    Streak,
+    current_length,
+    day_counted,
+    record_activity,
+    shift_after_timezone_change,
+    streak_day,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +50,11 @@ def stored_streak(learner: Learner, days: dict[date, str] | None = None) -> Stre
     )
 
 
+def first_day(learner: Learner) -> date:
+    """The learner's first streak day: the day they signed up, in their timezone."""
+    return learner_day(learner, learner.created_at)
+
+
 def current_streak(learner: Learner, now: datetime) -> int:
     """The length of the learner's streak at ``now`` (0 when it is broken)."""
     return current_length(stored_streak(learner), learner_day(learner, now))
@@ -52,8 +65,9 @@ def _store(learner: Learner, streak: Streak) -> None:
     learner.streak_freezes, learner.streak_last_day = streak.freezes, streak.last_day
 
 
-async def count_activity(repo: Repository, learner: Learner, now: datetime) -> int | None:
-    """Count today for the streak; the new length, or ``None`` if today already counted."""
+async def count_activity(repo: Repository, learner: Learner, now: datetime) -> DayCounted | None:
+    """Count today for the streak: the new length and what happened (a freeze earned or used, a
+    streak that ended), or ``None`` if today already counted."""
     before = stored_streak(learner)
     after = record_activity(before, learner_day(learner, now))
     if after is before:
@@ -64,7 +78,7 @@ async def count_activity(repo: Repository, learner: Learner, now: datetime) -> i
         new_days[after.last_day] = "active"
     await repo.quiz.add_streak_days(learner.id, new_days)
     await reschedule(repo.pushes, learner, now, [STREAK_RISK])  # today is safe: the reminder moves on
-    return after.current
+    return day_counted(before, after)
 
 
 def shift_after_move(learner: Learner, now: datetime, new_zone: str) -> int:

@@ -81,6 +81,26 @@ def record_activity(streak: Streak, day: date) -> Streak:
     )
 
 
+@dataclass(frozen=True)
+class DayCounted:
+    """What counting a new day did: the streak's length now, freezes held, a freeze earned,
+    freezes used for missed days, and the length of a streak that ended (0 when none did)."""
+
+    length: int
+    freezes: int
+    earned: bool = False
+    used: int = 0
+    ended: int = 0
+
+
+def day_counted(before: Streak, after: Streak) -> DayCounted:
+    """What ``record_activity`` did in going from ``before`` to ``after`` (a new day counted)."""
+    used = len(after.frozen - before.frozen)
+    ended = before.current if before.last_day is not None and after.current == 1 else 0
+    return DayCounted(length=after.current, freezes=after.freezes,
+                      earned=after.freezes > before.freezes - used, used=used, ended=ended)
+
+
 def current_length(streak: Streak, today: date) -> int:
     """The streak as it stands on ``today``: kept while the missed days fit the freezes."""
     if streak.last_day is None:
@@ -94,8 +114,12 @@ def at_risk(streak: Streak, today: date) -> bool:
     return current_length(streak, today) > 0 and streak.last_day != today
 
 
-def calendar(streak: Streak, today: date, days: int = CALENDAR_DAYS) -> str:
-    """The last ``days`` days as a line of marks: ■ active, ❄ frozen, · missed, ○ today pending."""
+BEFORE_START = " "  # a day before the learner's first day: neither done nor missed
+
+
+def calendar(streak: Streak, today: date, days: int = CALENDAR_DAYS, *, first_day: date | None = None) -> str:
+    """The last ``days`` days as a line of marks: ■ active, ❄ frozen, · missed, ○ today pending,
+    and a blank for a day before ``first_day`` (the learner's first streak day) that has no activity."""
     marks = []
     for offset in range(days - 1, -1, -1):
         day = today - timedelta(days=offset)
@@ -105,6 +129,8 @@ def calendar(streak: Streak, today: date, days: int = CALENDAR_DAYS) -> str:
             marks.append("❄")
         elif day == today:
             marks.append("○")
+        elif first_day is not None and day < first_day:
+            marks.append(BEFORE_START)
         else:
             marks.append("·")
     return "".join(marks)
