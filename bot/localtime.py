@@ -99,9 +99,10 @@ def parse_clock(text: str) -> int | None:
     else:
         hour, minute = int(digits_hour), int(digits_minute or 0)
     if suffix is not None:
-        hour = _with_suffix(hour, suffix.replace(".", "").replace("'", ""))
-        if hour is None:
+        shifted = _with_suffix(hour, suffix.replace(".", "").replace("'", ""))
+        if shifted is None:
             return None
+        hour = shifted
     if hour > 23 or minute > 59:
         return None
     total = hour * 60 + minute

@@ -32,12 +32,12 @@ def _header(ctx: Context, interview: Interview, question: Question) -> str:
                  skill=ctx.skill_name(question.skill))
 
 
-def _ask_current(ctx: Context, interview: Interview) -> list[Reply]:
+async def _ask_current(ctx: Context, interview: Interview) -> list[Reply]:
     ids = _ids(interview)
     while interview.position < len(ids):
         question = ctx.bank.get(ids[interview.position])
         if question is not None:
-            return [ask(ctx, question, _header(ctx, interview, question))]
+            return [await ask(ctx, question, _header(ctx, interview, question))]
         interview.position += 1  # its pack was removed meanwhile
     return []
 
@@ -50,7 +50,7 @@ async def cmd_interview(ctx: Context, args: str) -> list[Reply]:
         pending = pending_question(ctx)
         if pending is not None and is_current(interview, pending.id):
             return [Reply(ctx.t("interview.resume")), question_reply(ctx, pending, _header(ctx, interview, pending))]
-        asked = _ask_current(ctx, interview)
+        asked = await _ask_current(ctx, interview)
         if asked:
             return [Reply(ctx.t("interview.resume")), *asked]
         return await finish(ctx, interview)
@@ -61,13 +61,13 @@ async def cmd_interview(ctx: Context, args: str) -> list[Reply]:
         return [Reply(ctx.t("interview.no_questions"))]
     interview = await store.start_interview(ctx.learner.id, [q.id for q in questions], ctx.now)
     log.info("learner %s started interview %s", ctx.learner.id, interview.id)
-    return [Reply(ctx.t("interview.intro", count=len(questions))), *_ask_current(ctx, interview)]
+    return [Reply(ctx.t("interview.intro", count=len(questions))), *await _ask_current(ctx, interview)]
 
 
 async def advance(ctx: Context, interview: Interview) -> list[Reply]:
     """After an interview answer: the next question, or the scorecard."""
     interview.position += 1
-    asked = _ask_current(ctx, interview)
+    asked = await _ask_current(ctx, interview)
     return asked or await finish(ctx, interview)
 
 

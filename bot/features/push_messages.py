@@ -37,7 +37,7 @@ async def daily_quiz(ctx: Context) -> list[Reply] | None:
     if pick is None:
         return None
     header = f"{ctx.t('push.daily_quiz')}\n{pick_header(ctx, pick)}"
-    return [ask(ctx, pick.question, header)]
+    return [await ask(ctx, pick.question, header)]
 
 
 async def weekly_nudge(ctx: Context) -> list[Reply] | None:

@@ -88,12 +88,12 @@ async def cmd_quiz(ctx: Context, args: str) -> list[Reply]:
         if question is not None:
             kind: PickKind = ("new" if question.id not in cards
                               else "review" if cards[question.id].due <= ctx.now else "practice")
-            return [ask(ctx, question, pick_header(ctx, Pick(question, kind)))]
+            return [await ask(ctx, question, pick_header(ctx, Pick(question, kind)))]
     pick = pick_question(ctx.bank, ctx.progress, cards, now=ctx.now, learner_id=ctx.learner.id,
                          current_skill=ctx.learner.current_skill, topic=topic)
     if pick is None:
         return [_caught_up(ctx, cards)]
-    return [ask(ctx, pick.question, pick_header(ctx, pick))]
+    return [await ask(ctx, pick.question, pick_header(ctx, pick))]
 
 
 def _caught_up(ctx: Context, cards: dict[str, ReviewCard]) -> Reply:

@@ -9,7 +9,7 @@ from bot.content.models import Question
 from bot.features.context import Context
 from bot.conversation import Button, Expect, ExpectKind, Reply, rows
 from bot.markup import escape
-from bot.quiz.answers import DONT_KNOW
+from bot.quiz.answers import DONT_KNOW, asking_time
 from bot.quiz.grader import Grade
 
 log = logging.getLogger(__name__)
@@ -60,9 +60,10 @@ def question_reply(ctx: Context, question: Question, header: str) -> Reply:
                  expects=expects, language=ctx.lang)
 
 
-def ask(ctx: Context, question: Question, header: str) -> Reply:
+async def ask(ctx: Context, question: Question, header: str) -> Reply:
     """Ask ``question`` now: it becomes the learner's open question."""
-    ctx.learner.quiz_question, ctx.learner.quiz_asked_at = question.id, ctx.now
+    asked_at = await asking_time(ctx.repo, ctx.learner, question, ctx.now)
+    ctx.learner.quiz_question, ctx.learner.quiz_asked_at = question.id, asked_at
     return question_reply(ctx, question, header)
 
 

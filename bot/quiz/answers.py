@@ -30,19 +30,25 @@ MAX_KEPT_ANSWER = 5000  # characters of an open answer kept for disputes
 LONG_ANSWER_CHARS = 1000  # longer answers are graded in a worker thread
 
 
+async def asking_time(repo: Repository, learner: Learner, question: Question, now: datetime) -> datetime:
+    """When an asking of ``question`` made ``now`` is keyed: ``now``, or a microsecond after an
+    answered asking at the same instant (a fixed clock, as in ``jalur chat --now``), so asking
+    again is a new asking while answering one asking twice stays "already answered"."""
+    latest = await repo.quiz.latest_asking(learner.id, question.id)
+    if latest is not None and latest >= now:
+        return latest + SAME_INSTANT
+    return now
+
+
 async def record_review(repo: Repository, learner: Learner, question: Question, result: Grade, *, now: datetime,
                         asked_at: datetime, interview_id: int | None = None,
                         answer_text: str | None = None) -> ReviewCard:
     """Store a graded answer and move the question's FSRS card on; the card after the review.
 
     The answer is keyed by ``asked_at``: the same asking answered twice raises IntegrityError.
-    A question asked again at the very instant of an answered asking (a fixed clock, as in
-    ``jalur chat --now``) is a new asking, kept a microsecond after the answered one.
+    ``asked_at`` comes from ``asking_time`` when the question was asked.
     """
     quiz = repo.quiz
-    latest = await quiz.latest_asking(learner.id, question.id)
-    if latest is not None and latest >= asked_at:
-        asked_at = latest + SAME_INSTANT
     row = await quiz.card(learner.id, question.id)
     before = to_card(row, now)
     after = review(before, RATING_FOR_VERDICT[result.verdict], now)
