@@ -25,8 +25,8 @@ for _path in (str(ROOT), str(ROOT / "tests")):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
-from bot.conversation import Reply
-from bot.storage.database import Database
+from bot.conversation import Reply  # noqa: E402
+from bot.storage.database import Database  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 # Onboarding (not measured): /start, then the buttons' payloads.

@@ -154,9 +154,9 @@ def bag_of_words(cases: Sequence[Case]) -> list[float]:
 
 def _fitted_verdicts(similarities: Sequence[float], labels: Sequence[str]) -> list[str]:
     """Verdicts from the two cut-offs that agree best with ``labels`` (3-way, then 2-way)."""
-    cuts = sorted({round(s, 3) for s in similarities}) + [1.01]
+    cuts = [*sorted({round(s, 3) for s in similarities}), 1.01]
     best: tuple[int, int, float, float] = (-1, -1, 1.01, 1.01)
-    for high in cuts[::max(1, len(cuts) // 60)] + [1.01]:
+    for high in [*cuts[::max(1, len(cuts) // 60)], 1.01]:
         for low in [c for c in cuts[::max(1, len(cuts) // 60)] if c <= high] + [0.0]:
             verdicts = ["correct" if s >= high else "partial" if s >= low else "incorrect" for s in similarities]
             three = sum(v == lab for v, lab in zip(verdicts, labels, strict=True))

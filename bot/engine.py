@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from bot.content.loader import KnowledgeBase
-from bot.features.context import Context, GroupContext, Origin
+from bot.content.models import LANGUAGES
 from bot.conversation import Button, Incoming, Reply, in_language, rows
 from bot.features import (
     account,
@@ -41,9 +41,8 @@ from bot.features import (
     study_groups,
 )
 from bot.features import help as help_feature
+from bot.features.context import Context, GroupContext, Origin
 from bot.features.push_messages import COMPOSERS
-from bot.roadmap.skill_finder import SkillFinder
-from bot.content.models import LANGUAGES
 from bot.i18n import Texts, guess_language, pick_language
 from bot.intents import IntentMatcher, closest
 from bot.logs import ACCESS_LOGGER
@@ -52,6 +51,7 @@ from bot.metrics import HANDLER_SECONDS, IN_FLIGHT, MESSAGES
 from bot.platform_status import PlatformHealth
 from bot.pushes.kinds import GROUP_QUIZ, GROUP_WEEKLY, pause_group
 from bot.quiz.bank import MESSAGE_CHECK_SECONDS, QuestionBank
+from bot.roadmap.skill_finder import SkillFinder
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.repository import Repository

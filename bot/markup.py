@@ -95,7 +95,8 @@ def split_text(text: str, limit: int) -> list[str]:
     """Cut markup text into pieces of at most ``limit`` characters, at line breaks where possible."""
     pieces: list[str] = []
     current = ""
-    for line in text.split("\n"):
+    for whole in text.split("\n"):
+        line = whole
         while len(line) > limit:  # one huge line: cut at the last space before the limit
             cut = line.rfind(" ", 0, limit)
             cut = cut if cut > limit // 2 else limit

@@ -33,7 +33,7 @@ SCHEDULER_LAG = Gauge(
     "jalur_scheduler_lag_seconds", "How late the last push pass ran behind the oldest push it found due",
 )
 SCHEDULER_PASS_SECONDS = Histogram(
-    "jalur_scheduler_pass_seconds", "Duration of one push delivery pass", buckets=LATENCY_BUCKETS + (30.0, 60.0),
+    "jalur_scheduler_pass_seconds", "Duration of one push delivery pass", buckets=(*LATENCY_BUCKETS, 30.0, 60.0),
 )
 PLATFORM_CONNECTED = Gauge(
     "jalur_platform_connected", "1 while a chat platform is connected and taking updates", ["platform"],

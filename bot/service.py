@@ -21,8 +21,8 @@ from typing import Any, cast
 
 from bot.engine import Engine
 from bot.health import OpsServer
-from bot.platforms import Platform
 from bot.outbound import Senders
+from bot.platforms import Platform
 from bot.pushes.delivery import PushRunner
 from bot.pushes.scheduler import PushScheduler
 from bot.quiz.grader import prepare

@@ -80,7 +80,7 @@ def postgres_url() -> Iterator[str]:
     name = f"jalur_test_{worker}_{uuid.uuid4().hex[:12]}"  # unique also across runs at the same time
     try:
         asyncio.run(_admin_execute(admin_url, f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # any failure to reach the server
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
         message = f"PostgreSQL not reachable at {make_url(admin_url).render_as_string(hide_password=True)}: {exc}"
         if ON_CI:
             pytest.fail(f"{message} (CI requires PostgreSQL)")

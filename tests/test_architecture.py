@@ -74,7 +74,7 @@ def _domain_package(module: str) -> str | None:
 
 def _core_modules() -> dict[str, Path]:
     return {_module_name(f): f for f in (ROOT / "bot").rglob("*.py")
-            if "migrations" not in f.parts and f.name != "__init__.py" or f.parent == ROOT / "bot"}
+            if ("migrations" not in f.parts and f.name != "__init__.py") or f.parent == ROOT / "bot"}
 
 
 def test_every_core_module_has_a_layer() -> None:

@@ -23,7 +23,7 @@ JALUR = [str(BIN)] if BIN.exists() else [sys.executable, "-m", "adapters"]
 def jalur(*args: str, env: dict[str, str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
     """Run the ``jalur`` command and capture what it prints."""
     return subprocess.run([*JALUR, *args], input=stdin, capture_output=True, text=True, env=env,
-                          cwd=cwd, timeout=120)
+                          cwd=cwd, timeout=120, check=False)
 
 
 def jalur_here(*args: str, env: dict[str, str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -116,7 +116,7 @@ def test_chat_uses_a_per_user_sqlite_file_by_default(fresh_env: dict[str, str], 
 def test_chat_survives_binary_junk_on_stdin(fresh_env: dict[str, str], tmp_path: Path) -> None:
     junk = "/start\n" + bytes(range(256)).decode("latin-1") + "\n🙂\n\n/help\n"
     result = subprocess.run([*JALUR, "chat", "--db", str(tmp_path / "j.db")], input=junk.encode("latin-1", "replace"),
-                            capture_output=True, env=fresh_env, cwd=tmp_path, timeout=120)
+                            capture_output=True, env=fresh_env, cwd=tmp_path, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert b"Traceback" not in result.stderr
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from chat import Chat
 
 from adapters.console.chat import render_reply
 from adapters.telegram.render import to_html
 from bot.markup import parse, to_plain
-from chat import Chat
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 _WORD = re.compile(r"[\w*]+")

@@ -221,7 +221,7 @@ async def test_jalur_run_reports_health_logs_each_update_and_stops_on_sigterm(
         await _wait_ready(port, process)
         await fake.reply_to(lambda: fake.say(4242, "/start"), 4242)
         await fake.reply_to(lambda: fake.say(4242, f"my password is {SECRET_WORDS}"), 4242)
-        status, metrics = await get(f"http://127.0.0.1:{port}/metrics")
+        _status, metrics = await get(f"http://127.0.0.1:{port}/metrics")
         assert 'jalur_messages_handled_total{command="start",platform="telegram"} 1.0' in metrics
         assert 'jalur_platform_connected{platform="telegram"} 1.0' in metrics
         text = await stop_with_sigterm(process)

@@ -52,7 +52,7 @@ def test_a_time_repeated_by_fall_back_comes_once_the_first_time() -> None:
     after = datetime(2026, 11, 1, 4, 0, tzinfo=UTC)
     first, day = next_daily(after, NEW_YORK, 90, None)
     assert day == date(2026, 11, 1) and first == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # 01:30 EDT
-    second, next_day = next_daily(first, NEW_YORK, 90, None)
+    _second, next_day = next_daily(first, NEW_YORK, 90, None)
     assert next_day == date(2026, 11, 2)  # not 01:30 EST the same night
 
 

@@ -34,7 +34,7 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 def _jalur(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*JALUR, *args], env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([*JALUR, *args], env=env, capture_output=True, text=True, timeout=120, check=False)
 
 
 async def _telegram_learners(engine: Engine, *users: int) -> None:

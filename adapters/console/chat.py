@@ -117,7 +117,7 @@ async def _read_line(stream: TextIO, prompt: str | None) -> str | None:
             else:
                 raw = stream.readline()
                 line = None if raw == "" else raw.rstrip("\r\n")
-        except Exception as exc:  # reported to the awaiting coroutine
+        except Exception as exc:  # noqa: BLE001 - reported to the awaiting coroutine
             loop.call_soon_threadsafe(settle, None, exc)
         else:
             loop.call_soon_threadsafe(settle, line, None)

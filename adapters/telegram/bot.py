@@ -216,9 +216,9 @@ class TelegramAdapter:
         incoming = Incoming(platform=PLATFORM, user_id=str(user.id), chat_id=str(chat_id), payload=data,
                             language_hint=user.language_code, shared_chat=shared)
         replies = await self.engine.handle(incoming, now=self.clock())
-        if replies and replies[0].edits_pressed and isinstance(message, Message) and message.text:
-            if await self._edit_in_place(message, replies[0]):
-                replies = replies[1:]
+        if (replies and replies[0].edits_pressed and isinstance(message, Message) and message.text
+                and await self._edit_in_place(message, replies[0])):
+            replies = replies[1:]
         await self._send_all(chat_id, user.id, replies)
 
     async def _admit(self, user_id: int, chat_id: int, language_code: str | None) -> bool:

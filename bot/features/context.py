@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from bot.content.loader import KnowledgeBase
 from bot.content.models import Skill
-from bot.roadmap.skill_finder import SkillFinder
 from bot.i18n import Texts
 from bot.localtime import zone
 from bot.quiz.bank import QuestionBank
+from bot.roadmap.skill_finder import SkillFinder
 from bot.settings import Settings
 from bot.storage.repository import Progress, Repository
 from bot.storage.tables import Learner, StudyGroup

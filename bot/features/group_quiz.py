@@ -15,16 +15,16 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from bot.content.models import Question
-from bot.features.context import Context, GroupContext
 from bot.conversation import Button, Reply, rows
+from bot.features.context import Context, GroupContext
 from bot.features.quiz import pick_option_reply
 from bot.features.quiz_ask import LETTERS, VERDICT_MARK, expects_answer, verdict_text, when_text
 from bot.features.streak_report import streak_line
-from bot.streaks.record import count_activity, group_streak
 from bot.features.study_groups import channel_text, group_or_problem
 from bot.localtime import zone_label
 from bot.quiz.answers import DONT_KNOW, grade_off_loop, record_review
 from bot.storage.tables import GroupAnswer, GroupQuiz, StudyGroup
+from bot.streaks.record import count_activity, group_streak
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
+from bot.features.context import Context
 
 
 def alias_lines(aliases: Mapping[str, str]) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from bot.content.models import Question
-from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
+from bot.features.context import Context
 from bot.features.quiz_ask import VERDICT_MARK, ask, clear_pending, pending_question, question_reply
 from bot.quiz.selection import interview_questions
 from bot.storage.tables import Interview

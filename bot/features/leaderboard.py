@@ -13,11 +13,11 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
 
-from bot.features.context import Context, GroupContext
 from bot.conversation import Button, Reply, rows
+from bot.features.context import Context, GroupContext
 from bot.features.study_groups import group_or_problem
-from bot.markup import escape
 from bot.localtime import occurrence, zone
+from bot.markup import escape
 from bot.storage.group_store import Standing
 from bot.storage.repository import Repository
 from bot.storage.tables import StudyGroup

@@ -13,8 +13,8 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
-from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
+from bot.features.context import Context
 from bot.localtime import zone_label
 from bot.markup import escape
 from bot.pushes.kinds import reschedule

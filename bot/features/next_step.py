@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 
 from bot.content.models import Skill
-from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
 from bot.features import project, skill_resources
-from bot.roadmap.plan import PLAN_WEEKS, week_in_plan
-from bot.quiz.recall import recall_by_skill, weakest_skill
-from bot.roadmap.recommend import Reason, Recommendation, recommend
+from bot.features.context import Context
 from bot.features.streak_report import streak_line
-from bot.streaks.record import count_activity
 from bot.markup import escape
+from bot.quiz.recall import recall_by_skill, weakest_skill
+from bot.roadmap.plan import PLAN_WEEKS, week_in_plan
+from bot.roadmap.recommend import Reason, Recommendation, recommend
+from bot.streaks.record import count_activity
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.features.context import Context
-from bot.conversation import Button, Reply, rows
 from bot.content.models import Skill
-from bot.features.progress_report import and_list
-from bot.roadmap.plan import current_phase, placed_phases, placement_week, plan_start_for_week, week_in_plan
-from bot.storage.repository import PLACEMENT_SOURCE
+from bot.conversation import Button, Reply, rows
+from bot.features.context import Context
 from bot.features.preferences import (
     language_prompt,
     parse_language,
@@ -22,12 +19,15 @@ from bot.features.preferences import (
     timezone_prompt,
     track_prompt,
 )
+from bot.features.progress_report import and_list
 from bot.features.timezones import parse_timezone
 from bot.i18n import LANGUAGE_NAMES
 from bot.intents import normalize
-from bot.markup import escape
 from bot.localtime import clock_text, zone_label
+from bot.markup import escape
 from bot.pushes.kinds import set_and_reschedule
+from bot.roadmap.plan import current_phase, placed_phases, placement_week, plan_start_for_week, week_in_plan
+from bot.storage.repository import PLACEMENT_SOURCE
 from bot.streaks.record import shift_after_move
 
 log = logging.getLogger(__name__)

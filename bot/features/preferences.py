@@ -7,8 +7,8 @@ from __future__ import annotations
 from rapidfuzz import fuzz, process
 
 from bot.content.loader import KnowledgeBase
-from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
+from bot.features.context import Context
 from bot.i18n import LANGUAGE_NAMES
 from bot.intents import normalize
 from bot.localtime import clock_text, zone_label

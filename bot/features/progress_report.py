@@ -7,8 +7,8 @@ plan's 40 weeks there is no "behind", only what is left.
 
 from __future__ import annotations
 
-from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
+from bot.features.context import Context
 from bot.roadmap.plan import (
     PLAN_WEEKS,
     Schedule,

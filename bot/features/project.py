@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
+from bot.features.context import Context
 from bot.roadmap.plan import current_phase
 from bot.roadmap.recommend import candidates
 

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
-from bot.roadmap.plan import PLAN_WEEKS, current_phase, schedule
+from bot.features.context import Context
 from bot.features.progress_report import schedule_line
 from bot.features.quiz import pick_header
 from bot.features.quiz_ask import ask, clear_pending
+from bot.pushes.kinds import DAILY_QUIZ, STREAK_RISK, WEEKLY_NUDGE
+from bot.quiz.selection import pick_question
+from bot.roadmap.plan import PLAN_WEEKS, current_phase, schedule
 from bot.roadmap.recommend import candidates
 from bot.streaks.record import current_streak, learner_day, stored_streak
 from bot.streaks.rules import at_risk
-from bot.pushes.kinds import DAILY_QUIZ, STREAK_RISK, WEEKLY_NUDGE
-from bot.quiz.selection import pick_question
 
 FOCUS_SKILLS = 3
 

@@ -12,9 +12,9 @@ import re
 from datetime import timedelta
 
 from bot.content.models import Question
-from bot.features.context import Context
 from bot.conversation import Button, Expect, Reply, rows
 from bot.features import interview as interview_feature
+from bot.features.context import Context
 from bot.features.quiz_ask import (
     ask,
     clear_pending,
@@ -23,16 +23,16 @@ from bot.features.quiz_ask import (
     verdict_text,
     when_text,
 )
-from bot.quiz.recall import next_review_due
 from bot.features.streak_report import streak_line
-from bot.streaks.record import count_activity
 from bot.intents import normalize
 from bot.markup import escape
 from bot.quiz.answers import grade_off_loop, record_review
 from bot.quiz.grader import Grade
+from bot.quiz.recall import next_review_due
 from bot.quiz.scheduling import RATINGS, card_from_json, review, store
 from bot.quiz.selection import Pick, PickKind, pick_question
 from bot.storage.tables import ReviewCard
+from bot.streaks.record import count_activity
 
 log = logging.getLogger(__name__)
 

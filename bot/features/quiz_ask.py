@@ -6,8 +6,8 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.content.models import Question
-from bot.features.context import Context
 from bot.conversation import Button, Expect, ExpectKind, Reply, rows
+from bot.features.context import Context
 from bot.markup import escape
 from bot.quiz.answers import DONT_KNOW, asking_time
 from bot.quiz.grader import Grade

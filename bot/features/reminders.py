@@ -11,12 +11,12 @@ moves the pushes it affects at once (``set_and_reschedule``).
 
 from __future__ import annotations
 
-from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
+from bot.features.context import Context
 from bot.intents import normalize
+from bot.localtime import Quiet, clock_text, parse_clock, parse_weekday, zone_label
 from bot.markup import escape
 from bot.pushes.kinds import DAILY_QUIZ, next_push_due, set_and_reschedule
-from bot.localtime import Quiet, clock_text, parse_clock, parse_weekday, zone_label
 
 MAX_ECHO = 30
 QUIZ_PRESETS = ("07:00", "12:00", "19:00", "21:00")

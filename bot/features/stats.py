@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
+from bot.features.context import Context
 from bot.features.quiz_ask import when_text
 from bot.quiz.recall import SkillRecall, due_count, next_review_due, recall_by_skill
 from bot.storage.quiz_store import SkillTally

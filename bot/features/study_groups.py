@@ -13,12 +13,12 @@ import logging
 import re
 from dataclasses import dataclass
 
-from bot.features.context import Context
 from bot.conversation import Button, Reply, rows
+from bot.features.context import Context
 from bot.features.timezones import parse_timezone
 from bot.i18n import LANGUAGE_NAMES
-from bot.markup import escape
 from bot.localtime import clock_text, parse_clock, zone, zone_label
+from bot.markup import escape
 from bot.pushes.kinds import GROUP_QUIZ, next_group_due, reschedule_group
 from bot.storage.tables import StudyGroup
 

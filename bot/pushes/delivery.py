@@ -39,8 +39,8 @@ from bot.pushes.kinds import (
     GROUP_KINDS,
     LEARNER_KINDS,
     group_wants,
-    next_push_due,
     next_group_due,
+    next_push_due,
     pause_group,
     wants,
 )

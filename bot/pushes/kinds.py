@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.localtime import Quiet, zone, evening_before_quiet, iso_week, next_daily, next_weekly, occurrence
+from bot.localtime import Quiet, evening_before_quiet, iso_week, next_daily, next_weekly, occurrence, zone
 from bot.storage.group_store import GroupStore
 from bot.storage.push_store import (
     DAILY_QUIZ,

@@ -116,18 +116,7 @@ def _compile_phrases(owner: Concept | Misconception, ordered: bool) -> tuple[Phr
     return tuple(p for p in (compile_phrase(t, ordered) for t in texts) if p.words)
 
 
-COMMON_WORDS = frozenset("""
-about after again also always another anything because before being best better both could does
-doing done down each easy even every everything from give good have here into just keep kind know
-like make many more most much must need never only other over people really right same should show
-since some something still such sure take than that them then there these they thing things this
-those through time times until very want well were what when where which while will with within
-without would your
-bisa lebih yang atau untuk dengan sudah belum kalau juga harus saja karena supaya agar tidak akan
-pakai kita saya kamu semua setiap tiap waktu sama banyak cara hanya masih baru dulu nanti sekali lagi
-langsung biasanya misalnya seperti dari pada oleh antara setelah sebelum jadi buat bikin kalo terus
-sering paling satu kedua hal lain lainnya dalam luar atas bawah berarti jelek bagus gampang susah
-""".split())
+COMMON_WORDS = frozenset(["about", "after", "again", "also", "always", "another", "anything", "because", "before", "being", "best", "better", "both", "could", "does", "doing", "done", "down", "each", "easy", "even", "every", "everything", "from", "give", "good", "have", "here", "into", "just", "keep", "kind", "know", "like", "make", "many", "more", "most", "much", "must", "need", "never", "only", "other", "over", "people", "really", "right", "same", "should", "show", "since", "some", "something", "still", "such", "sure", "take", "than", "that", "them", "then", "there", "these", "they", "thing", "things", "this", "those", "through", "time", "times", "until", "very", "want", "well", "were", "what", "when", "where", "which", "while", "will", "with", "within", "without", "would", "your", "bisa", "lebih", "yang", "atau", "untuk", "dengan", "sudah", "belum", "kalau", "juga", "harus", "saja", "karena", "supaya", "agar", "tidak", "akan", "pakai", "kita", "saya", "kamu", "semua", "setiap", "tiap", "waktu", "sama", "banyak", "cara", "hanya", "masih", "baru", "dulu", "nanti", "sekali", "lagi", "langsung", "biasanya", "misalnya", "seperti", "dari", "pada", "oleh", "antara", "setelah", "sebelum", "jadi", "buat", "bikin", "kalo", "terus", "sering", "paling", "satu", "kedua", "hal", "lain", "lainnya", "dalam", "luar", "atas", "bawah", "berarti", "jelek", "bagus", "gampang", "susah"])
 """Everyday words that say nothing about a concept, so they are never a hint."""
 
 

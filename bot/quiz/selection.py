@@ -18,8 +18,8 @@ from typing import Literal
 
 from bot.content.loader import KnowledgeBase
 from bot.content.models import Question
-from bot.roadmap.plan import current_phase
 from bot.quiz.bank import QuestionBank
+from bot.roadmap.plan import current_phase
 from bot.storage.repository import Progress
 from bot.storage.tables import ReviewCard
 

@@ -86,8 +86,8 @@ class SkillFinder:
         """Split a list like "git, sql and docker" into skills and unrecognised parts."""
         found: list[Skill] = []
         unknown: list[str] = []
-        for part in _LIST_SEPARATORS.split(text[:1000]):
-            part = part.strip()
+        for raw in _LIST_SEPARATORS.split(text[:1000]):
+            part = raw.strip()
             if not part:
                 continue
             skill = self.find(part) or self.find(_without_filler(part))

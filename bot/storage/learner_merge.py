@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.push_store import LEARNER_KINDS
 from bot.storage.tables import (
+    SKILL_STATUSES,
     GroupAnswer,
     GroupMember,
     Identity,
@@ -34,7 +35,6 @@ from bot.storage.tables import (
     PushSchedule,
     QuizAnswer,
     ReviewCard,
-    SKILL_STATUSES,
     SkillProgress,
     StreakDay,
 )

@@ -20,7 +20,15 @@ from bot.storage.group_store import GroupStore
 from bot.storage.learner_merge import merge_learners
 from bot.storage.push_store import LEARNER_KINDS, PushStore
 from bot.storage.quiz_store import QuizStore
-from bot.storage.tables import CLOSED_STATUSES, Identity, Learner, LinkCode, PhaseCompletion, ProjectItem, SkillProgress
+from bot.storage.tables import (
+    CLOSED_STATUSES,
+    Identity,
+    Learner,
+    LinkCode,
+    PhaseCompletion,
+    ProjectItem,
+    SkillProgress,
+)
 
 log = logging.getLogger(__name__)
 
