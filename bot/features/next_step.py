@@ -39,16 +39,7 @@ def _skill_reply(ctx: Context, rec: Recommendation) -> Reply:
         lines.append(ctx.t("next.week" if week <= PLAN_WEEKS else "next.week_past", week=week))
     lines += ["", ctx.t("next.why_heading")]
     lines += [f"- {_reason_text(ctx, reason)}" for reason in rec.reasons]
-    lines += [
-        "",
-        ctx.t("next.learn", text=skill.learn.get(lang)),
-        ctx.t("next.matters", text=skill.why.get(lang)),
-        ctx.t("next.combo", text=skill.combo.get(lang)),
-    ]
-    track = ctx.kb.tracks.get(ctx.learner.track or "")
-    if track is not None:
-        lines.append(ctx.t("next.track", track=track.name, text=skill.tracks.for_track(track.id).get(lang)))
-    lines += ["", ctx.t("next.task", text=skill.task.get(lang))]
+    lines += skill_resources.skill_body(ctx, skill)
     start_here = skill_resources.compact_line(ctx, skill)
     if start_here:
         lines += ["", start_here]

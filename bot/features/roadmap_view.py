@@ -142,16 +142,7 @@ def skill_detail(ctx: Context, skill: Skill) -> Reply:
     elif skill.prerequisites:
         lines.append(ctx.t("reason.prereqs_met",
                            skills=", ".join(ctx.skill_name(p) for p in skill.prerequisites)))
-    lines += [
-        "",
-        ctx.t("next.learn", text=skill.learn.get(lang)),
-        ctx.t("next.matters", text=skill.why.get(lang)),
-        ctx.t("next.combo", text=skill.combo.get(lang)),
-    ]
-    track = ctx.kb.tracks.get(ctx.learner.track or "")
-    if track is not None:
-        lines.append(ctx.t("next.track", track=track.name, text=skill.tracks.for_track(track.id).get(lang)))
-    lines += ["", ctx.t("next.task", text=skill.task.get(lang))]
+    lines += skill_resources.skill_body(ctx, skill)
     links = skill_resources.full_lines(ctx, skill)
     if links:
         lines += ["", *links]

@@ -1,4 +1,5 @@
-"""How a skill's learning resources are shown: links in the learner's language first."""
+"""How a skill is shown in /next and /skill: what to learn, why, the combo, the track pointer, the task,
+and its learning resources (links in the learner's language first)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,21 @@ from bot.features.context import Context
 from bot.markup import escape
 
 NEXT_RESOURCES = 2  # /next shows this many; /skill shows them all
+
+
+def skill_body(ctx: Context, skill: Skill) -> list[str]:
+    """The lines both /next and /skill show: a blank line, learn, why, combo, the track pointer, the task."""
+    lang = ctx.lang
+    lines = [
+        "",
+        ctx.t("next.learn", text=skill.learn.get(lang)),
+        ctx.t("next.matters", text=skill.why.get(lang)),
+        ctx.t("next.combo", text=skill.combo.get(lang)),
+    ]
+    track = ctx.kb.tracks.get(ctx.learner.track or "")
+    if track is not None:
+        lines.append(ctx.t("next.track", track=track.name, text=skill.tracks.for_track(track.id).get(lang)))
+    return [*lines, "", ctx.t("next.task", text=skill.task.get(lang))]
 
 
 def resources(ctx: Context, skill: Skill) -> list[Resource]:
