@@ -21,7 +21,7 @@ GUILD, CHANNEL = 7001, 7101
 async def test_slash_commands_are_registered_with_indonesian_descriptions(discord_bot: Discord) -> None:
     names = {c["name"]: c for c in discord_bot.fake.commands}
     assert {"next", "quiz", "streak", "progress", "stats", "interview", "settings", "help"} <= set(names)
-    assert names["next"]["description_localizations"]["id"] == "Apa yang dipelajari berikutnya?"
+    assert names["next"]["description_localizations"]["id"] == "Habis ini belajar apa?"
     assert names["quiz"]["options"][0]["name"] == "topic"
 
 
@@ -254,3 +254,80 @@ def test_importing_the_discord_adapter_changes_no_global_state() -> None:
             "assert discord.http.Route.BASE == base; "
             "assert not logging.getLogger('discord.http').filters and not logging.getLogger('discord.client').filters")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120, cwd=Path(__file__).resolve().parents[1])
+
+
+# --- escaping: no stray backslash in any reply of a whole conversation ----------------------
+
+
+def stray_backslashes(text: str) -> list[str]:
+    """Lines of a sent message with a backslash Discord would show: at the end of a line, or in
+    front of a character that needs no escaping."""
+    from adapters.discord.render import ESCAPABLE
+
+    bad = []
+    for line in text.split("\n"):
+        index = 0
+        while index < len(line):
+            if line[index] == "\\":
+                if index + 1 == len(line) or line[index + 1] not in ESCAPABLE:
+                    bad.append(line)
+                    break
+                index += 1
+            index += 1
+    return bad
+
+
+def test_lists_stay_lists_and_only_markdown_characters_are_escaped() -> None:
+    from adapters.discord.render import to_markdown
+
+    assert to_markdown("**Why this one**\n- a_b\n- c") == "**Why this one**\n- a\\_b\n- c"
+    assert to_markdown("**bold** - not a list\nx > y\n> quote\n# head\n-# small") == (
+        "**bold** - not a list\nx > y\n\\> quote\n\\# head\n\\-# small")
+    assert to_markdown("see https://example.com/a_b_c. `x*y` <@1> 2*3") == (
+        "see https://example.com/a_b_c. `x*y` \\<@1> 2\\*3")
+    assert stray_backslashes("**Why this one**\\\n- a") == ["**Why this one**\\"]
+    assert stray_backslashes("a \\. b") and not stray_backslashes("a\\_b \\\\ \\*")
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+async def test_no_reply_of_a_whole_conversation_shows_a_stray_backslash(
+        engine: Engine, settings: Settings, fake: FakeDiscord, lang: str) -> None:
+    from test_discord_groups import ADMIN, GUILD, MANAGE_SERVER, QUIZ_CHANNEL, Clock
+
+    clock = Clock()
+    bot = await login(engine, settings, fake, clock)
+    locale = "id" if lang == "id" else "en-US"
+    try:
+        await onboard(bot, ANI, lang)
+        await bot.slash(ANI, "next")
+        await press_payload(bot, ANI, "/skip ")
+        await bot.slash(ANI, "next")
+        await press_payload(bot, ANI, "/done ")
+        await bot.slash(ANI, "quiz", {"topic": CHOICE})
+        await press_payload(bot, ANI, f"/answer {CHOICE} 2")
+        out = await bot.slash(ANI, "quiz", {"topic": OPEN})
+        (box,) = text_boxes(out[-1])
+        modal = await open_text_box(bot, ANI, box)
+        field_id = modal["components"][0]["components"][0]["custom_id"]
+        await bot.deliver(fake.submit(ANI, modal["custom_id"],
+                                      {field_id: "wrap *errors* in `service_layer` [then] > log \\ them # once"}))
+        await press_payload(bot, ANI, f"/rate {OPEN} 3")
+        await bot.slash(ANI, "interview")
+        await bot.slash(ANI, "cancel")
+        for name in ("stats", "streak", "progress", "roadmap", "settings", "reminders", "help", "project"):
+            await bot.slash(ANI, name, locale=locale)
+        await bot.slash(ANI, "roadmap", {"topic": "1"})
+        await bot.slash(ANI, "skill", {"topic": "sql"})
+        await press_payload(bot, ANI, "/reminders quiz")
+        await bot.slash(ADMIN, "setup", {"channel": (QUIZ_CHANNEL, "belajar"), "language": lang},
+                        guild_id=GUILD, channel_id=QUIZ_CHANNEL, permissions=MANAGE_SERVER, replies=2)
+        post, _ = await bot.slash(ADMIN, "groupquiz", guild_id=GUILD, channel_id=QUIZ_CHANNEL,
+                                  permissions=MANAGE_SERVER, replies=2)
+        dont_know = next(b["custom_id"] for b in post.buttons if b["custom_id"].endswith(" ?"))
+        await bot.deliver(fake.press(ANI, dont_know, guild_id=GUILD, channel_id=QUIZ_CHANNEL, message=post))
+        await bot.slash(ANI, "leaderboard", guild_id=GUILD, channel_id=QUIZ_CHANNEL, locale=locale)
+        texts = [s.text for s in fake.sent if s.text]
+        assert len(texts) > 40 and any("\n- " in t for t in texts)  # lists were among them
+        assert [line for t in texts for line in stray_backslashes(t)] == []
+    finally:
+        await bot.adapter.client.close()
