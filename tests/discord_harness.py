@@ -43,10 +43,14 @@ class Discord:
         await finished(lambda: self.adapter.client._connection.parse_interaction_create(payload))
 
     async def deliver(self, payload: dict[str, Any], *, replies: int = 1) -> list[Any]:
-        """Hand an interaction to the client; the messages it sent for it (at least ``replies``)."""
+        """Hand an interaction to the client; the messages it changed for it (at least ``replies``):
+        the message a button was pressed on when the client edited it, then the new messages."""
         before = len(self.fake.messages())
+        edits = {id(sent): sent.edits for sent in self.fake.messages()}
         await self.interact(payload)
-        sent = self.fake.messages()[before:]
+        messages = self.fake.messages()
+        edited = [sent for sent in messages[:before] if sent.edits > edits[id(sent)]]
+        sent = edited + messages[before:]
         assert len(sent) >= replies, (f"expected at least {replies} message(s)", sent)
         return sent
 

@@ -7,6 +7,11 @@ The real discord.py client logs in against it (``/users/@me``,
 interactions with ``slash``/``press``/``submit`` and hand them to the
 client's connection state, exactly where a gateway ``INTERACTION_CREATE``
 would go. No gateway and no network.
+
+Like Discord, a message stays one message: an edit of the message a button
+was pressed on (``PATCH .../messages/@original`` after a deferred update)
+changes that ``Sent`` in place and is also recorded as an ``edit``, which
+``messages()`` does not count as a new message.
 """
 
 from __future__ import annotations
@@ -32,9 +37,10 @@ BOT_USER = {"id": str(BOT_ID), "username": "Jalur", "discriminator": "0", "globa
 class Sent:
     """A message the bot sent: an interaction response, a follow-up or a channel message."""
 
-    kind: str  # "callback", "followup", "channel"
+    kind: str  # "callback", "followup", "channel", "edit"
     target: str  # interaction token or channel id
     body: dict[str, Any]
+    edits: int = 0  # how many times the bot edited this message
 
     @property
     def embeds(self) -> list[dict[str, Any]]:
@@ -57,6 +63,11 @@ class Sent:
         rows = self.body.get("components") or self.body.get("data", {}).get("components") or []
         return [c for row in rows for c in row.get("components", [])]
 
+    @property
+    def live_buttons(self) -> list[dict[str, Any]]:
+        """The buttons a person can still press (not disabled)."""
+        return [b for b in self.buttons if not b.get("disabled")]
+
 
 @dataclass
 class FakeDiscord:
@@ -66,6 +77,7 @@ class FakeDiscord:
     commands: list[dict[str, Any]] = field(default_factory=list)
     forbidden_channels: set[int] = field(default_factory=set)
     missing_channels: set[int] = field(default_factory=set)
+    pressed_on: dict[str, Sent] = field(default_factory=dict)  # interaction token -> the message pressed
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     port: int = 0
     _server: HTTPServer | None = None
@@ -121,16 +133,22 @@ class FakeDiscord:
         payload = self._base(3, user_id, guild_id=guild_id, channel_id=channel_id, locale=locale,
                              permissions=permissions)
         payload["data"] = {"custom_id": custom_id, "component_type": 2}
-        source = message or next((s for s in reversed(self.sent) if any(b.get("custom_id") == custom_id
-                                                                         for b in s.buttons)), None)
+        source = message or next((s for s in reversed(self.messages()) if any(b.get("custom_id") == custom_id
+                                                                              for b in s.buttons)), None)
         payload["message"] = self.message_json(str(channel_id), source.body if source else {"content": ""})
+        if source is not None:
+            self.pressed_on[payload["token"]] = source
         return payload
 
     def submit(self, user_id: int, custom_id: str, values: dict[str, str], *, guild_id: int | None = None,
-               channel_id: int = 1, locale: str = "en-US", permissions: str = "0") -> dict[str, Any]:
-        """A modal submission."""
+               channel_id: int = 1, locale: str = "en-US", permissions: str = "0",
+               message: Sent | None = None) -> dict[str, Any]:
+        """A modal submission (``message``: the message whose button opened the text box)."""
         payload = self._base(5, user_id, guild_id=guild_id, channel_id=channel_id, locale=locale,
                              permissions=permissions)
+        if message is not None:
+            payload["message"] = self.message_json(str(channel_id), message.body)
+            self.pressed_on[payload["token"]] = message
         payload["data"] = {"custom_id": custom_id, "components": [
             {"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()]}
         return payload
@@ -138,12 +156,12 @@ class FakeDiscord:
     # --- what the bot sent ------------------------------------------------------------
 
     def messages(self, kind: str | None = None) -> list[Sent]:
-        """Sent messages (follow-ups and channel messages; callbacks with content)."""
-        return [s for s in self.sent if (kind is None or s.kind == kind) and (s.text or s.buttons)]
+        """Sent messages (follow-ups and channel messages; callbacks with content); edits are not messages."""
+        return [s for s in self.sent if (s.kind == kind if kind else s.kind != "edit") and (s.text or s.buttons)]
 
     def custom_ids(self, sent: Sent) -> dict[str, str]:
-        """Button label -> custom id of one message."""
-        return {b["label"]: b["custom_id"] for b in sent.buttons}
+        """Button label -> custom id of one message's buttons that can still be pressed."""
+        return {b["label"]: b["custom_id"] for b in sent.live_buttons}
 
     def message_json(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
         return {"id": str(next(self._ids)), "channel_id": channel_id, "content": body.get("content", ""),
@@ -176,8 +194,13 @@ class FakeDiscord:
             self.sent.append(Sent("followup", parts[2], body))
             return 200, self.message_json("1", body)
         if parts[0] == "webhooks" and method == "PATCH":
+            original = self.pressed_on.get(parts[2]) if parts[-1] == "@original" else None
+            if original is not None:  # the message the button was on changes in place
+                original.body = {**{k: v for k, v in original.body.items() if k != "data"},
+                                 **original.body.get("data", {}), **body}
+                original.edits += 1
             self.sent.append(Sent("edit", parts[2], body))
-            return 200, self.message_json("1", body)
+            return 200, self.message_json("1", original.body if original else body)
         if method == "GET" and parts[0] == "users":
             return 200, {**BOT_USER, "id": parts[1], "username": f"user{parts[1]}", "bot": False}
         if method == "POST" and path == "/users/@me/channels":

@@ -121,7 +121,7 @@ async def until(condition: Any, timeout: float = 20.0) -> None:
 
 async def press_payload(bot: Discord, user: int, payload: str, *, replies: int = 1) -> list[Any]:
     """Press the button (on the latest message that has it) whose payload starts with ``payload``."""
-    ids = [b["custom_id"] for s in reversed(bot.fake.messages()) for b in s.buttons
+    ids = [b["custom_id"] for s in reversed(bot.fake.messages()) for b in s.live_buttons
            if b["custom_id"].startswith(f"jalur:{payload}")]
     assert ids, payload
     return await bot.deliver(bot.fake.press(user, ids[0]), replies=replies)
@@ -331,3 +331,43 @@ async def test_no_reply_of_a_whole_conversation_shows_a_stray_backslash(
         assert [line for t in texts for line in stray_backslashes(t)] == []
     finally:
         await bot.adapter.client.close()
+
+
+# --- a press updates the message it was on ------------------------------------------------
+
+
+async def test_a_press_updates_the_message_it_was_on_and_a_finished_step_cannot_run_again(
+        discord_bot: Discord, fake: FakeDiscord) -> None:
+    def last_callback_type() -> int:
+        return int([s for s in fake.sent if s.kind == "callback"][-1].body["type"])
+
+    welcome = (await discord_bot.slash(ANI, "start"))[-1]
+    out = await press_payload(discord_bot, ANI, "/lang en", replies=2)
+    assert last_callback_type() == 6  # a deferred update: no "thinking..." message
+    assert out[0] is welcome and welcome.edits == 1
+    assert welcome.buttons and not welcome.live_buttons  # the language step cannot run again
+    assert [b["custom_id"] for b in welcome.buttons if b["style"] == 3] == ["jalur:/lang en"]  # the choice shows
+    for payload in ("/track go", "/level 0", "/tz Asia/Jakarta"):
+        await press_payload(discord_bot, ANI, payload, replies=2)
+    assert not [s for s in fake.messages() if any("/lang " in b["custom_id"] for b in s.live_buttons)]
+    question = (await discord_bot.slash(ANI, "quiz", {"topic": CHOICE}))[-1]
+    prompt, before = question.text, len(fake.messages())
+    out = await press_payload(discord_bot, ANI, f"/answer {CHOICE} 1")
+    assert last_callback_type() == 6 and out == [question] and len(fake.messages()) == before  # no extra message
+    assert question.text.startswith(prompt) and ("✅" in question.text or "❌" in question.text)
+    assert f"jalur:/answer {CHOICE} 2" not in {b["custom_id"] for b in question.buttons}  # the verdict's buttons
+    assert question.live_buttons
+
+
+async def test_a_press_on_a_shared_group_quiz_post_leaves_the_post_alone(discord_bot: Discord,
+                                                                        fake: FakeDiscord) -> None:
+    from test_discord_groups import ADMIN, GUILD, MANAGE_SERVER, QUIZ_CHANNEL
+
+    await discord_bot.slash(ADMIN, "setup", {"channel": (QUIZ_CHANNEL, "belajar")}, guild_id=GUILD,
+                            channel_id=QUIZ_CHANNEL, permissions=MANAGE_SERVER, replies=2)
+    post, _ = await discord_bot.slash(ADMIN, "groupquiz", guild_id=GUILD, channel_id=QUIZ_CHANNEL,
+                                      permissions=MANAGE_SERVER, replies=2)
+    dont_know = next(b["custom_id"] for b in post.buttons if b["custom_id"].endswith(" ?"))
+    out = await discord_bot.deliver(fake.press(ANI, dont_know, guild_id=GUILD, channel_id=QUIZ_CHANNEL, message=post))
+    assert out[-1].ephemeral and out[-1] is not post and "❌" in out[-1].text
+    assert post.live_buttons and not [s for s in fake.sent if s.kind == "edit"]

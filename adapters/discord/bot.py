@@ -4,7 +4,14 @@ Slash commands (descriptions in English and Indonesian) and button presses
 become an ``Incoming`` for the engine; replies go back as follow-up messages,
 ephemeral inside a server (only the learner sees their progress) and normal
 in DMs. Every interaction is deferred at once, so Discord's 3-second window
-is always met. Buttons are ``DynamicItem`` components whose custom id holds
+is always met. A press on a button of the learner's own message (a DM or an
+ephemeral reply) is deferred as an update, with no "thinking..." message,
+and updates that message: a reply that answers the press (``edits_pressed``,
+a quiz verdict) is added to it with the reply's buttons; otherwise the
+message's buttons are disabled, the pressed one marked, so a finished step
+(an onboarding question) cannot run again; the other replies follow as new
+messages. A shared channel post (a group quiz) is never changed by one
+member's press. Buttons are ``DynamicItem`` components whose custom id holds
 the payload, so a button works after a restart. A reply that expects a typed
 answer (``Reply.expects``, an open question) also gets an "Answer" button,
 labelled in the reply's language, that opens a text box (Discord bots do not
@@ -33,7 +40,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from adapters.discord.render import CUSTOM_ID_PREFIX, MAX_LABEL_CHARS, custom_id, messages
+from adapters.discord.render import CUSTOM_ID_PREFIX, MAX_CONTENT_CHARS, MAX_LABEL_CHARS, custom_id, messages
 from bot.conversation import MAX_PAYLOAD_BYTES, Button, Expect, Incoming, Reply
 from bot.engine import Engine
 from bot.i18n import Texts, pick_language
@@ -208,6 +215,36 @@ def _error_kind(exc: discord.HTTPException) -> str:
     if exc.status == 429:
         return "rate_limited"
     return "server_error" if exc.status >= 500 else "bad_request"
+
+
+def _pressed_message(interaction: discord.Interaction) -> discord.Message | None:
+    """The learner's own message (in a DM, or an ephemeral reply) whose button or text box was used.
+
+    ``None`` for a slash command and for a post others share (a group quiz in a channel).
+    """
+    message = interaction.message
+    if message is None or (interaction.guild_id is not None and not message.flags.ephemeral):
+        return None
+    return message
+
+
+def _pressed_id(interaction: discord.Interaction) -> str | None:
+    """The custom id of the pressed button (``None`` for a text box)."""
+    data: dict[str, Any] = dict(interaction.data or {})
+    custom = data.get("custom_id") if interaction.type is discord.InteractionType.component else None
+    return custom if isinstance(custom, str) else None
+
+
+def finished_view(message: discord.Message, pressed: str | None) -> discord.ui.View:
+    """The message's buttons, disabled; the pressed one is marked (green)."""
+    view = discord.ui.View(timeout=None)
+    for index, row in enumerate(message.components):
+        for item in getattr(row, "children", []):
+            if isinstance(item, discord.components.Button) and item.custom_id:
+                style = discord.ButtonStyle.success if item.custom_id == pressed else discord.ButtonStyle.secondary
+                view.add_item(discord.ui.Button(label=item.label, emoji=item.emoji, custom_id=item.custom_id,
+                                                style=style, disabled=True, row=index))
+    return view
 
 
 def _adapter(interaction: discord.Interaction) -> DiscordAdapter:
@@ -408,11 +445,15 @@ class DiscordAdapter:
         """A slash command, button or answer: defer, ask the engine, send the replies."""
         ephemeral = interaction.guild is not None
         lang = pick_language(_language(interaction.locale), self.settings.default_language)
+        pressed = _pressed_message(interaction)
         try:
             if self.closing:
                 await interaction.response.send_message(self.texts(lang, "discord.restarting"), ephemeral=True)
                 return
-            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+            if interaction.message is not None:  # a button or a text box on a message: no "thinking..."
+                await interaction.response.defer()
+            else:
+                await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         except discord.HTTPException as exc:  # the interaction expired or was answered elsewhere
             PLATFORM_ERRORS.labels(PLATFORM, _error_kind(exc)).inc()
             log.info("discord: could not acknowledge an interaction: %s", exc)
@@ -424,6 +465,8 @@ class DiscordAdapter:
         async with lock:
             replies = await self.engine.handle(self.incoming(interaction, payload), now=self.clock())
             replies = await self._post_in_channels(interaction, replies, lang)
+            if pressed is not None:
+                replies = await self._update_pressed(interaction, pressed, replies, lang)
             await self._followups(interaction, replies, ephemeral, lang)
 
     def incoming(self, interaction: discord.Interaction, payload: str) -> Incoming:
@@ -455,6 +498,35 @@ class DiscordAdapter:
                 return [Reply(self.texts(lang, "discord.cannot_post"), language=lang)]
             return [Reply(self.texts(lang, "discord.post_failed"), language=lang)]
         return personal
+
+    async def _update_pressed(self, interaction: discord.Interaction, message: discord.Message,
+                              replies: Sequence[Reply], lang: str) -> list[Reply]:
+        """Update the message whose button was pressed; the replies still to send as new messages.
+
+        A first reply that answers the press is added below the message's text with its buttons;
+        otherwise the message's buttons are disabled (the pressed one marked).
+        """
+        first = replies[0] if replies else None
+        if first is not None and first.edits_pressed and not message.embeds:
+            parts = self.rendered(first, lang)
+            if len(parts) == 1 and parts[0][1] is None:
+                content, _, view = parts[0]
+                content = f"{message.content}\n\n{content}" if message.content else content
+                if len(content) <= MAX_CONTENT_CHARS and await self._edit_pressed(interaction, content, view):
+                    return list(replies[1:])
+        if message.components:
+            await self._edit_pressed(interaction, discord.utils.MISSING, finished_view(message, _pressed_id(interaction)))
+        return list(replies)
+
+    async def _edit_pressed(self, interaction: discord.Interaction, content: str, view: discord.ui.View) -> bool:
+        """Edit the message a button was pressed on; False when Discord refuses."""
+        try:
+            await interaction.edit_original_response(content=content, view=view)
+        except discord.HTTPException as exc:
+            PLATFORM_ERRORS.labels(PLATFORM, _error_kind(exc)).inc()
+            log.info("discord: could not update the pressed message: %s", exc)
+            return False
+        return True
 
     async def _followups(self, interaction: discord.Interaction, replies: Sequence[Reply], ephemeral: bool,
                          lang: str) -> None:
