@@ -128,9 +128,9 @@ async def test_the_level_button_leaves_earlier_projects_open_and_says_so(chat: C
 async def test_the_level_button_in_indonesian_says_the_project_stays_open(chat: Chat) -> None:
     await _up_to_placement(chat, "id", "php")
     await chat.send_payload("/level 1")
-    assert "Skill inti fase 1 sudah aku tandai" in chat.text
+    assert "Skill inti fase 1 aku tandai" in chat.text
     assert "Kamu mulai di minggu ke-9 dari 40, di fase 2" in chat.text
-    assert "Proyek portofolio fase 1 tetap terbuka" in chat.text and "/project 1" in chat.text
+    assert "Proyek portofolio fase 1 belum aku centang" in chat.text and "/project 1" in chat.text
     await chat.send_payload("/tz Asia/Jakarta")
     await chat.say("/progres")
     assert "proyek ⬜" in chat.text and "proyek ✅" not in chat.text
@@ -163,7 +163,7 @@ async def test_a_skip_does_not_count_as_progress(chat: Chat, lang: str, ahead: s
     ("en", ("Week 53: the 40 weeks of the plan are over.",
             "Still to go: 20 core skills and 4 portfolio projects", "your own pace"), ("behind", "ahead")),
     ("id", ("Minggu ke-53: 40 minggu rencananya sudah lewat.",
-            "Yang masih tersisa: 20 skill inti dan 4 proyek portofolio", "ritme kamu"), ("tertinggal", "lebih cepat")),
+            "Masih tersisa: 20 skill inti dan 4 proyek portofolio", "ritme kamu"), ("tertinggal", "lebih cepat")),
 ])
 async def test_past_week_40_the_plan_is_over_without_absurd_numbers(
         engine: Engine, runner: PushRunner, sender: RecordingSender,
@@ -266,7 +266,7 @@ async def test_two_weeks_of_an_indonesian_learner_from_zero(
     assert "Minggu ke-3 dari 40" in head and "Sesuai jadwal" in head, head
     chat.now = local("2026-03-23 10:00")  # week 4
     head = await _progress_head(chat)
-    assert "Sekitar 2 minggu tertinggal" in head, head
+    assert "Ketinggalan sekitar 2 minggu" in head, head
 
 
 @pytest.mark.parametrize(("lang", "skipped_reason", "done_reason"), [

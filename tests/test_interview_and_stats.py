@@ -103,7 +103,7 @@ async def test_stats_show_accuracy_per_phase_and_skill_reviews_due_and_recall(ch
      "Database Design: answers 1 · correct 0 · partly 0 · score 0% · recall"),
     ("id", "pakai orm atau query builder dan validasi input",
      "Dasar Keamanan: jawaban 1 · benar 0 · sebagian 1 · skor 30% · daya ingat ~100%",
-     "Desain Database: jawaban 1 · benar 0 · sebagian 0 · skor 0% · 🔁 1 soal terakhir belum tepat",
+     "Desain Database: jawaban 1 · benar 0 · sebagian 0 · skor 0% · 🔁 1 pertanyaan terakhir belum tepat",
      "Desain Database: jawaban 1 · benar 0 · sebagian 0 · skor 0% · daya ingat"),
 ])
 async def test_stats_count_a_partial_answer_and_show_a_miss_as_missed(

@@ -40,7 +40,7 @@ def test_plural_forms_follow_the_number(kb: KnowledgeBase) -> None:
 
 @pytest.mark.parametrize(("lang", "expected"), [
     ("en", "1 skill done, 1 question in your reviews"),
-    ("id", "1 skill selesai, 1 pertanyaan di ulanganmu"),
+    ("id", "1 skill selesai, 1 pertanyaan di daftar review kamu"),
 ])
 async def test_linking_counts_one_skill_and_one_question(engine: Engine, lang: str, expected: str) -> None:
     telegram = Chat(engine, "111", platform="telegram")
