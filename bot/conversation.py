@@ -48,6 +48,25 @@ class ExpectKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class Choice:
+    """A multiple-choice question as data, for a platform's native quiz (Telegram's quiz poll).
+
+    ``intro`` is the text above the question (markdown subset, may be empty); ``prompt``,
+    ``options`` and ``explanation`` are plain text in the reply's language; ``correct`` is the
+    0-based index of the right option. The option at index ``i`` is answered with
+    ``Expect.payload(str(i + 1))``, as its button would. ``ask`` is the command that asks this
+    question (``/quiz ID``): how another member of a group who answers it gets it asked first.
+    """
+
+    intro: str
+    prompt: str
+    options: tuple[str, ...]
+    correct: int
+    explanation: str
+    ask: str
+
+
+@dataclass(frozen=True)
 class Expect:
     """What the bot waits for after a reply, and how that input reaches the engine.
 
@@ -61,6 +80,8 @@ class Expect:
     kind: ExpectKind
     question: str
     command: str
+    # The question itself, for an adapter that can show it natively (a quiz poll); None: buttons only.
+    choice: Choice | None = None
 
     @property
     def free_text(self) -> bool:

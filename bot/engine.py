@@ -54,6 +54,7 @@ from bot.quiz.bank import MESSAGE_CHECK_SECONDS, QuestionBank
 from bot.roadmap.skill_finder import SkillFinder
 from bot.settings import Settings
 from bot.storage.database import Database
+from bot.storage.poll_store import PollRoute, PollStore
 from bot.storage.repository import Repository
 from bot.storage.tables import Learner, StudyGroup
 
@@ -66,6 +67,7 @@ MAX_INPUT_CHARS = 4000
 MAX_COMMAND_CHARS = 32
 MAX_WORDS_FOR_COMMAND = 3  # while a question is open, longer text is an answer
 AWAITING_TIMEOUT = timedelta(minutes=10)
+POLL_MEMORY = timedelta(days=30)  # how long a sent quiz poll can still be answered
 
 
 @dataclass
@@ -264,6 +266,24 @@ class Engine:
         async with self.db.transaction() as session:
             await Repository(session).mark_unreachable(platform, user_id, now=now)
         log.info("a %s user blocked the bot; pushes skip them until they write again", platform)
+
+    async def remember_poll(self, route: PollRoute, *, now: datetime) -> None:
+        """Store where a native quiz poll went and how its answers reach ``handle`` (polls older
+        than ``POLL_MEMORY`` are forgotten meanwhile)."""
+        async with self.db.transaction() as session:
+            store = PollStore(session)
+            await store.forget_before(now - POLL_MEMORY)
+            await store.remember(route, now=now)
+
+    async def claim_poll_vote(self, platform: str, poll_id: str, user_id: str, *,
+                              now: datetime) -> PollRoute | None:
+        """The route of a poll for a voter's first answer to it; None for an unknown poll or a repeat."""
+        async with self.db.transaction() as session:
+            store = PollStore(session)
+            route = await store.route(platform, poll_id)
+            if route is None or not await store.claim_vote(platform, poll_id, user_id, now=now):
+                return None
+            return route
 
     async def _handle_once(self, incoming: Incoming, text: str, length: int, now: datetime,
                            trace: Trace) -> list[Reply]:

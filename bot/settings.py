@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     )
     telegram_listen: str = Field(default="0.0.0.0", description="Address the webhook server listens on")
     telegram_port: int = Field(default=8443, ge=1, le=65535, description="Port the webhook server listens on")
+    telegram_quiz_polls: bool = Field(
+        default=True, description="Choice questions as Telegram quiz polls (false: option buttons)"
+    )
 
     discord_token: SecretStr | None = Field(
         default=None, description="Bot token of the Discord application; setting it enables Discord in `jalur run`"

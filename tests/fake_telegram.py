@@ -1,9 +1,9 @@
 """A fake Telegram Bot API on a local port: enough of Telegram to drive the real
 python-telegram-bot ``Application`` and ``Bot`` objects in tests.
 
-Tests queue updates (a learner's messages and button presses), the bot
-fetches them with ``getUpdates`` and calls ``sendMessage``, ``editMessageText``
-and ``answerCallbackQuery``; every call is recorded. Errors can be scripted:
+Tests queue updates (a learner's messages, button presses and quiz poll
+answers), the bot fetches them with ``getUpdates`` and calls ``sendMessage``,
+``sendPoll``, ``editMessageText`` and ``answerCallbackQuery``; every call is recorded. Errors can be scripted:
 ``403 Forbidden`` for a chat, or ``429 Too Many Requests`` for the next sends.
 
 With ``rate`` set it also enforces a sending rate like the real platform: a
@@ -38,6 +38,7 @@ class Call:
 
     method: str
     params: dict[str, Any]
+    poll_id: str | None = None  # a sent poll's id, as Telegram answered
 
     @property
     def text(self) -> str:
@@ -52,6 +53,20 @@ class Call:
         if not markup:
             return []
         return [b for row in json.loads(markup)["inline_keyboard"] for b in row]
+
+    def _json(self, name: str) -> Any:
+        value = self.params.get(name)
+        return json.loads(value) if isinstance(value, str) else value
+
+    @property
+    def poll_options(self) -> list[str]:
+        """A sent poll's option texts."""
+        return [o["text"] if isinstance(o, dict) else str(o) for o in self._json("options") or []]
+
+    @property
+    def correct_option_ids(self) -> list[int]:
+        """A sent quiz poll's correct options (Bot API 9.6+)."""
+        return list(self._json("correct_option_ids") or [])
 
 
 @dataclass
@@ -74,6 +89,7 @@ class FakeTelegram:
     _refilled: float = 0.0
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
+    _poll_ids: itertools.count = field(default_factory=lambda: itertools.count(5_000_000_000))
     port: int = 0
     _server: HTTPServer | None = None
 
@@ -114,6 +130,18 @@ class FakeTelegram:
                    "chat": self._chat(user_id, "private"), "from": self._user(user_id, language), kind: content}
         return self.push({"message": message})
 
+    def answer_poll(self, user_id: int, poll: Call, option: int, *, language: str | None = "en",
+                    update_id: int | None = None) -> int:
+        """A learner taps ``option`` (0-based) of a sent quiz poll: Telegram's ``poll_answer`` update."""
+        poll_id = poll.poll_id
+        assert poll_id is not None, "not a sent poll"
+        answer = {"poll_id": poll_id, "user": self._user(user_id, language), "option_ids": [option],
+                  "option_persistent_ids": [f"{poll_id}-{option}"]}
+        update: dict[str, Any] = {"poll_answer": answer}
+        if update_id is not None:
+            update["update_id"] = update_id
+        return self.push(update)
+
     def press(self, user_id: int, data: str, *, message: dict[str, Any] | None = None,
               language: str | None = "en") -> int:
         """A learner presses an inline button with ``data`` on ``message`` (a sent message)."""
@@ -128,6 +156,11 @@ class FakeTelegram:
     def sent(self, chat_id: int | None = None) -> list[Call]:
         """Messages sent (to one chat, or to all)."""
         return [c for c in self.calls if c.method == "sendMessage"
+                and (chat_id is None or int(c.params["chat_id"]) == chat_id)]
+
+    def polls(self, chat_id: int | None = None) -> list[Call]:
+        """Polls sent (to one chat, or to all)."""
+        return [c for c in self.calls if c.method == "sendPoll"
                 and (chat_id is None or int(c.params["chat_id"]) == chat_id)]
 
     def methods(self, name: str) -> list[Call]:
@@ -170,6 +203,23 @@ class FakeTelegram:
             result["reply_markup"] = json.loads(params["reply_markup"])
         return result
 
+    def poll_result(self, call: Call) -> dict[str, Any]:
+        """The message a sent poll becomes, with a new poll id (remembered for ``answer_poll``)."""
+        result = self.message_result(call.params)
+        del result["text"]
+        poll_id = call.poll_id = str(next(self._poll_ids))
+        options = [{"text": text, "voter_count": 0, "persistent_id": f"{poll_id}-{i}"}
+                   for i, text in enumerate(call.poll_options)]
+        result["poll"] = {"id": poll_id, "question": call.params["question"], "options": options,
+                          "total_voter_count": 0, "is_closed": False,
+                          "is_anonymous": call._json("is_anonymous") in (True, "true", None),
+                          "type": call.params.get("type", "regular"), "allows_multiple_answers": False,
+                          "allows_revoting": False, "members_only": False,
+                          "correct_option_ids": call.correct_option_ids}
+        if call.params.get("explanation"):
+            result["poll"]["explanation"] = call.params["explanation"]
+        return result
+
     def _over_rate(self) -> bool:
         """Token bucket: True when this message exceeds the enforced rate."""
         if self.rate is None:
@@ -205,7 +255,7 @@ class FakeTelegram:
                                                 "username": BOT_USERNAME, "can_join_groups": True,
                                                 "can_read_all_group_messages": False,
                                                 "supports_inline_queries": False}}
-        if method in {"sendMessage", "editMessageText"}:
+        if method in {"sendMessage", "editMessageText", "sendPoll"}:
             if self._over_rate():
                 self.too_many += 1
                 return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
@@ -217,6 +267,9 @@ class FakeTelegram:
             if int(params["chat_id"]) in self.blocked_chats:
                 return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
             self.accepted += 1
+            if method == "sendPoll":
+                call = self.calls[-1] if self.record else Call(method, params)
+                return 200, {"ok": True, "result": self.poll_result(call)}
             message_id = int(params["message_id"]) if method == "editMessageText" else None
             return 200, {"ok": True, "result": self.message_result(params, message_id)}
         return 200, {"ok": True, "result": True}

@@ -4,6 +4,8 @@ these and guess nothing from payload strings."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from chat import START, Chat
 from recording_sender import RecordingSender
 from sqlalchemy import select
@@ -29,10 +31,15 @@ async def test_a_question_says_whether_it_waits_for_typed_words_or_an_option(eng
     assert "❌" in chat.text and chat.replies[0].expects is None
     await chat.say(f"/quiz {CHOICE}")
     asked = chat.replies[-1]
-    assert asked.expects == Expect(ExpectKind.CHOICE, CHOICE, f"/answer {CHOICE}")
+    assert replace(asked.expects, choice=None) == Expect(ExpectKind.CHOICE, CHOICE, f"/answer {CHOICE}")
     assert not asked.expects.free_text and asked.language == "id"
-    await chat.say(f"/answer {CHOICE} maybe")  # names no option: asked to pick one, still waiting
-    assert chat.replies[-1].expects == asked.expects and chat.replies[-1].buttons == asked.buttons
+    question, choice = engine.bank.get(CHOICE), asked.expects.choice  # the question as data, for a native quiz
+    assert question is not None and choice is not None and choice.ask == f"/quiz {CHOICE}"
+    assert choice.prompt in asked.text and choice.intro in asked.text and choice.correct == question.answer
+    assert choice.options == tuple(option.get("id") for option in question.options)
+    await chat.say(f"/answer {CHOICE} maybe")  # names no option: asked to pick one, still waiting (buttons)
+    assert chat.replies[-1].expects == replace(asked.expects, choice=None)
+    assert chat.replies[-1].buttons == asked.buttons
 
 
 async def test_every_reply_of_a_conversation_names_its_language(engine: Engine) -> None:

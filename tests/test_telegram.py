@@ -20,7 +20,7 @@ from telegram.ext import ContextTypes, TypeHandler
 from adapters.telegram.bot import TelegramAdapter
 from bot.engine import Engine
 from bot.settings import Settings
-from bot.storage.tables import Identity, QuizAnswer
+from bot.storage.tables import Identity, Learner, QuizAnswer, ReviewCard
 
 LEARNER = 5001
 BIN = Path(sys.executable).parent / "jalur"
@@ -61,11 +61,18 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def telegram(engine: Engine, settings: Settings, clock: Clock) -> AsyncIterator[FakeTelegram]:
+def quiz_polls() -> bool:
+    """JALUR_TELEGRAM_QUIZ_POLLS for the ``telegram`` fixture (a test parametrizes it to turn polls off)."""
+    return True
+
+
+@pytest.fixture
+async def telegram(engine: Engine, settings: Settings, clock: Clock, quiz_polls: bool) -> AsyncIterator[FakeTelegram]:
     """A fake Bot API with Jalur's Telegram adapter polling it."""
     fake = FakeTelegram()
     await fake.start()
-    tg_settings = settings.model_copy(update={"telegram_token": SecretStr(TOKEN), "telegram_api_url": fake.api_url})
+    tg_settings = settings.model_copy(update={"telegram_token": SecretStr(TOKEN), "telegram_api_url": fake.api_url,
+                                              "telegram_quiz_polls": quiz_polls})
     adapter = TelegramAdapter(engine, tg_settings, clock=clock)
     track_handling(adapter, fake)
     task = asyncio.create_task(adapter.run())
@@ -88,6 +95,7 @@ def _payload(calls: list, label: str) -> str:
     return found[0]
 
 
+@pytest.mark.parametrize("quiz_polls", [False])  # choice questions with option buttons, as before polls
 async def test_a_whole_conversation_with_buttons(telegram: FakeTelegram, engine: Engine) -> None:
     fake = telegram
     await fake.wait_for(lambda: len(fake.methods("setMyCommands")) >= 2)  # registered as the bot starts
@@ -123,6 +131,7 @@ async def test_a_whole_conversation_with_buttons(telegram: FakeTelegram, engine:
     assert "Streak: day 1" in out[-1].text
     assert await _count(engine, QuizAnswer) == 2
     assert all(c.params.get("parse_mode") == "HTML" for c in fake.sent(LEARNER))
+    assert fake.polls() == []  # JALUR_TELEGRAM_QUIZ_POLLS=false: buttons only
 
 
 async def test_learner_text_cannot_break_the_html(telegram: FakeTelegram) -> None:
@@ -296,3 +305,107 @@ async def test_jalur_run_serves_telegram_against_a_local_bot_api(database_url: s
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
         await fake.stop()
     assert b"Traceback" not in stderr, stderr.decode()
+
+
+# --- choice questions as quiz polls -------------------------------------------------------------
+
+REDIS = "redis-pubsub-offline"  # four short options, B is right; its explanation is over 200 characters
+
+
+async def _onboard(fake: FakeTelegram, user: int, language: str = "en") -> None:
+    """A learner sets up in their private chat: language, track, level, timezone."""
+    await fake.reply_to(lambda: fake.say(user, "/start", language=language), user)
+    for data in (f"/lang {language}", "/track go", "/level 0", "/tz Asia/Jakarta"):
+        await fake.reply_to(lambda d=data: fake.press(user, d, language=language), user)
+
+
+async def _ask_poll(fake: FakeTelegram, user: int, *, chat_id: int | None = None) -> tuple[list, object]:
+    """``/quiz redis-pubsub-offline``: the messages sent with it and the quiz poll."""
+    chat = chat_id or user
+    before = len(fake.polls(chat))
+    update_id = fake.say(user, f"/quiz {REDIS}", chat_id=chat_id)
+    await fake.until_handled(update_id)
+    assert len(fake.polls(chat)) == before + 1, [c.method for c in fake.calls[-4:]]
+    poll = fake.polls(chat)[-1]
+    return [c for c in fake.sent(chat) if fake.calls.index(c) < fake.calls.index(poll)], poll
+
+
+async def _answers(engine: Engine) -> list[tuple[str, str, str]]:
+    """(platform user id, question, verdict) of every stored answer."""
+    async with engine.db.transaction() as session:
+        rows = await session.execute(
+            select(Identity.external_id, QuizAnswer.question_id, QuizAnswer.verdict)
+            .join(QuizAnswer, QuizAnswer.learner_id == Identity.learner_id).order_by(Identity.external_id))
+        return [tuple(row) for row in rows.all()]
+
+
+async def test_a_choice_question_is_a_quiz_poll_graded_once(telegram: FakeTelegram, engine: Engine) -> None:
+    fake = telegram
+    await _onboard(fake, LEARNER)
+    sent, poll = await _ask_poll(fake, LEARNER)
+    assert REDIS in sent[-1].text  # the header above the question, as its own message
+    question = engine.bank.get(REDIS)
+    assert question is not None and question.explanation is not None
+    params = poll.params
+    assert params["question"] == question.prompt.get("en")
+    assert poll.poll_options == [option.get("en") for option in question.options]
+    assert params["type"] == "quiz" and params["is_anonymous"] in (False, "false")
+    assert poll.correct_option_ids == [1] and "correct_option_id" not in params  # Bot API 9.6 field
+    explanation = question.explanation.get("en")
+    assert len(explanation) > 200 and explanation.startswith(params["explanation"])
+    assert 0 < len(params["explanation"]) <= 200
+    assert [b["text"] for b in poll.buttons] == ["🤷 I don't know"]  # no A/B/C/D: tapping an option answers
+
+    before = len(fake.sent(LEARNER))
+    tapped = fake.answer_poll(LEARNER, poll, 1)
+    fake.push(dict(fake.updates[-1]))  # Telegram delivers the update twice
+    await fake.until_handled(tapped, times=2)
+    verdict = fake.sent(LEARNER)[before:]
+    assert len(verdict) == 1 and "Correct" in verdict[0].text and "Next review" in verdict[0].text
+    assert explanation.split(". ")[-1].rstrip(".") in verdict[0].text  # the whole explanation comes after
+    assert await _answers(engine) == [(str(LEARNER), REDIS, "correct")]
+    async with engine.db.transaction() as session:
+        card = (await session.execute(select(ReviewCard))).scalar_one()
+        learner = (await session.execute(select(Learner))).scalar_one()
+    assert card.question_id == REDIS and card.reviews == 1 and card.due > datetime.now(UTC)
+    assert learner.streak_current == 1
+
+    # the same answer again under a new update id (redelivered after a restart, or to another process)
+    await fake.until_handled(fake.push({"poll_answer": fake.updates[-1]["poll_answer"]}))
+    assert len(fake.sent(LEARNER)) == before + 1
+    assert await _answers(engine) == [(str(LEARNER), REDIS, "correct")]
+
+
+async def test_a_question_over_a_polls_limits_comes_with_buttons(telegram: FakeTelegram) -> None:
+    fake = telegram
+    await _onboard(fake, LEARNER)
+    out = await fake.reply_to(lambda: fake.say(LEARNER, "/quiz percentile-vs-average"), LEARNER)
+    assert fake.polls() == []  # an option is over 100 characters
+    assert {"A", "B"} <= {b["text"] for b in out[-1].buttons}
+
+
+@pytest.mark.parametrize("quiz_polls", [False])
+async def test_quiz_polls_turned_off_give_buttons(telegram: FakeTelegram, engine: Engine) -> None:
+    fake = telegram
+    await _onboard(fake, LEARNER)
+    out = await fake.reply_to(lambda: fake.say(LEARNER, f"/quiz {REDIS}"), LEARNER)
+    assert fake.polls() == [] and {"A", "B", "C", "D"} <= {b["text"] for b in out[-1].buttons}
+    out = await fake.reply_to(lambda: fake.press(LEARNER, _payload(out, "B")), LEARNER)
+    assert "Correct" in out[-1].text and await _answers(engine) == [(str(LEARNER), REDIS, "correct")]
+
+
+async def test_in_a_group_each_members_poll_answer_counts_for_them(telegram: FakeTelegram, engine: Engine) -> None:
+    fake = telegram
+    group = -100200
+    await _onboard(fake, 1)
+    await _onboard(fake, 2, "id")
+    sent, poll = await _ask_poll(fake, 1, chat_id=group)  # member 1 asks; the poll is the group's
+    assert "reply_parameters" in sent[-1].params and REDIS in sent[-1].text  # the header answers the /quiz
+    before = len(fake.sent(group))
+    await fake.until_handled(fake.answer_poll(1, poll, 1))
+    await fake.until_handled(fake.answer_poll(2, poll, 0, language="id"))  # member 2 did not ask
+    verdicts = fake.sent(group)[before:]
+    assert len(verdicts) == 2
+    assert "Correct" in verdicts[0].text and "Belum tepat" in verdicts[1].text  # each in the member's language
+    assert await _answers(engine) == [("1", REDIS, "correct"), ("2", REDIS, "incorrect")]
+    assert all("reply_parameters" in v.params for v in verdicts)  # each a reply to the poll

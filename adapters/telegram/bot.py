@@ -3,7 +3,9 @@
 Every update goes through one handler that turns it into an ``Incoming``,
 asks the engine, and sends the replies: HTML text, inline keyboards, long
 replies split, a quiz verdict edited into the message whose button was
-pressed. Outgoing messages, replies and pushes alike, pass
+pressed. A choice question goes out as a native quiz poll when it fits one (``polls``); the
+learner's ``PollAnswer`` is routed through the stored poll to the same ``/answer`` a button
+sends, once per voter. Outgoing messages, replies and pushes alike, pass
 python-telegram-bot's ``AIORateLimiter`` at ``JALUR_TELEGRAM_RATE`` messages
 a second (which also waits out ``RetryAfter``); a user who blocked the bot
 is marked unreachable; network errors are retried with backoff.
@@ -17,6 +19,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,21 +29,24 @@ from telegram import (
     CallbackQuery,
     InlineKeyboardMarkup,
     Message,
+    PollAnswer,
     Update,
 )
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType, ParseMode, PollType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
 from adapters.telegram.flood import FloodGate
-from adapters.telegram.render import messages, without_tags
+from adapters.telegram.polls import QuizPoll, quiz_poll
+from adapters.telegram.render import keyboard, messages, without_tags
 from bot.conversation import Incoming, Reply
 from bot.engine import Engine
 from bot.i18n import pick_language
 from bot.metrics import PLATFORM_ERRORS, RATE_LIMIT_WAITS
 from bot.outbound import Senders, SendResult
 from bot.settings import Settings
+from bot.storage.poll_store import PollRoute
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +168,8 @@ class TelegramAdapter:
                 await self._on_button(update.callback_query)
             elif update.message is not None:
                 await self._on_message(update.message)
+            elif update.poll_answer is not None:
+                await self._on_poll_answer(update.poll_answer)
         # edited messages, channel posts, reactions, member updates...: nothing to answer
 
     def _addressed(self, message: Message) -> bool:
@@ -221,6 +229,30 @@ class TelegramAdapter:
             replies = replies[1:]
         await self._send_all(chat_id, user.id, replies)
 
+    async def _on_poll_answer(self, answer: PollAnswer) -> None:
+        """A tapped option of a quiz poll: graded as the option's button would be, once per voter.
+
+        Another member of a group who answers a poll someone else asked for is asked the
+        question first (``/quiz ID``, its reply not shown: the poll is on their screen), so the
+        answer counts for them.
+        """
+        user = answer.user
+        if user is None or user.is_bot or not answer.option_ids:
+            return  # an anonymous voter (a channel) or a retracted vote: nothing to grade
+        now = self.clock()
+        route = await self.engine.claim_poll_vote(PLATFORM, answer.poll_id, str(user.id), now=now)
+        if route is None:
+            log.info("telegram: poll %s unknown or already answered by this voter; skipped", answer.poll_id)
+            return
+        asked = Incoming(platform=PLATFORM, user_id=str(user.id), chat_id=route.chat_id,
+                         language_hint=user.language_code, shared_chat=route.shared_chat)
+        if str(user.id) != route.user_id:
+            await self.engine.handle(replace(asked, payload=route.ask_command), now=now)
+        replies = await self.engine.handle(replace(asked, payload=f"{route.answer_command} {answer.option_ids[0] + 1}"),
+                                           now=now)
+        reply_to = int(route.message_id) if route.shared_chat else None
+        await self._send_all(int(route.chat_id), user.id, replies, reply_to=reply_to)
+
     async def _admit(self, user_id: int, chat_id: int, language_code: str | None) -> bool:
         """Flood control: False (after one polite warning) while a user sends too fast."""
         verdict = self.flood.check(user_id, self.clock())
@@ -271,9 +303,19 @@ class TelegramAdapter:
             return SendResult.FAILED
         return await self._deliver(chat_id, replies)
 
-    async def _deliver(self, chat_id: int, replies: Sequence[Reply], *, reply_to: int | None = None) -> SendResult:
-        """Send replies in order; stop at the first message that does not go out."""
+    async def _deliver(self, chat_id: int, replies: Sequence[Reply], *, reply_to: int | None = None,
+                       user_id: int | None = None) -> SendResult:
+        """Send replies in order (a choice question as a quiz poll where it fits one); stop at the first
+        message that does not go out. ``user_id`` is who the replies answer (None: the private chat's user)."""
         for reply in replies:
+            poll = quiz_poll(reply) if self.settings.telegram_quiz_polls else None
+            if poll is not None and reply.expects is not None:
+                sent = await self._send_quiz(chat_id, user_id or chat_id, poll, reply, reply_to=reply_to)
+                if sent is not None:
+                    if sent is not SendResult.SENT:
+                        return sent
+                    reply_to = None
+                    continue
             for body, markup in messages(reply):
                 result = await self._send(chat_id, body, markup, reply_to=reply_to)
                 if result is not SendResult.SENT:
@@ -282,8 +324,59 @@ class TelegramAdapter:
         return SendResult.SENT
 
     async def _send_all(self, chat_id: int, user_id: int, replies: list[Reply], *, reply_to: int | None = None) -> None:
-        if await self._deliver(chat_id, replies, reply_to=reply_to) is SendResult.UNREACHABLE:
+        if await self._deliver(chat_id, replies, reply_to=reply_to, user_id=user_id) is SendResult.UNREACHABLE:
             await self.engine.mark_unreachable(PLATFORM, str(user_id), now=self.clock())
+
+    async def _send_quiz(self, chat_id: int, user_id: int, poll: QuizPoll, reply: Reply, *,
+                         reply_to: int | None) -> SendResult | None:
+        """The intro, then the quiz poll, and its route stored; None when Telegram refuses the poll
+        before anything was sent (the caller sends the question with buttons instead)."""
+        assert reply.expects is not None and reply.expects.choice is not None
+        intro_sent = False
+        if poll.intro.strip():
+            for body, _ in messages(replace(reply, text=poll.intro, buttons=())):
+                result = await self._send(chat_id, body, None, reply_to=reply_to)
+                if result is not SendResult.SENT:
+                    return result
+                intro_sent, reply_to = True, None
+        delay = 1.0
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                message = await self.app.bot.send_poll(
+                    chat_id, poll.question, list(poll.options), is_anonymous=False, type=PollType.QUIZ,
+                    correct_option_ids=[poll.correct], explanation=poll.explanation or None,
+                    reply_markup=keyboard(replace(reply, buttons=poll.buttons)),
+                    reply_to_message_id=reply_to, allow_sending_without_reply=True,
+                )
+                break
+            except Forbidden:
+                PLATFORM_ERRORS.labels(PLATFORM, "forbidden").inc()
+                return SendResult.UNREACHABLE
+            except BadRequest as exc:
+                PLATFORM_ERRORS.labels(PLATFORM, "bad_request").inc()
+                log.warning("telegram: quiz poll to chat %s refused (%s); sending buttons", chat_id, exc)
+                if intro_sent:  # the intro is out: the question with its buttons, without the intro again
+                    return await self._deliver(chat_id, [replace(reply, expects=None)], user_id=user_id)
+                return None
+            except RetryAfter as exc:
+                PLATFORM_ERRORS.labels(PLATFORM, "rate_limited").inc()
+                log.warning("telegram: still rate limited after retries: %s", exc)
+                return SendResult.RETRY
+            except NetworkError as exc:
+                PLATFORM_ERRORS.labels(PLATFORM, "network").inc()
+                if attempt == SEND_ATTEMPTS:
+                    log.warning("telegram: network error sending a poll to chat %s, giving up: %s", chat_id, exc)
+                    return SendResult.RETRY
+                await asyncio.sleep(delay)
+                delay *= 2
+        if message.poll is None:
+            return SendResult.SENT
+        route = PollRoute(platform=PLATFORM, poll_id=message.poll.id, chat_id=str(chat_id),
+                          message_id=str(message.message_id), user_id=str(user_id),
+                          question_id=reply.expects.question, answer_command=reply.expects.command,
+                          ask_command=reply.expects.choice.ask, shared_chat=chat_id != user_id)
+        await self.engine.remember_poll(route, now=self.clock())
+        return SendResult.SENT
 
     async def _send(self, chat_id: int, html: str, markup: InlineKeyboardMarkup | None, *,
                     reply_to: int | None = None) -> SendResult:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.content.models import Question
@@ -151,8 +152,10 @@ async def _not_open(ctx: Context, question: Question | None, pending: Question |
 
 def pick_option_reply(ctx: Context, question: Question, buttons: tuple[tuple[Button, ...], ...],
                       expects: Expect | None = None) -> Reply:
-    """"Pick one of A, B, C, D" with the option buttons again (still waiting for ``expects``)."""
+    """"Pick one of A, B, C, D" with the option buttons again (still waiting for ``expects``; as buttons,
+    never a native quiz, so the letters the text names are there)."""
     letters = ", ".join("ABCDEF"[: len(question.options)])
+    expects = replace(expects, choice=None) if expects is not None else None
     return Reply(ctx.t("quiz.pick_option", letters=letters), buttons, expects=expects, language=ctx.lang)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.content.models import Question
-from bot.conversation import Button, Expect, ExpectKind, Reply, rows
+from bot.conversation import Button, Choice, Expect, ExpectKind, Reply, rows
 from bot.features.context import Context
-from bot.markup import escape
+from bot.markup import escape, to_plain
 from bot.quiz.answers import DONT_KNOW, asking_time
 from bot.quiz.grader import Grade
 
@@ -43,6 +44,16 @@ def expects_answer(question: Question, command: str) -> Expect:
     return Expect(kind, question.id, command)
 
 
+def choice_of(ctx: Context, question: Question, header: str) -> Choice:
+    """A choice question as data in the learner's language (a platform may draw it as a native quiz)."""
+    assert question.answer is not None and question.explanation is not None
+    lang = ctx.lang
+    return Choice(intro=header, prompt=to_plain(question.prompt.get(lang)),
+                  options=tuple(to_plain(option.get(lang)) for option in question.options),
+                  correct=question.answer, explanation=to_plain(question.explanation.get(lang)),
+                  ask=f"/quiz {question.id}")
+
+
 def question_reply(ctx: Context, question: Question, header: str) -> Reply:
     """A question with its options (choice) or an answering hint (open), and its buttons."""
     lines = [header, "", question.prompt.get(ctx.lang)]
@@ -53,6 +64,7 @@ def question_reply(ctx: Context, question: Question, header: str) -> Reply:
         lines.append("")
         lines += [f"**{LETTERS[i]}.** {option.get(ctx.lang)}" for i, option in enumerate(question.options)]
         letters = [Button(LETTERS[i], f"{command} {i + 1}") for i in range(len(question.options))]
+        expects = replace(expects, choice=choice_of(ctx, question, header))
         return Reply("\n".join(lines), rows(*letters, per_row=len(letters)) + rows(dont_know),
                      expects=expects, language=ctx.lang)
     lines += ["", ctx.t("quiz.answer_hint")]

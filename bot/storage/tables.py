@@ -361,3 +361,36 @@ class LinkCode(Base):
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SentPoll(Base):
+    """A native quiz poll Jalur sent (Telegram): where it is and how an answer to it reaches the engine.
+
+    A poll answer carries only the poll's id and the voter, so this row routes it: to
+    ``answer_command`` plus the option's number, sent as ``user_id`` (who was asked) or, for
+    another member of a group chat, after ``ask_command`` asks that member the question.
+    """
+
+    __tablename__ = "sent_polls"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    poll_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(128))
+    message_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(128))
+    question_id: Mapped[str] = mapped_column(String(40))
+    answer_command: Mapped[str] = mapped_column(String(64))
+    ask_command: Mapped[str] = mapped_column(String(64))
+    shared_chat: Mapped[bool] = mapped_column(default=False)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class PollVote(Base):
+    """One voter's answer to a sent poll, claimed before it is graded: graded once, even if repeated."""
+
+    __tablename__ = "poll_votes"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    poll_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    voted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
