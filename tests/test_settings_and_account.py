@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bot.engine import Engine
 from bot.outbound import Senders
 from bot.pushes.delivery import PushRunner
+from bot.storage.poll_store import PollRoute
 from bot.storage.tables import Base
 
 
@@ -103,7 +104,7 @@ async def test_delete_me_asks_first_then_deletes_every_row(chat: Chat, engine: E
                      "project_items": 0, "phase_completions": 0, "interviews": 0, "pack_questions": 0,
                      "quiz_answers": 1, "review_cards": 1, "streak_days": 1,
                      "push_schedules": 4, "push_deliveries": 2, "study_groups": 1, "group_quizzes": 2,
-                     "group_answers": 0, "group_members": 0, "link_codes": 0}
+                     "group_answers": 0, "group_members": 0, "link_codes": 0, "sent_polls": 0, "poll_votes": 0}
     assert before["group_answers"] == before["group_members"] == before["link_codes"] == 1
 
     await other.say("/progress")
@@ -138,3 +139,19 @@ async def test_typed_answers_to_a_pending_question(chat: Chat, engine: Engine) -
     await chat.say("ya")
     assert "everything about you is deleted" in chat.text
     assert (await _row_counts(engine))["learners"] == 0
+
+
+async def test_delete_me_also_forgets_the_quiz_polls_sent_to_the_learner(chat: Chat, engine: Engine) -> None:
+    await chat.onboard()
+    other = Chat(engine, "budi")
+    await other.onboard()
+    for user, poll in (("ani", "p1"), ("budi", "p2")):
+        route = PollRoute(platform="test", poll_id=poll, chat_id=user, message_id="1", user_id=user,
+                          question_id="q", answer_command="/answer q", ask_command="/quiz q", shared_chat=False)
+        await engine.remember_poll(route, now=chat.now)
+        assert await engine.claim_poll_vote("test", poll, user, now=chat.now) is not None
+    await chat.say("/delete_me yes")
+    await chat.press("Yes, delete everything")
+    counts = await _row_counts(engine)
+    assert counts["sent_polls"] == counts["poll_votes"] == 1  # budi's poll and vote stay
+    assert await engine.claim_poll_vote("test", "p1", "ani", now=chat.now) is None

@@ -69,3 +69,8 @@ class PollStore:
         """Drop polls sent, and votes cast, before ``cutoff`` (their questions are long gone)."""
         await self.session.execute(delete(SentPoll).where(SentPoll.sent_at < cutoff))
         await self.session.execute(delete(PollVote).where(PollVote.voted_at < cutoff))
+
+    async def delete_user_rows(self, platform: str, user_id: str) -> None:
+        """Drop the polls sent to a platform user, and their votes (the learner deleted their data)."""
+        await self.session.execute(delete(SentPoll).where(SentPoll.platform == platform, SentPoll.user_id == user_id))
+        await self.session.execute(delete(PollVote).where(PollVote.platform == platform, PollVote.user_id == user_id))

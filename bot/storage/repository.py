@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from bot.storage.database import insert_for
 from bot.storage.group_store import GroupStore
 from bot.storage.learner_merge import merge_learners
+from bot.storage.poll_store import PollStore
 from bot.storage.push_store import LEARNER_KINDS, PushStore
 from bot.storage.quiz_store import QuizStore
 from bot.storage.tables import (
@@ -241,6 +242,9 @@ class Repository:
 
     async def delete_learner(self, learner_id: int) -> None:
         """Delete every row about the learner, in every table."""
+        polls = PollStore(self.session)
+        for identity in (await self.identities_of([learner_id])).get(learner_id, []):
+            await polls.delete_user_rows(identity.platform, identity.external_id)
         await self.quiz.delete_learner_rows(learner_id)
         await self.pushes.delete_subject(LEARNER_KINDS, str(learner_id))
         await self.groups.delete_learner_rows(learner_id)
