@@ -3,7 +3,6 @@ fake Discord REST API; interactions are handed to the client as the gateway woul
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -110,15 +109,6 @@ def test_jalur_run_says_which_platform_could_not_start(fresh_env: dict[str, str]
 OPEN, CHOICE = "lang-error-handling-layers", "lang-async-cpu-bound"  # an open and a choice question
 
 
-async def until(condition: Any, timeout: float = 20.0) -> None:
-    """Wait until ``condition()`` holds (the client answers in its own tasks)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "timed out waiting for the Discord client"
-        await asyncio.sleep(0.01)
-
-
 async def press_payload(bot: Discord, user: int, payload: str, *, replies: int = 1) -> list[Any]:
     """Press the button (on the latest message that has it) whose payload starts with ``payload``."""
     ids = [b["custom_id"] for s in reversed(bot.fake.messages()) for b in s.live_buttons
@@ -140,11 +130,14 @@ def text_boxes(sent: Any) -> list[dict[str, Any]]:
 
 async def open_text_box(bot: Discord, user: int, button: dict[str, Any], *, channel_id: int = 1,
                         message: Sent | None = None) -> dict[str, Any]:
-    """Press a text box button; the modal Discord was asked to show."""
+    """Press a text box button; the modal Discord was asked to show.
+
+    Waits until the client is done with the press, not just until the modal was sent: the client
+    registers the modal only after Discord answered, and a submission before that is dropped.
+    """
     before = len(bot.fake.sent)
-    bot.adapter.client._connection.parse_interaction_create(
-        bot.fake.press(user, button["custom_id"], channel_id=channel_id, message=message))
-    await until(lambda: len(bot.fake.sent) > before)
+    await bot.interact(bot.fake.press(user, button["custom_id"], channel_id=channel_id, message=message))
+    assert len(bot.fake.sent) > before, "no text box was opened"
     modal = bot.fake.sent[-1].body
     assert modal["type"] == 9, modal
     return dict(modal["data"])
