@@ -255,6 +255,12 @@ async def test_webhook_mode_refuses_a_wrong_secret(engine: Engine, settings: Set
         registered = fake.methods("setWebhook")[-1].params
         assert registered["url"] == hook and registered["secret_token"] == "s3cret-token"
 
+        def listening() -> bool:  # python-telegram-bot registers the webhook before its server listens
+            with socket.socket() as client:
+                return client.connect_ex(("127.0.0.1", port)) == 0
+
+        await fake.wait_for(listening)
+
         def post(update_id: int, text: str, secret: str | None) -> int:
             update = {"update_id": update_id, "message": {
                 "message_id": update_id, "date": 0, "chat": {"id": LEARNER, "type": "private"},
