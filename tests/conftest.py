@@ -23,10 +23,13 @@ import pytest
 from chat import Chat
 from discord_harness import Discord, login
 from fake_discord import FakeDiscord
+from recording_sender import RecordingSender
 from sqlalchemy import make_url, text
 
 from bot.content.loader import KnowledgeBase, load_knowledge
 from bot.engine import Engine
+from bot.outbound import Senders
+from bot.pushes.delivery import PushRunner
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.tables import Base
@@ -138,6 +141,20 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 def engine(db: Database, kb: KnowledgeBase, settings: Settings) -> Engine:
     """The engine on the test's database."""
     return Engine(db, kb, settings)
+
+
+@pytest.fixture
+def sender() -> RecordingSender:
+    """A platform named ``test`` that records what it is sent (pushes)."""
+    return RecordingSender()
+
+
+@pytest.fixture
+def runner(engine: Engine, sender: RecordingSender) -> PushRunner:
+    """A push runner that delivers through ``sender``."""
+    senders = Senders()
+    senders.add("test", sender)
+    return PushRunner(engine, senders)
 
 
 @pytest.fixture

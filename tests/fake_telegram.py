@@ -77,6 +77,7 @@ class FakeTelegram:
     calls: list[Call] = field(default_factory=list)
     blocked_chats: set[int] = field(default_factory=set)
     rate_limit_next: int = 0
+    refuse_html_next: int = 0  # answer that many HTML messages with "can't parse entities"
     rate: float | None = None  # enforced messages per second (None: unlimited)
     burst: float = 0.1  # seconds of rate the bucket holds
     record: bool = True  # False keeps memory flat in long benchmark runs
@@ -264,6 +265,10 @@ class FakeTelegram:
                 self.rate_limit_next -= 1
                 return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
                              "parameters": {"retry_after": 1}}
+            if method == "sendMessage" and params.get("parse_mode") == "HTML" and self.refuse_html_next > 0:
+                self.refuse_html_next -= 1
+                return 400, {"ok": False, "error_code": 400,
+                             "description": "Bad Request: can't parse entities: unsupported start tag"}
             if int(params["chat_id"]) in self.blocked_chats:
                 return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
             self.accepted += 1

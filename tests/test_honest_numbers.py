@@ -16,7 +16,6 @@ from chat import Chat
 from recording_sender import RecordingSender
 
 from bot.engine import Engine
-from bot.outbound import Senders
 from bot.pushes.delivery import PushRunner
 
 ENGLISH_WORDS = ("Week ", "week", "schedule", "Skipped", "skills", "project ", "Next:", "Why this one")
@@ -25,18 +24,6 @@ ENGLISH_WORDS = ("Week ", "week", "schedule", "Skipped", "skills", "project ", "
 def local(text: str) -> datetime:
     """A wall-clock time in Jakarta."""
     return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("Asia/Jakarta"))
-
-
-@pytest.fixture
-def sender() -> RecordingSender:
-    return RecordingSender()
-
-
-@pytest.fixture
-def runner(engine: Engine, sender: RecordingSender) -> PushRunner:
-    senders = Senders()
-    senders.add("test", sender)
-    return PushRunner(engine, senders)
 
 
 async def _up_to_placement(chat: Chat, lang: str, track: str) -> None:

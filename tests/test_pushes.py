@@ -23,18 +23,6 @@ def local(text: str, zone: str = "Asia/Jakarta") -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
 
 
-@pytest.fixture
-def sender() -> RecordingSender:
-    return RecordingSender()
-
-
-@pytest.fixture
-def runner(engine: Engine, sender: RecordingSender) -> PushRunner:
-    senders = Senders()
-    senders.add("test", sender)
-    return PushRunner(engine, senders)
-
-
 async def _ledger(engine: Engine) -> list[tuple[str, str, str, str]]:
     async with engine.db.transaction() as session:
         rows = await session.execute(select(PushDelivery).order_by(PushDelivery.id))

@@ -219,6 +219,16 @@ async def test_retry_after_is_honoured(telegram: FakeTelegram) -> None:
     assert first.params == second.params and "Welcome to Jalur" in second.text
 
 
+async def test_html_that_telegram_refuses_is_sent_again_without_tags(telegram: FakeTelegram) -> None:
+    fake = telegram
+    fake.refuse_html_next = 1
+    fake.say(LEARNER, "/start")
+    await fake.wait_for(lambda: len(fake.sent(LEARNER)) >= 2)  # refused as HTML, then sent plain
+    refused, plain = fake.sent(LEARNER)[:2]
+    assert "<b>" in refused.params["text"] and "<" not in plain.params["text"]  # the same, without its tags
+    assert "Welcome to Jalur" in plain.text
+
+
 async def test_a_flood_gets_one_slow_down_and_no_extra_writes(telegram: FakeTelegram, engine: Engine,
                                                                clock: Clock) -> None:
     fake = telegram

@@ -17,10 +17,11 @@ import asyncio
 import logging
 import weakref
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -339,36 +340,21 @@ class TelegramAdapter:
                 if result is not SendResult.SENT:
                     return result
                 intro_sent, reply_to = True, None
-        delay = 1.0
-        for attempt in range(1, SEND_ATTEMPTS + 1):
-            try:
-                message = await self.app.bot.send_poll(
-                    chat_id, poll.question, list(poll.options), is_anonymous=False, type=PollType.QUIZ,
-                    correct_option_ids=[poll.correct], explanation=poll.explanation or None,
-                    reply_markup=keyboard(replace(reply, buttons=poll.buttons)),
-                    reply_to_message_id=reply_to, allow_sending_without_reply=True,
-                )
-                break
-            except Forbidden:
-                PLATFORM_ERRORS.labels(PLATFORM, "forbidden").inc()
-                return SendResult.UNREACHABLE
-            except BadRequest as exc:
-                PLATFORM_ERRORS.labels(PLATFORM, "bad_request").inc()
-                log.warning("telegram: quiz poll to chat %s refused (%s); sending buttons", chat_id, exc)
-                if intro_sent:  # the intro is out: the question with its buttons, without the intro again
-                    return await self._deliver(chat_id, [replace(reply, expects=None)], user_id=user_id)
-                return None
-            except RetryAfter as exc:
-                PLATFORM_ERRORS.labels(PLATFORM, "rate_limited").inc()
-                log.warning("telegram: still rate limited after retries: %s", exc)
-                return SendResult.RETRY
-            except NetworkError as exc:
-                PLATFORM_ERRORS.labels(PLATFORM, "network").inc()
-                if attempt == SEND_ATTEMPTS:
-                    log.warning("telegram: network error sending a poll to chat %s, giving up: %s", chat_id, exc)
-                    return SendResult.RETRY
-                await asyncio.sleep(delay)
-                delay *= 2
+        try:
+            message = await self._attempts(chat_id, "a quiz poll", lambda: self.app.bot.send_poll(
+                chat_id, poll.question, list(poll.options), is_anonymous=False, type=PollType.QUIZ,
+                correct_option_ids=[poll.correct], explanation=poll.explanation or None,
+                reply_markup=keyboard(replace(reply, buttons=poll.buttons)),
+                reply_to_message_id=reply_to, allow_sending_without_reply=True,
+            ))
+        except BadRequest as exc:
+            PLATFORM_ERRORS.labels(PLATFORM, "bad_request").inc()
+            log.warning("telegram: quiz poll to chat %s refused (%s); sending buttons", chat_id, exc)
+            if intro_sent:  # the intro is out: the question with its buttons, without the intro again
+                return await self._deliver(chat_id, [replace(reply, expects=None)], user_id=user_id)
+            return None
+        if isinstance(message, SendResult):
+            return message
         if message.poll is None:
             return SendResult.SENT
         route = PollRoute(platform=PLATFORM, poll_id=message.poll.id, chat_id=str(chat_id),
@@ -378,31 +364,19 @@ class TelegramAdapter:
         await self.engine.remember_poll(route, now=self.clock())
         return SendResult.SENT
 
-    async def _send(self, chat_id: int, html: str, markup: InlineKeyboardMarkup | None, *,
-                    reply_to: int | None = None) -> SendResult:
-        """Send one message: sent, unreachable (blocked), retry later (network, rate) or failed."""
+    async def _attempts(self, chat_id: int, what: str,
+                        call: Callable[[], Awaitable[Message]]) -> Message | SendResult:
+        """One Bot API send, tried again after a network error (1 s, 2 s, ...): the message, or
+        unreachable (blocked), or retry later (network, rate). A refusal (BadRequest) is raised."""
         delay = 1.0
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
-                await self.app.bot.send_message(
-                    chat_id, html, parse_mode=ParseMode.HTML, reply_markup=markup,
-                    disable_web_page_preview=True, reply_to_message_id=reply_to,
-                    allow_sending_without_reply=True,
-                )
-                return SendResult.SENT
+                return await call()
+            except BadRequest:
+                raise
             except Forbidden:
                 PLATFORM_ERRORS.labels(PLATFORM, "forbidden").inc()
                 return SendResult.UNREACHABLE
-            except BadRequest as exc:
-                PLATFORM_ERRORS.labels(PLATFORM, "bad_request").inc()
-                if "parse entities" in str(exc).lower() and html != without_tags(html):
-                    log.warning("telegram: HTML refused (%s); sending plain text", exc)
-                    html = without_tags(html)
-                    continue
-                if "chat not found" in str(exc).lower():
-                    return SendResult.UNREACHABLE
-                log.warning("telegram: message to chat %s refused: %s", chat_id, exc)
-                return SendResult.FAILED
             except RetryAfter as exc:  # the rate limiter already retried; give up on this one
                 PLATFORM_ERRORS.labels(PLATFORM, "rate_limited").inc()
                 log.warning("telegram: still rate limited after retries: %s", exc)
@@ -410,11 +384,33 @@ class TelegramAdapter:
             except NetworkError as exc:
                 PLATFORM_ERRORS.labels(PLATFORM, "network").inc()
                 if attempt == SEND_ATTEMPTS:
-                    log.warning("telegram: network error sending to chat %s, giving up: %s", chat_id, exc)
+                    log.warning("telegram: network error sending %s to chat %s, giving up: %s", what, chat_id, exc)
                     return SendResult.RETRY
                 log.info("telegram: network error (%s); retrying in %.0f s", exc, delay)
                 await asyncio.sleep(delay)
                 delay *= 2
+        return SendResult.RETRY
+
+    async def _send(self, chat_id: int, html: str, markup: InlineKeyboardMarkup | None, *,
+                    reply_to: int | None = None) -> SendResult:
+        """Send one message: sent, unreachable (blocked), retry later (network, rate) or failed."""
+        for body in (html, without_tags(html)):
+            try:
+                result = await self._attempts(chat_id, "a message", partial(
+                    self.app.bot.send_message, chat_id, body, parse_mode=ParseMode.HTML, reply_markup=markup,
+                    disable_web_page_preview=True, reply_to_message_id=reply_to,
+                    allow_sending_without_reply=True,
+                ))
+            except BadRequest as exc:
+                PLATFORM_ERRORS.labels(PLATFORM, "bad_request").inc()
+                if "parse entities" in str(exc).lower() and body == html != without_tags(html):
+                    log.warning("telegram: HTML refused (%s); sending plain text", exc)
+                    continue
+                if "chat not found" in str(exc).lower():
+                    return SendResult.UNREACHABLE
+                log.warning("telegram: message to chat %s refused: %s", chat_id, exc)
+                return SendResult.FAILED
+            return result if isinstance(result, SendResult) else SendResult.SENT
         return SendResult.FAILED
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
