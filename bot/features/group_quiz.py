@@ -34,11 +34,11 @@ COMMAND = "/group_answer"
 
 
 def choose_question(gctx: GroupContext, last_posted: Mapping[str, datetime]) -> Question | None:
-    """A question of the group's phase (every phase when none is set) not posted before;
-    when all were, the one posted longest ago."""
+    """A general question (members follow different tracks) of the group's phase (every phase
+    when none is set) not posted before; when all were, the one posted longest ago."""
     phase = gctx.group.phase
     pool = [q for q in gctx.bank.questions.values()
-            if phase is None or gctx.kb.skill_phase.get(q.skill) == phase]
+            if q.track is None and (phase is None or gctx.kb.skill_phase.get(q.skill) == phase)]
     if not pool:
         return None
     fresh = [q for q in pool if q.id not in last_posted]
