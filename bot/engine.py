@@ -390,6 +390,7 @@ class Engine:
             ctx.stop_awaiting()
         if ctx.learner.quiz_question is not None and (
             command is None or len(text.split()) > MAX_WORDS_FOR_COMMAND
+            or self.intents.match(text, whole=True) is None or quiz.names_an_option(ctx, text)
         ):
             answered = await quiz.typed_answer(ctx, text)
             if answered is not None:
