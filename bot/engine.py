@@ -375,6 +375,10 @@ class Engine:
             return await self._command(ctx, text)
         if not has_words(text):
             return [Reply(ctx.t("input.no_words"), rows(Button(ctx.t("button.help"), "/help")))]
+        linked = await linking.bare_code(ctx, text)
+        if linked is not None:
+            ctx.route = "link"
+            return linked
         if ctx.learner.onboarding_step is not None:
             ctx.route = "onboarding"
             return await onboarding.onboarding_text(ctx, text)
