@@ -129,6 +129,9 @@ SERVER_ONLY = frozenset({"leaderboard", "groupquiz", "setup"})  # study-group co
 FOR_ADMINS = frozenset({"groupquiz", "setup"})  # Discord shows them to Manage Server members only
 
 Clock = Callable[[], datetime]
+# Every message Jalur sends pings nobody: a learner's name or an echoed answer may contain
+# "@everyone", "@here", a role or a user mention, and none of them may notify anyone.
+NO_MENTIONS = discord.AllowedMentions.none()
 
 
 def _now() -> datetime:
@@ -303,7 +306,7 @@ class JalurClient(commands.AutoShardedBot):
 
     def __init__(self, adapter: DiscordAdapter, **options: Any) -> None:
         super().__init__(command_prefix=commands.when_mentioned, help_command=None,
-                         intents=discord.Intents.default(), **options)
+                         intents=discord.Intents.default(), allowed_mentions=NO_MENTIONS, **options)
         self.adapter = adapter
         self._api_url: str | None = None  # the API URL this client holds while logged in
 
@@ -503,14 +506,17 @@ class DiscordAdapter:
                               replies: Sequence[Reply], lang: str) -> list[Reply]:
         """Update the message whose button was pressed; the replies still to send as new messages.
 
-        A first reply that answers the press is added below the message's text with its buttons;
-        otherwise the message's buttons are disabled (the pressed one marked).
+        A first reply that answers the press is added below the message's text with its buttons
+        (one without buttons, such as a setup step's ack, leaves the message's buttons disabled,
+        the pressed one marked); otherwise the message's buttons are disabled (the pressed one marked).
         """
         first = replies[0] if replies else None
         if first is not None and first.edits_pressed and not message.embeds:
             parts = self.rendered(first, lang)
             if len(parts) == 1 and parts[0][1] is None:
                 content, _, view = parts[0]
+                if not view.children and message.components:  # an ack: the step's buttons stay, finished
+                    view = finished_view(message, _pressed_id(interaction))
                 content = f"{message.content}\n\n{content}" if message.content else content
                 if len(content) <= MAX_CONTENT_CHARS and await self._edit_pressed(interaction, content, view):
                     return list(replies[1:])
