@@ -40,6 +40,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from adapters.discord.edits import POST_EDIT_SECONDS, PostEdits
 from adapters.discord.render import CUSTOM_ID_PREFIX, MAX_CONTENT_CHARS, MAX_LABEL_CHARS, custom_id, messages
 from bot.conversation import MAX_PAYLOAD_BYTES, Button, Expect, Incoming, Reply
 from bot.engine import Engine
@@ -323,6 +324,7 @@ class JalurClient(commands.AutoShardedBot):
 
     async def close(self) -> None:
         try:
+            await self.adapter.edits.close()
             await super().close()
         finally:
             self._release_api()
@@ -357,7 +359,8 @@ class JalurClient(commands.AutoShardedBot):
 class DiscordAdapter:
     """Serves one Discord application with the engine."""
 
-    def __init__(self, engine: Engine, settings: Settings, *, clock: Clock = _now) -> None:
+    def __init__(self, engine: Engine, settings: Settings, *, clock: Clock = _now,
+                 edit_interval: float = POST_EDIT_SECONDS) -> None:
         if settings.discord_token is None:
             raise ValueError("JALUR_DISCORD_TOKEN is not set")
         _install_log_filters()
@@ -368,6 +371,7 @@ class DiscordAdapter:
         # One learner's interactions in order; a lock lives only while someone holds or awaits it.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self.closing = False  # shutting down: new interactions are told to come back
+        self.edits = PostEdits(self._patch, edit_interval)  # group quiz posts, at most one edit per window
         options: dict[str, Any] = {}
         if settings.discord_shard_count is not None:
             options["shard_count"] = settings.discord_shard_count
@@ -492,6 +496,10 @@ class DiscordAdapter:
         for reply in replies:
             if reply.channel is None:
                 continue
+            if reply.edits is not None:  # a new version of a post (its count of answers): merged, sent soon
+                if reply.channel.isdigit() and reply.edits.isdigit():
+                    self.edits.submit(int(reply.channel), int(reply.edits), reply)
+                continue
             result = await self.post(reply.channel, [reply])
             if result is SendResult.SENT:
                 continue
@@ -590,11 +598,22 @@ class DiscordAdapter:
         return await self._send(channel, replies)
 
     async def _send(self, channel: discord.abc.Messageable, replies: Sequence[Reply]) -> SendResult:
-        """Send replies in order: unreachable when the channel is gone or closed to the bot."""
+        """Send replies in order: unreachable when the channel is gone or closed to the bot.
+
+        A reply that edits an earlier post (a group quiz closing) edits it instead; a post that is
+        kept up to date (``post_key``) is reported to the engine with its message id.
+        """
         try:
             for reply in replies:
+                if reply.edits is not None:
+                    if not await self._edit_post(channel, reply):
+                        return SendResult.RETRY
+                    continue
+                message = None
                 for content, card, view in self.rendered(reply, self.settings.default_language):
-                    await channel.send(content or None, embed=card or discord.utils.MISSING, view=view)
+                    message = await channel.send(content or None, embed=card or discord.utils.MISSING, view=view)
+                if reply.post_key is not None and message is not None:
+                    await self._remember_post(reply.post_key, message)
         except (discord.Forbidden, discord.NotFound) as exc:
             PLATFORM_ERRORS.labels(PLATFORM, _error_kind(exc)).inc()
             log.info("discord: channel refused a message: %s", exc)
@@ -608,6 +627,32 @@ class DiscordAdapter:
             log.info("discord: message failed, will retry: %s", exc)
             return SendResult.RETRY
         return SendResult.SENT
+
+
+    async def _edit_post(self, channel: discord.abc.Messageable, reply: Reply) -> bool:
+        """Edit a post now (after any edit in its rate window); False when the client closed meanwhile."""
+        channel_id = getattr(channel, "id", None)
+        if not isinstance(channel_id, int) or reply.edits is None or not reply.edits.isdigit():
+            raise ValueError(f"not a post to edit: {reply.edits!r} in {channel_id!r}")
+        done = self.edits.submit(channel_id, int(reply.edits), reply, wait=True)
+        await asyncio.wait({done})
+        if done.cancelled():
+            return False
+        done.result()  # a refused edit raises here, like a refused send
+        return True
+
+    async def _patch(self, channel_id: int, message_id: int, reply: Reply) -> None:
+        """One edit of a channel post: its text, card and buttons become the reply's."""
+        content, card, view = self.rendered(reply, self.settings.default_language)[0]
+        message = self.client.get_partial_messageable(channel_id).get_partial_message(message_id)
+        await message.edit(content=content or None, embed=card, view=view)
+
+    async def _remember_post(self, key: str, message: discord.Message) -> None:
+        """Tell the engine where a post that will be edited went; a failure only costs its edits."""
+        try:
+            await self.engine.posted(PLATFORM, key, str(message.channel.id), str(message.id))
+        except Exception:
+            log.exception("discord: could not remember post %s", key)
 
 
 async def run_discord(engine: Engine, settings: Settings, senders: Senders) -> None:
