@@ -182,13 +182,15 @@ class TickReport:
         return sum(n for (_, result), n in self.outcomes.items() if result == outcome)
 
     def summary(self) -> str:
-        """``sent 3 (daily_quiz 2, weekly_nudge 1); skipped 1``."""
+        """``sent 3 (daily_quiz 2, weekly_nudge 1); skipped 1; closed 1 (group quiz posts)``."""
         parts = []
         for outcome in ("sent", "retry", "waiting", "failed", "skipped", "expired"):
             kinds = {kind: n for (kind, result), n in self.outcomes.items() if result == outcome}
             if kinds:
                 detail = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
                 parts.append(f"{outcome} {sum(kinds.values())} ({detail})")
+        if self.closed:
+            parts.append(f"closed {self.closed} (group quiz posts)")
         return "; ".join(parts) or "nothing due"
 
 
