@@ -11,8 +11,11 @@ a quiz verdict) is added to it with the reply's buttons; otherwise the
 message's buttons are disabled, the pressed one marked, so a finished step
 (an onboarding question) cannot run again; the other replies follow as new
 messages. A shared channel post (a group quiz) is never changed by one
-member's press. Buttons are ``DynamicItem`` components whose custom id holds
-the payload, so a button works after a restart. A reply that expects a typed
+member's press; Jalur edits it itself with the count of answers (at most one
+edit per post every few seconds, ``edits.py``) and, when it closes, with the
+answer and the results. No message may ping anyone (``allowed_mentions``).
+Buttons are ``DynamicItem`` components whose custom id holds the payload, so
+a button works after a restart. A reply that expects a typed
 answer (``Reply.expects``, an open question) also gets an "Answer" button,
 labelled in the reply's language, that opens a text box (Discord bots do not
 read messages); a multiple-choice question gets none.
@@ -627,7 +630,6 @@ class DiscordAdapter:
             log.info("discord: message failed, will retry: %s", exc)
             return SendResult.RETRY
         return SendResult.SENT
-
 
     async def _edit_post(self, channel: discord.abc.Messageable, reply: Reply) -> bool:
         """Edit a post now (after any edit in its rate window); False when the client closed meanwhile."""
