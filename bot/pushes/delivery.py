@@ -11,13 +11,15 @@
    expired (too late to be useful).
 2. *Send* through the platform's sender, a few at a time; the adapter's
    rate limiter sets the pace.
-3. *Record* each outcome as soon as it is known: ``sent`` is final, a
+3. *Record* each outcome before its sender takes another push (outcomes
+   that arrive together share one transaction): ``sent`` is final, a
    transient error is retried with backoff, a user who blocked the bot is
    marked unreachable and skipped from then on.
 
 A push is sent at most once per (kind, subject, period) unless the process
 dies between the platform accepting a message and step 3 recording it; then
-the lease runs out and it is sent again. That window is one message long.
+the lease runs out and it is sent again. Since every sender waits for its
+record, that window holds at most ``concurrency`` pushes: those in flight.
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation import Reply
 from bot.markup import to_plain
@@ -45,6 +50,7 @@ from bot.pushes.kinds import (
     wants,
 )
 from bot.storage.database import Database
+from bot.storage.group_commit import GroupCommit
 from bot.storage.push_store import Occurrence
 from bot.storage.quiz_store import QuizStore
 from bot.storage.repository import Repository
@@ -252,7 +258,8 @@ class PushRunner:
         report = TickReport()
         todo: asyncio.Queue[Outgoing | None] = asyncio.Queue()
         room = asyncio.Semaphore(2 * self.batch)  # composed but unsent pushes held at most
-        done: asyncio.Queue[tuple[Outgoing, SendResult] | None] = asyncio.Queue()
+        outcomes: GroupCommit[tuple[Outgoing, SendResult]] = GroupCommit(
+            self.source.db, partial(self._write_outcomes, report=report, now=now))
 
         async def produce() -> None:
             try:
@@ -268,19 +275,19 @@ class PushRunner:
                     todo.put_nowait(None)
 
         async def send() -> None:
+            # the outcome is committed before this sender takes the next push: a crash repeats at
+            # most the ``concurrency`` pushes the platform accepted and the ledger does not show yet
             while (push := await todo.get()) is not None:
                 room.release()
-                await done.put((push, await self._push(push)))
+                await outcomes.write((push, await self._push(push)))
 
-        recorder = asyncio.create_task(self._record(done, report, now))
         try:
             async with asyncio.TaskGroup() as group:
                 group.create_task(produce())
                 for _ in range(self.concurrency):
                     group.create_task(send())
         finally:
-            await done.put(None)
-            await recorder
+            await outcomes.drain()
             for (kind, outcome), count in report.outcomes.items():
                 PUSHES.labels(kind, outcome).inc(count)
         return report
@@ -391,40 +398,27 @@ class PushRunner:
             log.exception("sending push %s to a %s user failed", push.kind, push.platform)
             return SendResult.RETRY
 
-    async def _record(self, done: asyncio.Queue[tuple[Outgoing, SendResult] | None], report: TickReport,
-                      now: datetime | None) -> None:
-        """Write outcomes as they come, several per transaction when many arrive together."""
-        finished = False
-        while not finished:
-            batch = [await done.get()]
-            while not done.empty():
-                batch.append(done.get_nowait())
-            if None in batch:
-                finished = True
-            results = [item for item in batch if item is not None]
-            if results:
-                await self._write_outcomes(results, report, now or self.clock())
-
-    async def _write_outcomes(self, results: list[tuple[Outgoing, SendResult]], report: TickReport,
-                              moment: datetime) -> None:
-        async with self.source.db.transaction() as session:
-            repo = Repository(session)
-            sent: dict[str, list[int]] = {}
-            for push, result in results:
-                status, retry_at, detail = self._outcome(push, result, moment)
-                if status == "sent":
-                    sent.setdefault(push.platform, []).append(push.delivery_id)
-                else:
-                    await repo.pushes.finish(push.delivery_id, status, now=moment, platform=push.platform,
-                                             detail=detail, retry_at=retry_at)
-                if result is SendResult.UNREACHABLE and push.to_channel:
-                    await pause_group(repo.groups, repo.pushes, push.subject, now=moment)
-                elif result is SendResult.UNREACHABLE:
-                    await repo.mark_unreachable(push.platform, push.user_id, now=moment)
-                report.outcomes[(push.kind, status)] += 1
-                report.pushes.append((push, status))
-            for platform, ids in sent.items():
-                await repo.pushes.finish_sent(ids, platform=platform, now=moment)
+    async def _write_outcomes(self, session: AsyncSession, results: list[tuple[Outgoing, SendResult]], *,
+                              report: TickReport, now: datetime | None) -> None:
+        """Record outcomes (all that arrived together, in one transaction)."""
+        moment = now or self.clock()
+        repo = Repository(session)
+        sent: dict[str, list[int]] = {}
+        for push, result in results:
+            status, retry_at, detail = self._outcome(push, result, moment)
+            if status == "sent":
+                sent.setdefault(push.platform, []).append(push.delivery_id)
+            else:
+                await repo.pushes.finish(push.delivery_id, status, now=moment, platform=push.platform,
+                                         detail=detail, retry_at=retry_at)
+            if result is SendResult.UNREACHABLE and push.to_channel:
+                await pause_group(repo.groups, repo.pushes, push.subject, now=moment)
+            elif result is SendResult.UNREACHABLE:
+                await repo.mark_unreachable(push.platform, push.user_id, now=moment)
+            report.outcomes[(push.kind, status)] += 1
+            report.pushes.append((push, status))
+        for platform, ids in sent.items():
+            await repo.pushes.finish_sent(ids, platform=platform, now=moment)
 
     def _outcome(self, push: Outgoing, result: SendResult,
                  moment: datetime) -> tuple[str, datetime | None, str | None]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,9 +46,10 @@ class QuizStore:
         self.session = session
         self._primed_cards: dict[int, dict[str, ReviewCard]] = {}
         self._primed_interviews: dict[int, Interview | None] = {}
+        self._primed_asked: dict[int, datetime | None] = {}  # a primed learner's latest answered asking
 
     async def prime(self, learner_ids: Iterable[int]) -> None:
-        """Read many learners' cards and open interviews in two queries (a push batch).
+        """Read many learners' cards, open interviews and latest askings in three queries (a push batch).
 
         Each learner's next ``cards`` and ``open_interview`` call returns what
         was read here, once; later calls read the database again.
@@ -69,6 +70,21 @@ class QuizStore:
             interviews[interview.learner_id] = interview
         self._primed_cards.update(cards)
         self._primed_interviews.update(interviews)
+        asked: dict[int, datetime | None] = dict.fromkeys(ids)
+        latest = await self.session.execute(
+            select(QuizAnswer.learner_id, func.max(QuizAnswer.asked_at)).where(QuizAnswer.learner_id.in_(ids))
+            .group_by(QuizAnswer.learner_id)
+        )
+        asked.update({learner_id: at for learner_id, at in latest})
+        self._primed_asked.update(asked)
+
+    def asked_before(self, learner_id: int, moment: datetime) -> bool:
+        """True when ``prime`` found that every answered asking of the learner is older than ``moment``
+        (so nothing needs to be read to key a new asking at ``moment``)."""
+        if learner_id not in self._primed_asked:
+            return False
+        latest = self._primed_asked[learner_id]
+        return latest is None or _aware(latest) < moment
 
     # --- review cards ---------------------------------------------------------
 
@@ -246,3 +262,8 @@ class QuizStore:
         """Delete the learner's quiz rows (answers before interviews: they refer to them)."""
         for table in (QuizAnswer, Interview, ReviewCard, StreakDay):
             await self.session.execute(delete(table).where(table.learner_id == learner_id))
+
+
+def _aware(moment: datetime) -> datetime:
+    """A naive time from an aggregate (SQLite gives MAX() back as stored, without the UTC type) as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
