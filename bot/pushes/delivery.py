@@ -1,14 +1,14 @@
 """One pass of push delivery: claim what is due, compose it, send it, record the outcome.
 
-1. *Claim* (one transaction per batch): due schedule rows are read (each
-   process gets different rows on PostgreSQL), moved on to their next
+1. *Claim* (one short transaction per batch): due schedule rows are read
+   (each process gets different rows on PostgreSQL), moved on to their next
    occurrence, and a ledger row is inserted per occurrence with ON CONFLICT
    DO NOTHING: only the process whose insert landed sends it. Ledger rows
    whose lease ran out (a sender crashed after claiming) or whose retry time
-   came are taken again. In the same transaction each claimed push is
-   composed (a daily quiz becomes the learner's open question), or recorded
-   as skipped (learner gone or opted out, unreachable, nothing to send) or
-   expired (too late to be useful).
+   came are taken again. Then, ``COMPOSE_CHUNK`` at a time in transactions of
+   their own, each claimed push is composed (a daily quiz becomes the
+   learner's open question), or recorded as skipped (learner gone or opted
+   out, unreachable, nothing to send) or expired (too late to be useful).
 2. *Send* through the platform's sender, a few at a time; the adapter's
    rate limiter sets the pace.
 3. *Record* each outcome before its sender takes another push (outcomes
@@ -62,6 +62,7 @@ LEASE = timedelta(minutes=5)
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
 MAX_ATTEMPTS = len(BACKOFF) + 1
 NOT_RUNNING_RETRY = timedelta(minutes=1)
+COMPOSE_CHUNK = 20  # claimed pushes composed per transaction
 CHAT_ONLY_PLATFORMS = frozenset({"console"})  # identities there never receive pushes
 
 
@@ -264,10 +265,15 @@ class PushRunner:
         async def produce() -> None:
             try:
                 while True:
-                    outgoing, seen = await self._claim(now or self.clock(), report)
-                    for push in outgoing:
-                        await room.acquire()
-                        todo.put_nowait(push)
+                    moment = now or self.clock()
+                    claimed, seen = await self._claim(moment, report)
+                    # composed a few at a time, so that no transaction holds SQLite's one writer for long
+                    # while senders wait to record what they sent
+                    for start in range(0, len(claimed), COMPOSE_CHUNK):
+                        chunk = claimed[start:start + COMPOSE_CHUNK]
+                        for push in await self._compose_all(chunk, moment, report, refresh=start == 0):
+                            await room.acquire()
+                            todo.put_nowait(push)
                     if seen < self.batch or self._stopping:
                         return
             finally:
@@ -294,31 +300,38 @@ class PushRunner:
 
     # --- claim and compose ------------------------------------------------------
 
-    async def _claim(self, moment: datetime, report: TickReport) -> tuple[list[Outgoing], int]:
+    async def _claim(self, moment: datetime, report: TickReport) -> tuple[list[PushDelivery], int]:
+        """Claim a batch (one short transaction): the ledger rows now ours, and how many rows were seen."""
+        async with self.source.db.transaction() as session:
+            claim = await claim_batch(Repository(session), moment, self.batch, self.lease)
+        first_tries = [d.due_at for d in claim.deliveries if d.attempts == 1]
+        if first_tries:
+            report.lag = max(report.lag or timedelta(0), moment - min(first_tries))
+        return claim.deliveries, claim.seen
+
+    async def _compose_all(self, deliveries: list[PushDelivery], moment: datetime, report: TickReport, *,
+                           refresh: bool) -> list[Outgoing]:
+        """Compose claimed pushes in one transaction (a daily quiz becomes the open question)."""
         async with self.source.db.transaction() as session:
             repo = Repository(session)
-            claim = await claim_batch(repo, moment, self.batch, self.lease)
-            if not claim.deliveries:
-                return [], claim.seen
-            first_tries = [d.due_at for d in claim.deliveries if d.attempts == 1]
-            if first_tries:
-                report.lag = max(report.lag or timedelta(0), moment - min(first_tries))
-            identities = await repo.identities_of(claim.learners)
-            await self.source.bank.refresh(repo.quiz)
-            await repo.prime_progress(claim.learners)
-            await repo.quiz.prime(claim.learners)
+            learners = await repo.learners_by_id(_subjects(deliveries, LEARNER_KINDS))
+            groups = await repo.groups.by_id(_subjects(deliveries, GROUP_KINDS))
+            identities = await repo.identities_of(learners)
+            if refresh:
+                await self.source.bank.refresh(repo.quiz)
+            await repo.prime_progress(learners)
+            await repo.quiz.prime(learners)
             outgoing = []
-            for delivery in claim.deliveries:
+            for delivery in deliveries:
                 if delivery.kind in GROUP_KINDS:
-                    push = await self._compose_group(repo, delivery, claim.groups.get(int(delivery.subject)),
-                                                     moment, report)
+                    push = await self._compose_group(repo, delivery, groups.get(int(delivery.subject)), moment,
+                                                     report)
                 else:
-                    learner = claim.learners.get(int(delivery.subject))
-                    push = await self._compose(repo, delivery, learner, identities.get(int(delivery.subject), []),
-                                               moment, report)
+                    push = await self._compose(repo, delivery, learners.get(int(delivery.subject)),
+                                               identities.get(int(delivery.subject), []), moment, report)
                 if push is not None:
                     outgoing.append(push)
-            return outgoing, claim.seen
+            return outgoing
 
     async def _close(self, repo: Repository, delivery: PushDelivery, moment: datetime, report: TickReport,
                      status: str, detail: str, retry_at: datetime | None = None) -> None:
