@@ -351,6 +351,9 @@ class FakeTelegram:
 
 
 async def _serve(rate: float | None, delay: float) -> None:
+    import logging
+
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)  # a 429 is counted, not logged
     fake = FakeTelegram(rate=rate, record=False, send_delay=delay)
     await fake.start()
     print(fake.port, flush=True)

@@ -69,7 +69,7 @@ async def test_kill_9_mid_pass_repeats_at_most_the_pushes_in_flight_and_loses_no
     assert at_kill < LEARNERS, "the pass ended before the kill"
 
     second = await _tick(env, DUE + timedelta(minutes=6))  # after the killed pass's 5-minute lease
-    out, err = await second.communicate()
+    _, err = await second.communicate()
     assert second.returncode == 0, err.decode()
 
     per_chat = Counter(int(call.params["chat_id"]) for call in fake.sent())

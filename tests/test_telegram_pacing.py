@@ -8,6 +8,7 @@ API, which enforces the limits."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -69,7 +70,7 @@ async def test_no_second_holds_more_than_the_limit_and_the_pace_is_near_it(rate:
     assert most_in_window(times, 1.0) <= rate
     achieved = (len(times) - 1) / (max(times) - min(times))
     assert 0.95 * rate <= achieved <= rate
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= 0.99 / rate  # evenly spaced: no two at once, whatever the concurrency
 
 
@@ -87,7 +88,7 @@ async def test_an_idle_spell_saves_up_no_burst() -> None:
     await grants(pacer, senders=4, count=30)
     clock.now += 60  # nothing to send for a minute
     times = await grants(pacer, senders=16, count=30)
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= 0.99 / 30
 
 
@@ -99,7 +100,7 @@ async def test_retry_after_stops_every_slot_then_resumes_at_the_same_spacing() -
     pacer.pause(5)
     times = await grants(pacer, senders=16, count=30)
     assert min(times) >= paused_at + 5
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= 0.99 / 30  # no burst of everything that waited
 
 
