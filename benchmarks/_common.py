@@ -103,9 +103,9 @@ async def postgres_reachable(url: str | None) -> bool:
 # --- the fake Bot API in its own process --------------------------------------------
 
 @contextmanager
-def fake_telegram_process(rate: float | None = None) -> Iterator[int]:
+def fake_telegram_process(rate: float | None = None, *, delay: float = 0.0) -> Iterator[int]:
     """``python tests/fake_telegram.py`` in a subprocess (no rate limit by default); yields its port."""
-    command = [sys.executable, str(ROOT / "tests" / "fake_telegram.py")]
+    command = [sys.executable, str(ROOT / "tests" / "fake_telegram.py"), "--delay", str(delay)]
     if rate is not None:
         command += ["--rate", str(rate)]
     fake = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)

@@ -81,7 +81,8 @@ from pydantic import SecretStr
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from adapters.telegram.bot import TelegramAdapter, rate_limiter
+from adapters.telegram.bot import TelegramAdapter
+from adapters.telegram.pacing import PacedRateLimiter
 from adapters.telegram.render import messages
 from bot.content.loader import load_knowledge
 from bot.conversation import Incoming, Reply
@@ -126,7 +127,7 @@ def echo_app(settings: Settings) -> Application:  # type: ignore[type-arg]
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_api_url)
-        .rate_limiter(rate_limiter(settings.telegram_rate))
+        .rate_limiter(PacedRateLimiter(settings.telegram_rate))
         .concurrent_updates(True)
         .build()
     )

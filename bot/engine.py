@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.loader import KnowledgeBase
 from bot.content.models import LANGUAGES
@@ -55,6 +56,7 @@ from bot.quiz.bank import MESSAGE_CHECK_SECONDS, QuestionBank
 from bot.roadmap.skill_finder import SkillFinder
 from bot.settings import Settings
 from bot.storage.database import Database
+from bot.storage.group_commit import GroupCommit
 from bot.storage.poll_store import PollRoute, PollStore
 from bot.storage.repository import Repository
 from bot.storage.tables import Learner, StudyGroup
@@ -69,6 +71,7 @@ MAX_COMMAND_CHARS = 32
 MAX_WORDS_FOR_COMMAND = 3  # while a question is open, longer text is an answer
 AWAITING_TIMEOUT = timedelta(minutes=10)
 POLL_MEMORY = timedelta(days=30)  # how long a sent quiz poll can still be answered
+POLL_PRUNE_EVERY = timedelta(hours=1)  # how often storing polls also forgets the old ones
 
 
 @dataclass
@@ -191,6 +194,8 @@ class Engine:
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self._polls: GroupCommit[tuple[PollRoute, datetime]] = GroupCommit(db, self._store_polls)
+        self._polls_pruned: datetime | None = None
         unknown = {c for c in kb.command_aliases.values() if c not in COMMANDS}
         unknown |= {i.command for i in kb.intents if i.command not in COMMANDS}
         if unknown:
@@ -269,12 +274,18 @@ class Engine:
         log.info("a %s user blocked the bot; pushes skip them until they write again", platform)
 
     async def remember_poll(self, route: PollRoute, *, now: datetime) -> None:
-        """Store where a native quiz poll went and how its answers reach ``handle`` (polls older
-        than ``POLL_MEMORY`` are forgotten meanwhile)."""
-        async with self.db.transaction() as session:
-            store = PollStore(session)
-            await store.forget_before(now - POLL_MEMORY)
-            await store.remember(route, now=now)
+        """Store where a native quiz poll went and how its answers reach ``handle``; returns once it
+        is stored. Polls sent at the same moment (a push pass) share one transaction."""
+        await self._polls.write((route, now))
+
+    async def _store_polls(self, session: AsyncSession, routes: list[tuple[PollRoute, datetime]]) -> None:
+        """Insert sent polls; about once an hour also forget those older than ``POLL_MEMORY``."""
+        store = PollStore(session)
+        latest = max(now for _, now in routes)
+        if self._polls_pruned is None or abs(latest - self._polls_pruned) > POLL_PRUNE_EVERY:
+            await store.forget_before(latest - POLL_MEMORY)
+            self._polls_pruned = latest
+        await store.remember_many(routes)
 
     async def claim_poll_vote(self, platform: str, poll_id: str, user_id: str, *,
                               now: datetime) -> PollRoute | None:

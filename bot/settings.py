@@ -89,6 +89,11 @@ class Settings(BaseSettings):
         description="Messages per second Telegram may receive from Jalur (30 is Telegram's limit; "
                     "up to 1000 with paid broadcasts)",
     )
+    telegram_paid_broadcast: bool = Field(
+        default=False,
+        description="Send pushes as Telegram paid broadcasts (allow_paid_broadcast, up to 1000/s, paid in Stars) "
+                    "in a lane of their own; replies keep JALUR_TELEGRAM_RATE",
+    )
     telegram_listen: str = Field(default="0.0.0.0", description="Address the webhook server listens on")
     telegram_port: int = Field(default=8443, ge=1, le=65535, description="Port the webhook server listens on")
     telegram_quiz_polls: bool = Field(

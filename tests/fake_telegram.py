@@ -6,9 +6,13 @@ answers), the bot fetches them with ``getUpdates`` and calls ``sendMessage``,
 ``sendPoll``, ``editMessageText`` and ``answerCallbackQuery``; every call is recorded. Errors can be scripted:
 ``403 Forbidden`` for a chat, or ``429 Too Many Requests`` for the next sends.
 
-With ``rate`` set it also enforces a sending rate like the real platform: a
-token bucket of ``rate`` messages a second with ``burst`` seconds' worth of
-headroom; a message over it gets ``429`` and is counted. Run as a script
+With ``rate`` set it also enforces Telegram's limits strictly: at most ``rate``
+messages in any sliding second for the bot, ``paid_rate`` more for messages
+sent with ``allow_paid_broadcast``, and ``group_rate`` a minute per group
+chat; a message over a limit gets ``429`` with ``retry_after`` and is
+counted. It also keeps the most messages that arrived in any one-second
+window (per lane) and in any minute for one group, and how many chats got
+the same kind of message more than once (duplicates). Run as a script
 (``python tests/fake_telegram.py --rate 1000``) it serves in its own process
 and prints its port, for benchmarks; ``POST .../benchStats`` returns the counts.
 """
@@ -20,6 +24,7 @@ import itertools
 import json
 import re
 import time
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,16 +83,22 @@ class FakeTelegram:
     blocked_chats: set[int] = field(default_factory=set)
     rate_limit_next: int = 0
     refuse_html_next: int = 0  # answer that many HTML messages with "can't parse entities"
-    rate: float | None = None  # enforced messages per second (None: unlimited)
-    burst: float = 0.1  # seconds of rate the bucket holds
+    rate: float | None = None  # enforced messages in any second (None: no limit enforced)
+    paid_rate: float = 1000.0  # messages with allow_paid_broadcast in any second (when ``rate`` is set)
+    group_rate: float = 20.0  # messages to one group chat in any minute (when ``rate`` is set)
+    retry_after: int = 1  # seconds a 429 asks the bot to wait
     record: bool = True  # False keeps memory flat in long benchmark runs
     send_delay: float = 0.0  # seconds each sendMessage takes to answer (a slow Telegram)
     handled: list[int] = field(default_factory=list)  # update ids the bot has finished with (see ``tracking``)
     tracking: bool = False  # True when a test reports finished updates into ``handled``
     accepted: int = 0
     too_many: int = 0
-    _tokens: float = 0.0
-    _refilled: float = 0.0
+    peak: int = 0  # most messages (accepted or not) that arrived in one sliding second
+    paid_peak: int = 0  # the same for paid broadcasts
+    group_peak: int = 0  # most messages to one group chat in one sliding minute
+    per_chat: Counter[int] = field(default_factory=Counter)  # messages and polls accepted per chat
+    _lanes: dict[str, deque[float]] = field(default_factory=dict)  # arrival times per lane (accepted)
+    _arrivals: dict[str, deque[float]] = field(default_factory=dict)  # arrival times per lane (all)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     _poll_ids: itertools.count = field(default_factory=lambda: itertools.count(5_000_000_000))
@@ -221,20 +232,48 @@ class FakeTelegram:
             result["poll"]["explanation"] = call.params["explanation"]
         return result
 
-    def _over_rate(self) -> bool:
-        """Token bucket: True when this message exceeds the enforced rate."""
-        if self.rate is None:
-            return False
+    def _window(self, lane: str, now: float, span: float, store: dict[str, deque[float]]) -> deque[float]:
+        times = store.setdefault(lane, deque())
+        while times and times[0] <= now - span:
+            times.popleft()
+        return times
+
+    def _over_rate(self, params: dict[str, Any]) -> bool:
+        """Telegram's limits as sliding windows: True when this message would exceed one of them.
+
+        Every arrival counts towards the peaks; only accepted messages count towards the limits.
+        """
         now = time.monotonic()
-        capacity = max(1.0, self.rate * self.burst)
-        if self._refilled == 0.0:
-            self._tokens, self._refilled = capacity, now
-        self._tokens = min(capacity, self._tokens + (now - self._refilled) * self.rate)
-        self._refilled = now
-        if self._tokens < 1.0:
+        paid = str(params.get("allow_paid_broadcast", "")).lower() in {"true", "1"}
+        lane, limit = ("paid", self.paid_rate) if paid else ("bot", self.rate)
+        arrived = self._window(lane, now, 1.0, self._arrivals)
+        arrived.append(now)
+        if paid:
+            self.paid_peak = max(self.paid_peak, len(arrived))
+        else:
+            self.peak = max(self.peak, len(arrived))
+        chat = str(params.get("chat_id", ""))
+        group = chat.startswith("-") or chat.startswith("@")
+        if group:
+            in_group = self._window(f"group{chat}", now, 60.0, self._arrivals)
+            in_group.append(now)
+            self.group_peak = max(self.group_peak, len(in_group))
+        if self.rate is None or limit is None:
+            return False
+        accepted = self._window(lane, now, 1.0, self._lanes)
+        group_accepted = self._window(f"group{chat}", now, 60.0, self._lanes) if group else deque()
+        if len(accepted) >= limit or len(group_accepted) >= self.group_rate:
             return True
-        self._tokens -= 1.0
+        accepted.append(now)
+        if group:
+            group_accepted.append(now)
         return False
+
+    def stats(self) -> dict[str, int]:
+        """Counts for benchmarks: accepted, 429s, peaks, chats reached and repeated messages."""
+        return {"accepted": self.accepted, "too_many": self.too_many, "peak": self.peak,
+                "paid_peak": self.paid_peak, "group_peak": self.group_peak, "chats": len(self.per_chat),
+                "messages": sum(self.per_chat.values())}
 
     async def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if method == "getUpdates":
@@ -246,7 +285,9 @@ class FakeTelegram:
                     return 200, {"ok": True, "result": ready}
                 await asyncio.sleep(0.02)
         if method == "benchStats":
-            return 200, {"ok": True, "result": {"accepted": self.accepted, "too_many": self.too_many}}
+            return 200, {"ok": True, "result": self.stats()}
+        if method == "benchChats":  # messages per chat, for counting duplicates
+            return 200, {"ok": True, "result": {str(k): v for k, v in self.per_chat.items()}}
         if method == "sendMessage" and self.send_delay:
             await asyncio.sleep(self.send_delay)
         if self.record:
@@ -257,10 +298,11 @@ class FakeTelegram:
                                                 "can_read_all_group_messages": False,
                                                 "supports_inline_queries": False}}
         if method in {"sendMessage", "editMessageText", "sendPoll"}:
-            if self._over_rate():
+            if self._over_rate(params):
                 self.too_many += 1
-                return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
-                             "parameters": {"retry_after": 1}}
+                return 429, {"ok": False, "error_code": 429,
+                             "description": f"Too Many Requests: retry after {self.retry_after}",
+                             "parameters": {"retry_after": self.retry_after}}
             if self.rate_limit_next > 0:
                 self.rate_limit_next -= 1
                 return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
@@ -272,6 +314,8 @@ class FakeTelegram:
             if int(params["chat_id"]) in self.blocked_chats:
                 return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
             self.accepted += 1
+            if method != "editMessageText":
+                self.per_chat[int(params["chat_id"])] += 1
             if method == "sendPoll":
                 call = self.calls[-1] if self.record else Call(method, params)
                 return 200, {"ok": True, "result": self.poll_result(call)}
@@ -306,8 +350,11 @@ class FakeTelegram:
         return f"http://127.0.0.1:{self.port}/bot"
 
 
-async def _serve(rate: float | None, burst: float) -> None:
-    fake = FakeTelegram(rate=rate, burst=burst, record=False)
+async def _serve(rate: float | None, delay: float) -> None:
+    import logging
+
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)  # a 429 is counted, not logged
+    fake = FakeTelegram(rate=rate, record=False, send_delay=delay)
     await fake.start()
     print(fake.port, flush=True)
     await asyncio.Event().wait()
@@ -318,6 +365,6 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(description="a fake Telegram Bot API for benchmarks")
     parser.add_argument("--rate", type=float, default=None, help="enforced messages per second")
-    parser.add_argument("--burst", type=float, default=0.1, help="seconds of rate the bucket holds")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds each sendMessage takes to answer")
     options = parser.parse_args()
-    asyncio.run(_serve(options.rate, options.burst))
+    asyncio.run(_serve(options.rate, options.delay))

@@ -5,10 +5,12 @@ asks the engine, and sends the replies: HTML text, inline keyboards, long
 replies split, a quiz verdict edited into the message whose button was
 pressed. A choice question goes out as a native quiz poll when it fits one (``polls``); the
 learner's ``PollAnswer`` is routed through the stored poll to the same ``/answer`` a button
-sends, once per voter. Outgoing messages, replies and pushes alike, pass
-python-telegram-bot's ``AIORateLimiter`` at ``JALUR_TELEGRAM_RATE`` messages
-a second (which also waits out ``RetryAfter``); a user who blocked the bot
-is marked unreachable; network errors are retried with backoff.
+sends, once per voter. Outgoing messages, replies and pushes alike, are paced
+by ``pacing.PacedRateLimiter`` (never more than ``JALUR_TELEGRAM_RATE`` in any
+second, 20 a minute per group; a ``RetryAfter`` pauses the lane and the message
+is tried again); with ``JALUR_TELEGRAM_PAID_BROADCAST`` pushes go out as paid
+broadcasts in a lane of their own. A user who blocked the bot is marked
+unreachable; network errors are retried with backoff.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import (
@@ -35,16 +36,18 @@ from telegram import (
 )
 from telegram.constants import ChatType, ParseMode, PollType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
 from adapters.telegram.flood import FloodGate
+from adapters.telegram.pacing import PacedRateLimiter
 from adapters.telegram.polls import QuizPoll, quiz_poll
 from adapters.telegram.render import keyboard, messages, without_tags
+from adapters.telegram.transport import AiohttpRequest
 from bot.conversation import Incoming, Reply
 from bot.engine import Engine
 from bot.i18n import pick_language
-from bot.metrics import PLATFORM_ERRORS, RATE_LIMIT_WAITS
+from bot.metrics import PLATFORM_ERRORS
 from bot.outbound import Senders, SendResult
 from bot.settings import Settings
 from bot.storage.poll_store import PollRoute
@@ -58,8 +61,6 @@ MENU = ("start", "next", "roadmap", "skill", "quiz", "interview", "progress", "s
         "settings", "reminders", "link", "help", "cancel", "delete_me")
 ATTACHMENTS = ("sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
                "location", "contact", "poll", "dice")
-
-RATE_WINDOW_SECONDS = 0.05  # the limiter's burst: rate x 50 ms, so sending stays smooth
 
 Clock = Callable[[], datetime]
 
@@ -85,11 +86,13 @@ class TelegramAdapter:
             ApplicationBuilder()
             .token(settings.telegram_token.get_secret_value())
             .base_url(settings.telegram_api_url)
-            .rate_limiter(rate_limiter(settings.telegram_rate))
+            .rate_limiter(PacedRateLimiter(settings.telegram_rate, max_retries=SEND_ATTEMPTS))
             .concurrent_updates(True)
         )
         if request is not None:
             builder = builder.request(request).get_updates_request(request)
+        else:  # Bot API calls on aiohttp (long polling keeps PTB's own transport)
+            builder = builder.request(AiohttpRequest())
         self.app: Application = builder.build()  # type: ignore[type-arg]
         self.app.add_handler(TypeHandler(Update, self._on_update))
         self.app.add_error_handler(self._on_error)
@@ -290,7 +293,8 @@ class TelegramAdapter:
         return True
 
     async def push(self, user_id: str, replies: Sequence[Reply]) -> SendResult:
-        """Send a push to a user's private chat (the scheduler's way in)."""
+        """Send a push to a user's private chat (the scheduler's way in); a paid broadcast when
+        ``JALUR_TELEGRAM_PAID_BROADCAST`` is on."""
         return await self._deliver_to(user_id, replies)
 
     async def post(self, channel_id: str, replies: Sequence[Reply]) -> SendResult:
@@ -306,23 +310,24 @@ class TelegramAdapter:
             chat_id = int(chat)
         except ValueError:
             return SendResult.FAILED
-        return await self._deliver(chat_id, replies)
+        return await self._deliver(chat_id, replies, paid=self.settings.telegram_paid_broadcast)
 
     async def _deliver(self, chat_id: int, replies: Sequence[Reply], *, reply_to: int | None = None,
-                       user_id: int | None = None) -> SendResult:
+                       user_id: int | None = None, paid: bool = False) -> SendResult:
         """Send replies in order (a choice question as a quiz poll where it fits one); stop at the first
-        message that does not go out. ``user_id`` is who the replies answer (None: the private chat's user)."""
+        message that does not go out. ``user_id`` is who the replies answer (None: the private chat's user);
+        ``paid`` sends them as paid broadcasts (pushes only)."""
         for reply in replies:
             poll = quiz_poll(reply) if self.settings.telegram_quiz_polls else None
             if poll is not None and reply.expects is not None:
-                sent = await self._send_quiz(chat_id, user_id or chat_id, poll, reply, reply_to=reply_to)
+                sent = await self._send_quiz(chat_id, user_id or chat_id, poll, reply, reply_to=reply_to, paid=paid)
                 if sent is not None:
                     if sent is not SendResult.SENT:
                         return sent
                     reply_to = None
                     continue
             for body, markup in messages(reply):
-                result = await self._send(chat_id, body, markup, reply_to=reply_to)
+                result = await self._send(chat_id, body, markup, reply_to=reply_to, paid=paid)
                 if result is not SendResult.SENT:
                     return result
                 reply_to = None
@@ -333,14 +338,14 @@ class TelegramAdapter:
             await self.engine.mark_unreachable(PLATFORM, str(user_id), now=self.clock())
 
     async def _send_quiz(self, chat_id: int, user_id: int, poll: QuizPoll, reply: Reply, *,
-                         reply_to: int | None) -> SendResult | None:
+                         reply_to: int | None, paid: bool = False) -> SendResult | None:
         """The intro, then the quiz poll, and its route stored; None when Telegram refuses the poll
         before anything was sent (the caller sends the question with buttons instead)."""
         assert reply.expects is not None and reply.expects.choice is not None
         intro_sent = False
         if poll.intro.strip():
             for body, _ in messages(replace(reply, text=poll.intro, buttons=())):
-                result = await self._send(chat_id, body, None, reply_to=reply_to)
+                result = await self._send(chat_id, body, None, reply_to=reply_to, paid=paid)
                 if result is not SendResult.SENT:
                     return result
                 intro_sent, reply_to = True, None
@@ -349,13 +354,13 @@ class TelegramAdapter:
                 chat_id, poll.question, list(poll.options), is_anonymous=False, type=PollType.QUIZ,
                 correct_option_ids=[poll.correct], explanation=poll.explanation or None,
                 reply_markup=keyboard(replace(reply, buttons=poll.buttons)),
-                reply_to_message_id=reply_to, allow_sending_without_reply=True,
+                reply_to_message_id=reply_to, allow_sending_without_reply=True, allow_paid_broadcast=paid or None,
             ))
         except BadRequest as exc:
             PLATFORM_ERRORS.labels(PLATFORM, "bad_request").inc()
             log.warning("telegram: quiz poll to chat %s refused (%s); sending buttons", chat_id, exc)
             if intro_sent:  # the intro is out: the question with its buttons, without the intro again
-                return await self._deliver(chat_id, [replace(reply, expects=None)], user_id=user_id)
+                return await self._deliver(chat_id, [replace(reply, expects=None)], user_id=user_id, paid=paid)
             return None
         if isinstance(message, SendResult):
             return message
@@ -396,14 +401,14 @@ class TelegramAdapter:
         return SendResult.RETRY
 
     async def _send(self, chat_id: int, html: str, markup: InlineKeyboardMarkup | None, *,
-                    reply_to: int | None = None) -> SendResult:
+                    reply_to: int | None = None, paid: bool = False) -> SendResult:
         """Send one message: sent, unreachable (blocked), retry later (network, rate) or failed."""
         for body in (html, without_tags(html)):
             try:
                 result = await self._attempts(chat_id, "a message", partial(
                     self.app.bot.send_message, chat_id, body, parse_mode=ParseMode.HTML, reply_markup=markup,
                     disable_web_page_preview=True, reply_to_message_id=reply_to,
-                    allow_sending_without_reply=True,
+                    allow_sending_without_reply=True, allow_paid_broadcast=paid or None,
                 ))
             except BadRequest as exc:
                 PLATFORM_ERRORS.labels(PLATFORM, "bad_request").inc()
@@ -427,24 +432,6 @@ class TelegramAdapter:
             except TelegramError:
                 log.info("telegram: could not send the apology for update %s", update_id)
 
-
-
-class CountingRateLimiter(AIORateLimiter):
-    """python-telegram-bot's limiter, counting each ``RetryAfter`` it waits out (a metric)."""
-
-    async def _run_request(self, *args: Any, **kwargs: Any) -> Any:  # one attempt of process_request
-        try:
-            return await super()._run_request(*args, **kwargs)
-        except RetryAfter:
-            RATE_LIMIT_WAITS.labels(PLATFORM).inc()
-            raise
-
-
-def rate_limiter(rate: float) -> AIORateLimiter:
-    """python-telegram-bot's limiter at ``rate`` messages a second, with a burst of 50 ms worth."""
-    window = max(RATE_WINDOW_SECONDS, 1 / rate)
-    return CountingRateLimiter(overall_max_rate=rate * window, overall_time_period=window,
-                               max_retries=SEND_ATTEMPTS)
 
 
 async def run_telegram(engine: Engine, settings: Settings, senders: Senders) -> None:

@@ -31,7 +31,7 @@ async def daily_quiz(ctx: Context) -> list[Reply] | None:
     if await ctx.repo.quiz.open_interview(ctx.learner.id) is not None:
         return None
     clear_pending(ctx)
-    cards = await ctx.repo.quiz.cards(ctx.learner.id)
+    cards = await ctx.repo.quiz.due_dates(ctx.learner.id)
     pick = pick_question(ctx.bank, ctx.progress, cards, now=ctx.now, learner_id=ctx.learner.id,
                          current_skill=ctx.learner.current_skill, track=ctx.learner.track)
     if pick is None:

@@ -1,23 +1,25 @@
 """One pass of push delivery: claim what is due, compose it, send it, record the outcome.
 
-1. *Claim* (one transaction per batch): due schedule rows are read (each
-   process gets different rows on PostgreSQL), moved on to their next
+1. *Claim* (one short transaction per batch): due schedule rows are read
+   (each process gets different rows on PostgreSQL), moved on to their next
    occurrence, and a ledger row is inserted per occurrence with ON CONFLICT
    DO NOTHING: only the process whose insert landed sends it. Ledger rows
    whose lease ran out (a sender crashed after claiming) or whose retry time
-   came are taken again. In the same transaction each claimed push is
-   composed (a daily quiz becomes the learner's open question), or recorded
-   as skipped (learner gone or opted out, unreachable, nothing to send) or
-   expired (too late to be useful).
+   came are taken again. Then, ``COMPOSE_CHUNK`` at a time in transactions of
+   their own, each claimed push is composed (a daily quiz becomes the
+   learner's open question), or recorded as skipped (learner gone or opted
+   out, unreachable, nothing to send) or expired (too late to be useful).
 2. *Send* through the platform's sender, a few at a time; the adapter's
    rate limiter sets the pace.
-3. *Record* each outcome as soon as it is known: ``sent`` is final, a
+3. *Record* each outcome before its sender takes another push (outcomes
+   that arrive together share one transaction): ``sent`` is final, a
    transient error is retried with backoff, a user who blocked the bot is
    marked unreachable and skipped from then on.
 
 A push is sent at most once per (kind, subject, period) unless the process
 dies between the platform accepting a message and step 3 recording it; then
-the lease runs out and it is sent again. That window is one message long.
+the lease runs out and it is sent again. Since every sender waits for its
+record, that window holds at most ``concurrency`` pushes: those in flight.
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation import Reply
 from bot.markup import to_plain
@@ -46,6 +51,7 @@ from bot.pushes.kinds import (
     wants,
 )
 from bot.storage.database import Database
+from bot.storage.group_commit import GroupCommit
 from bot.storage.push_store import Occurrence
 from bot.storage.quiz_store import QuizStore
 from bot.storage.repository import Repository
@@ -57,6 +63,7 @@ LEASE = timedelta(minutes=5)
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
 MAX_ATTEMPTS = len(BACKOFF) + 1
 NOT_RUNNING_RETRY = timedelta(minutes=1)
+COMPOSE_CHUNK = 20  # claimed pushes composed per transaction
 CHAT_ONLY_PLATFORMS = frozenset({"console"})  # identities there never receive pushes
 
 
@@ -271,15 +278,21 @@ class PushRunner:
         report = TickReport()
         todo: asyncio.Queue[Outgoing | None] = asyncio.Queue()
         room = asyncio.Semaphore(2 * self.batch)  # composed but unsent pushes held at most
-        done: asyncio.Queue[tuple[Outgoing, SendResult] | None] = asyncio.Queue()
+        outcomes: GroupCommit[tuple[Outgoing, SendResult]] = GroupCommit(
+            self.source.db, partial(self._write_outcomes, report=report, now=now))
 
         async def produce() -> None:
             try:
                 while True:
-                    outgoing, seen = await self._claim(now or self.clock(), report)
-                    for push in outgoing:
-                        await room.acquire()
-                        todo.put_nowait(push)
+                    moment = now or self.clock()
+                    claimed, seen = await self._claim(moment, report)
+                    # composed a few at a time, so that no transaction holds SQLite's one writer for long
+                    # while senders wait to record what they sent
+                    for start in range(0, len(claimed), COMPOSE_CHUNK):
+                        chunk = claimed[start:start + COMPOSE_CHUNK]
+                        for push in await self._compose_all(chunk, moment, report, refresh=start == 0):
+                            await room.acquire()
+                            todo.put_nowait(push)
                     if seen < self.batch or self._stopping:
                         return
             finally:
@@ -287,20 +300,20 @@ class PushRunner:
                     todo.put_nowait(None)
 
         async def send() -> None:
+            # the outcome is committed before this sender takes the next push: a crash repeats at
+            # most the ``concurrency`` pushes the platform accepted and the ledger does not show yet
             while (push := await todo.get()) is not None:
                 room.release()
-                await done.put((push, await self._push(push)))
+                await outcomes.write((push, await self._push(push)))
 
         await self._close_group_quizzes(now or self.clock(), report)
-        recorder = asyncio.create_task(self._record(done, report, now))
         try:
             async with asyncio.TaskGroup() as group:
                 group.create_task(produce())
                 for _ in range(self.concurrency):
                     group.create_task(send())
         finally:
-            await done.put(None)
-            await recorder
+            await outcomes.drain()
             for (kind, outcome), count in report.outcomes.items():
                 PUSHES.labels(kind, outcome).inc(count)
         return report
@@ -332,31 +345,38 @@ class PushRunner:
 
     # --- claim and compose ------------------------------------------------------
 
-    async def _claim(self, moment: datetime, report: TickReport) -> tuple[list[Outgoing], int]:
+    async def _claim(self, moment: datetime, report: TickReport) -> tuple[list[PushDelivery], int]:
+        """Claim a batch (one short transaction): the ledger rows now ours, and how many rows were seen."""
+        async with self.source.db.transaction() as session:
+            claim = await claim_batch(Repository(session), moment, self.batch, self.lease)
+        first_tries = [d.due_at for d in claim.deliveries if d.attempts == 1]
+        if first_tries:
+            report.lag = max(report.lag or timedelta(0), moment - min(first_tries))
+        return claim.deliveries, claim.seen
+
+    async def _compose_all(self, deliveries: list[PushDelivery], moment: datetime, report: TickReport, *,
+                           refresh: bool) -> list[Outgoing]:
+        """Compose claimed pushes in one transaction (a daily quiz becomes the open question)."""
         async with self.source.db.transaction() as session:
             repo = Repository(session)
-            claim = await claim_batch(repo, moment, self.batch, self.lease)
-            if not claim.deliveries:
-                return [], claim.seen
-            first_tries = [d.due_at for d in claim.deliveries if d.attempts == 1]
-            if first_tries:
-                report.lag = max(report.lag or timedelta(0), moment - min(first_tries))
-            identities = await repo.identities_of(claim.learners)
-            await self.source.bank.refresh(repo.quiz)
-            await repo.prime_progress(claim.learners)
-            await repo.quiz.prime(claim.learners)
+            learners = await repo.learners_by_id(_subjects(deliveries, LEARNER_KINDS))
+            groups = await repo.groups.by_id(_subjects(deliveries, GROUP_KINDS))
+            identities = await repo.identities_of(learners)
+            if refresh:
+                await self.source.bank.refresh(repo.quiz)
+            await repo.prime_progress(learners)
+            await repo.quiz.prime(learners)
             outgoing = []
-            for delivery in claim.deliveries:
+            for delivery in deliveries:
                 if delivery.kind in GROUP_KINDS:
-                    push = await self._compose_group(repo, delivery, claim.groups.get(int(delivery.subject)),
-                                                     moment, report)
+                    push = await self._compose_group(repo, delivery, groups.get(int(delivery.subject)), moment,
+                                                     report)
                 else:
-                    learner = claim.learners.get(int(delivery.subject))
-                    push = await self._compose(repo, delivery, learner, identities.get(int(delivery.subject), []),
-                                               moment, report)
+                    push = await self._compose(repo, delivery, learners.get(int(delivery.subject)),
+                                               identities.get(int(delivery.subject), []), moment, report)
                 if push is not None:
                     outgoing.append(push)
-            return outgoing, claim.seen
+            return outgoing
 
     async def _close(self, repo: Repository, delivery: PushDelivery, moment: datetime, report: TickReport,
                      status: str, detail: str, retry_at: datetime | None = None) -> None:
@@ -436,40 +456,27 @@ class PushRunner:
             log.exception("sending push %s to a %s user failed", push.kind, push.platform)
             return SendResult.RETRY
 
-    async def _record(self, done: asyncio.Queue[tuple[Outgoing, SendResult] | None], report: TickReport,
-                      now: datetime | None) -> None:
-        """Write outcomes as they come, several per transaction when many arrive together."""
-        finished = False
-        while not finished:
-            batch = [await done.get()]
-            while not done.empty():
-                batch.append(done.get_nowait())
-            if None in batch:
-                finished = True
-            results = [item for item in batch if item is not None]
-            if results:
-                await self._write_outcomes(results, report, now or self.clock())
-
-    async def _write_outcomes(self, results: list[tuple[Outgoing, SendResult]], report: TickReport,
-                              moment: datetime) -> None:
-        async with self.source.db.transaction() as session:
-            repo = Repository(session)
-            sent: dict[str, list[int]] = {}
-            for push, result in results:
-                status, retry_at, detail = self._outcome(push, result, moment)
-                if status == "sent":
-                    sent.setdefault(push.platform, []).append(push.delivery_id)
-                else:
-                    await repo.pushes.finish(push.delivery_id, status, now=moment, platform=push.platform,
-                                             detail=detail, retry_at=retry_at)
-                if result is SendResult.UNREACHABLE and push.to_channel:
-                    await pause_group(repo.groups, repo.pushes, push.subject, now=moment)
-                elif result is SendResult.UNREACHABLE:
-                    await repo.mark_unreachable(push.platform, push.user_id, now=moment)
-                report.outcomes[(push.kind, status)] += 1
-                report.pushes.append((push, status))
-            for platform, ids in sent.items():
-                await repo.pushes.finish_sent(ids, platform=platform, now=moment)
+    async def _write_outcomes(self, session: AsyncSession, results: list[tuple[Outgoing, SendResult]], *,
+                              report: TickReport, now: datetime | None) -> None:
+        """Record outcomes (all that arrived together, in one transaction)."""
+        moment = now or self.clock()
+        repo = Repository(session)
+        sent: dict[str, list[int]] = {}
+        for push, result in results:
+            status, retry_at, detail = self._outcome(push, result, moment)
+            if status == "sent":
+                sent.setdefault(push.platform, []).append(push.delivery_id)
+            else:
+                await repo.pushes.finish(push.delivery_id, status, now=moment, platform=push.platform,
+                                         detail=detail, retry_at=retry_at)
+            if result is SendResult.UNREACHABLE and push.to_channel:
+                await pause_group(repo.groups, repo.pushes, push.subject, now=moment)
+            elif result is SendResult.UNREACHABLE:
+                await repo.mark_unreachable(push.platform, push.user_id, now=moment)
+            report.outcomes[(push.kind, status)] += 1
+            report.pushes.append((push, status))
+        for platform, ids in sent.items():
+            await repo.pushes.finish_sent(ids, platform=platform, now=moment)
 
     def _outcome(self, push: Outgoing, result: SendResult,
                  moment: datetime) -> tuple[str, datetime | None, str | None]:

@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 from bot.content.loader import KnowledgeBase
 from bot.content.models import Question
@@ -59,10 +59,20 @@ def focus_skills(kb: KnowledgeBase, progress: Progress, current_skill: str | Non
     return list(dict.fromkeys(ordered))
 
 
+class ScheduledCard(Protocol):
+    """What choosing a question needs of a review card: its question and when it is due."""
+
+    @property
+    def question_id(self) -> str: ...
+
+    @property
+    def due(self) -> datetime: ...
+
+
 def pick_question(
     bank: QuestionBank,
     progress: Progress,
-    cards: Mapping[str, ReviewCard],
+    cards: Mapping[str, ReviewCard] | Mapping[str, ScheduledCard],
     *,
     now: datetime,
     learner_id: int,

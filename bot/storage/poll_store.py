@@ -48,6 +48,13 @@ class PollStore:
         ))
         await self.session.flush()
 
+    async def remember_many(self, routes: list[tuple[PollRoute, datetime]]) -> None:
+        """Store many sent polls' routes (with when each was sent) in one statement."""
+        await self.session.execute(insert_for(self.session.get_bind().dialect.name)(SentPoll), [
+            {"platform": r.platform, "poll_id": r.poll_id, "chat_id": r.chat_id, "message_id": r.message_id,
+             "user_id": r.user_id, "question_id": r.question_id, "answer_command": r.answer_command,
+             "ask_command": r.ask_command, "shared_chat": r.shared_chat, "sent_at": now} for r, now in routes])
+
     async def route(self, platform: str, poll_id: str) -> PollRoute | None:
         """The route of a sent poll, or None for a poll Jalur does not know (or has forgotten)."""
         row = await self.session.get(SentPoll, (platform, poll_id))

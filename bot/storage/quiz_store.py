@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.storage.tables import Interview, PackQuestion, QuizAnswer, ReviewCard, StreakDay
 
 log = logging.getLogger(__name__)
+
+
+class CardDue(NamedTuple):
+    """A review card as choosing a question sees it: its question and when it is due."""
+
+    question_id: str
+    due: datetime
 
 
 @dataclass(frozen=True)
@@ -44,22 +52,24 @@ class QuizStore:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self._primed_cards: dict[int, dict[str, ReviewCard]] = {}
+        self._primed_cards: dict[int, dict[str, CardDue]] = {}
         self._primed_interviews: dict[int, Interview | None] = {}
+        self._primed_asked: dict[int, datetime | None] = {}  # a primed learner's latest answered asking
 
     async def prime(self, learner_ids: Iterable[int]) -> None:
-        """Read many learners' cards and open interviews in two queries (a push batch).
+        """Read many learners' cards, open interviews and latest askings in three queries (a push batch).
 
-        Each learner's next ``cards`` and ``open_interview`` call returns what
+        Each learner's next ``due_dates`` and ``open_interview`` call returns what
         was read here, once; later calls read the database again.
         """
         ids = sorted(set(learner_ids))
         if not ids:
             return
-        cards: dict[int, dict[str, ReviewCard]] = {i: {} for i in ids}
-        rows = await self.session.execute(select(ReviewCard).where(ReviewCard.learner_id.in_(ids)))
-        for card in rows.scalars():
-            cards[card.learner_id][card.question_id] = card
+        cards: dict[int, dict[str, CardDue]] = {i: {} for i in ids}
+        rows = await self.session.execute(select(ReviewCard.learner_id, ReviewCard.question_id, ReviewCard.due)
+                                          .where(ReviewCard.learner_id.in_(ids)))
+        for learner_id, question_id, due in rows:
+            cards[learner_id][question_id] = CardDue(question_id, due)
         interviews: dict[int, Interview | None] = dict.fromkeys(ids)
         open_interviews = await self.session.execute(
             select(Interview).where(Interview.learner_id.in_(ids), Interview.finished_at.is_(None))
@@ -69,6 +79,21 @@ class QuizStore:
             interviews[interview.learner_id] = interview
         self._primed_cards.update(cards)
         self._primed_interviews.update(interviews)
+        asked: dict[int, datetime | None] = dict.fromkeys(ids)
+        latest = await self.session.execute(
+            select(QuizAnswer.learner_id, func.max(QuizAnswer.asked_at)).where(QuizAnswer.learner_id.in_(ids))
+            .group_by(QuizAnswer.learner_id)
+        )
+        asked.update({learner_id: at for learner_id, at in latest})
+        self._primed_asked.update(asked)
+
+    def asked_before(self, learner_id: int, moment: datetime) -> bool:
+        """True when ``prime`` found that every answered asking of the learner is older than ``moment``
+        (so nothing needs to be read to key a new asking at ``moment``)."""
+        if learner_id not in self._primed_asked:
+            return False
+        latest = self._primed_asked[learner_id]
+        return latest is None or _aware(latest) < moment
 
     # --- review cards ---------------------------------------------------------
 
@@ -76,10 +101,16 @@ class QuizStore:
         """The learner's card for one question, if they have seen it."""
         return await self.session.get(ReviewCard, (learner_id, question_id))
 
-    async def cards(self, learner_id: int) -> dict[str, ReviewCard]:
-        """Every card of the learner, by question id."""
+    async def due_dates(self, learner_id: int) -> dict[str, CardDue]:
+        """When each of the learner's cards is due, by question id (read by ``prime`` for a push batch)."""
         if learner_id in self._primed_cards:
             return self._primed_cards.pop(learner_id)
+        rows = await self.session.execute(select(ReviewCard.question_id, ReviewCard.due)
+                                          .where(ReviewCard.learner_id == learner_id))
+        return {question_id: CardDue(question_id, due) for question_id, due in rows}
+
+    async def cards(self, learner_id: int) -> dict[str, ReviewCard]:
+        """Every card of the learner, by question id."""
         rows = await self.session.execute(select(ReviewCard).where(ReviewCard.learner_id == learner_id))
         return {card.question_id: card for card in rows.scalars()}
 
@@ -246,3 +277,8 @@ class QuizStore:
         """Delete the learner's quiz rows (answers before interviews: they refer to them)."""
         for table in (QuizAnswer, Interview, ReviewCard, StreakDay):
             await self.session.execute(delete(table).where(table.learner_id == learner_id))
+
+
+def _aware(moment: datetime) -> datetime:
+    """A naive time from an aggregate (SQLite gives MAX() back as stored, without the UTC type) as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
