@@ -26,6 +26,7 @@ from bot.content.models import (
     PhaseFile,
     Question,
     QuestionFile,
+    SeedTopicFile,
     Skill,
     SkillFile,
     Track,
@@ -166,6 +167,9 @@ class KnowledgeBase:
 _SKILL_GLOB = "roadmap/phase-*-skills.yaml"
 _QUESTION_GLOB = "questions/*.yaml"
 _KNOWN = {"roadmap/phases.yaml", "tracks.yaml", "ui/messages.yaml", "ui/intents.yaml"}
+# Optional: the map of the seed roadmaps' topics to where they live (tests/test_seed_topics.py
+# checks every home); the bot does not use it, the loader only checks its shape.
+_TOPIC_MAP = "seed-topic-map.yaml"
 
 
 def load_knowledge(root: Path | None = None) -> KnowledgeBase:
@@ -176,12 +180,12 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
 
     skill_paths = sorted(root.glob(_SKILL_GLOB))
     question_paths = sorted(root.glob(_QUESTION_GLOB))
-    known = {root / rel for rel in _KNOWN} | set(skill_paths) | set(question_paths)
+    known = {root / rel for rel in (*_KNOWN, _TOPIC_MAP)} | set(skill_paths) | set(question_paths)
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.suffix in {".yaml", ".yml"} and path not in known:
             raise ContentError(
                 f"{_display_name(path, root)}: unknown content file (expected one of "
-                f"{', '.join(sorted(_KNOWN))}, {_SKILL_GLOB} or {_QUESTION_GLOB})"
+                f"{', '.join(sorted((*_KNOWN, _TOPIC_MAP)))}, {_SKILL_GLOB} or {_QUESTION_GLOB})"
             )
     for rel in sorted(_KNOWN):
         if not (root / rel).is_file():
@@ -193,6 +197,8 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
     tracks = load_model(root / "tracks.yaml", TrackFile, root).tracks
     messages = load_model(root / "ui/messages.yaml", MessageFile, root).messages
     intents = load_model(root / "ui/intents.yaml", IntentFile, root)
+    if (root / _TOPIC_MAP).is_file():
+        load_model(root / _TOPIC_MAP, SeedTopicFile, root)
 
     skills: dict[str, Skill] = {}
     skill_phase: dict[str, int] = {}

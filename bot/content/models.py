@@ -154,12 +154,18 @@ class Project(Strict):
 
 
 class Phase(Strict):
-    """One phase of the 40-week plan."""
+    """One phase of the 40-week plan.
+
+    ``career`` says where finishing the phase takes a learner (junior, mid-level, tech lead);
+    ``credential`` what to show for it afterwards (a GitHub profile, a certificate).
+    """
 
     number: Annotated[int, Field(ge=1, le=4)]
     weeks: tuple[int, int]
     title: Localized
     goal: Localized
+    career: Localized | None = None
+    credential: Localized | None = None
     project: Project
 
     @field_validator("weeks")
@@ -370,3 +376,56 @@ class PackFile(QuestionFile):
     """A study group's question pack: an optional name (default: the file name) and questions."""
 
     pack: Slug | None = None
+
+
+SEED_IDS: tuple[str, ...] = ("000", "001", "002", "003", "004")
+HOME_KINDS: tuple[str, ...] = ("skill", "phase", "message", "question", "track")
+
+
+class TopicHome(Strict):
+    """Where a learner meets a topic: exactly one of a skill, a phase, a message, a question
+    or a track, and for a skill, phase or track the field that holds the topic."""
+
+    skill: Slug | None = None
+    phase: Annotated[int, Field(ge=1, le=4)] | None = None
+    message: Annotated[str, Field(pattern=r"^[a-z0-9_.]+$")] | None = None
+    question: Slug | None = None
+    track: Literal["go", "python", "node", "java", "php"] | None = None
+    field: Annotated[str, Field(pattern=r"^[a-z_]+(?:\.[a-z]+)?$")] | None = None
+
+    @model_validator(mode="after")
+    def _one_home(self) -> TopicHome:
+        kinds = [kind for kind in HOME_KINDS if getattr(self, kind) is not None]
+        if len(kinds) != 1:
+            raise ValueError(f"a home is exactly one of {', '.join(HOME_KINDS)}; got {kinds or 'none'}")
+        if kinds[0] in ("skill", "phase", "track") and self.field is None:
+            raise ValueError(f"field: a {kinds[0]} home names the field that holds the topic")
+        return self
+
+
+class TopicKeywords(Strict):
+    """Words that must appear in a home, per language (the same words when they are terms)."""
+
+    en: list[NonEmpty] = Field(min_length=1)
+    id: list[NonEmpty] = Field(min_length=1)
+
+
+class SeedTopic(Strict):
+    """One notable topic of a seed roadmap, where it lives, and the words that show it is there."""
+
+    topic: NonEmpty
+    seed: Literal["000", "001", "002", "003", "004"]
+    home: TopicHome
+    keywords: list[NonEmpty] | TopicKeywords
+
+    def words(self, lang: str) -> list[str]:
+        """The keywords that must appear in the home's text in ``lang``."""
+        if isinstance(self.keywords, TopicKeywords):
+            return self.keywords.en if lang == "en" else self.keywords.id
+        return list(self.keywords)
+
+
+class SeedTopicFile(Strict):
+    """The map of the seed roadmaps' topics to their homes in ``knowledge/``."""
+
+    topics: list[SeedTopic] = Field(min_length=1)

@@ -7,7 +7,7 @@ import logging
 from bot.conversation import Button, Reply, rows
 from bot.features.context import Context
 from bot.features.next_step import cmd_next
-from bot.features.project import CONFIRM_WORDS, phase_or_help
+from bot.features.project import CONFIRM_WORDS, milestone_lines, phase_or_help
 
 log = logging.getLogger(__name__)
 
@@ -40,5 +40,6 @@ async def cmd_project_done(ctx: Context, args: str) -> list[Reply]:
     await ctx.reload_progress()
     ctx.learner.current_skill = None
     log.info("learner %s completed phase %s", ctx.learner.id, phase)
-    done = Reply(ctx.t("project.phase_complete", phase=phase, title=ctx.kb.phase(phase).title.get(ctx.lang)))
+    title = ctx.kb.phase(phase).title.get(ctx.lang)
+    done = Reply("\n".join([ctx.t("project.phase_complete", phase=phase, title=title), *milestone_lines(ctx, phase)]))
     return [done, *await cmd_next(ctx, "")]

@@ -31,6 +31,17 @@ def _parse_phase(ctx: Context, text: str) -> int | None:
     return None
 
 
+def milestone_lines(ctx: Context, phase_number: int) -> list[str]:
+    """Where a phase takes the learner and the credential to show for it, when the content says."""
+    phase = ctx.kb.phase(phase_number)
+    lines = []
+    if phase.career is not None:
+        lines.append(ctx.t("phase.career", text=phase.career.get(ctx.lang)))
+    if phase.credential is not None:
+        lines.append(ctx.t("phase.credential", text=phase.credential.get(ctx.lang)))
+    return lines
+
+
 def checklist_reply(ctx: Context, phase_number: int, *, intro: str | None = None) -> Reply:
     """The project of ``phase_number`` with its must-haves ticked or open."""
     phase = ctx.kb.phase(phase_number)

@@ -16,6 +16,7 @@ from bot.conversation import Button, Reply, rows
 from bot.features import skill_resources
 from bot.features.context import Context
 from bot.features.next_step import resolve_skill
+from bot.features.project import milestone_lines
 from bot.roadmap.plan import PLAN_WEEKS, current_phase, week_in_plan
 
 STATUS_ICONS = {"done": "✅", "learning": "📖", "skipped": "⏭", "not_started": "⬜"}
@@ -95,7 +96,7 @@ def phase_detail(ctx: Context, number: int) -> Reply:
         lines += ["", ctx.t("roadmap.electives_heading"), *(_skill_line(ctx, s) for s in electives)]
     project_mark = "✅" if number in ctx.progress.completed_phases else "⬜"
     lines += ["", ctx.t("roadmap.project", mark=project_mark, title=phase.project.title.get(ctx.lang),
-                        phase=number),
+                        phase=number), *milestone_lines(ctx, number),
               "", ctx.t("roadmap.legend")]
     skills = [*core, *electives]
     per_row = max(2, math.ceil(len(skills) / MAX_SKILL_ROWS))
