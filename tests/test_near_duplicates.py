@@ -38,6 +38,9 @@ REVIEWED: dict[frozenset[str], str] = {
     frozenset({"lang-async-cpu-bound", "node-cpu-work-blocks-loop"}):
         "whether `async` moves CPU work off the loop (choice, any track) vs diagnosing and fixing a stalled "
         "Express service (open, Node track: worker_threads, chunking, a job queue)",
+    frozenset({"rabbitmq-fanout-exchange", "rabbitmq-headers-exchange"}):
+        "the same four exchange types as options, two scenarios with different right answers "
+        "(every queue gets a copy vs routing on several header values)",
 }
 
 _STOP_WORDS = frozenset(" ".join((
