@@ -256,11 +256,17 @@ class MessageFile(Strict):
 
 
 class IntentPhrases(Strict):
-    """Free-text phrases that mean one command, per language."""
+    """Free-text phrases that mean one command, per language.
+
+    ``keywords`` (either language) are the words a request for the command is built
+    around ("quiz", "soal", "streak", "makasih"): when no phrase fits, the text that holds
+    the most of one command's keywords asks for that command.
+    """
 
     command: Annotated[str, Field(pattern=r"^[a-z_]+$")]
     en: list[NonEmpty] = Field(min_length=1)
     id: list[NonEmpty] = Field(min_length=1)
+    keywords: list[NonEmpty] = Field(default_factory=list)
 
 
 class IntentFile(Strict):
