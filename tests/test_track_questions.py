@@ -94,3 +94,25 @@ async def test_quiz_track_by_alias_in_indonesian_shows_the_indonesian_prompt(cha
     assert question_id is not None and kb.questions[question_id].track == "go"
     assert "Pertanyaan baru" in chat.text
     assert kb.questions[question_id].prompt.id.split("`")[0][:40] in chat.text
+
+
+def _interview_question(kb: KnowledgeBase, chat: Chat) -> str:
+    """The id of the mock-interview question just asked, found by its prompt."""
+    prompt = chat.replies[-1].text.split("\n\n")[1]
+    return next(q.id for q in kb.questions.values() if q.prompt.en == prompt)
+
+
+@pytest.mark.parametrize("track", TRACKS)
+async def test_a_mock_interview_past_week_4_asks_about_the_learners_own_track(chat: Chat, kb: KnowledgeBase,
+                                                                           track: str) -> None:
+    await chat.onboard(track=track)
+    chat.wait(days=5 * 7)  # week 6 of the plan
+    await chat.say("/interview")
+    asked = []
+    for number in range(1, 6):
+        assert f"Question {number} of 5" in chat.replies[-1].text, chat.text
+        asked.append(_interview_question(kb, chat))
+        await chat.press("I don't know")
+    assert "Scorecard" in chat.text
+    tracks = {kb.questions[q].track for q in asked}
+    assert track in tracks and tracks <= {None, track}, asked
