@@ -7,14 +7,17 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 from chat import Chat
 
 from bot.content.loader import KnowledgeBase, default_knowledge_dir, load_model
 from bot.content.models import TRACK_IDS, QuestionFile
+from bot.quiz.grader import grade
 
 TRACK_FILES = sorted((default_knowledge_dir() / "questions").glob("track-*.yaml"))
 TRACKS = [path.stem.removeprefix("track-") for path in TRACK_FILES]
 MIN_PER_TRACK = 16
+SAMPLE_ANSWERS = yaml.safe_load((Path(__file__).parent / "data" / "track_answers.yaml").read_text())["answers"]
 
 
 def _asked_id(chat: Chat) -> str | None:
@@ -116,3 +119,14 @@ async def test_a_mock_interview_past_week_4_asks_about_the_learners_own_track(ch
     assert "Scorecard" in chat.text
     tracks = {kb.questions[q].track for q in asked}
     assert track in tracks and tracks <= {None, track}, asked
+
+
+def test_learner_answers_to_track_questions_get_an_interviewers_verdict(kb: KnowledgeBase) -> None:
+    wrong = []
+    for sample in SAMPLE_ANSWERS:
+        verdict = grade(kb.questions[sample["question"]], sample["answer"]).verdict
+        if verdict != sample["verdict"]:
+            wrong.append(f"{sample['question']}: {verdict}, expected {sample['verdict']}: {sample['answer'][:60]!r}")
+    assert wrong == []
+    graded = {sample["question"] for sample in SAMPLE_ANSWERS}
+    assert {q.id for q in kb.questions.values() if q.track in ("go", "python") and q.kind == "open"} <= graded
