@@ -43,6 +43,7 @@ from bot.quiz.language import words  # noqa: E402
 
 SETS = Path(__file__).parent / "grader"
 DEFAULT_SETS = (
+    SETS / "blind_holdout4.yaml",
     SETS / "blind_holdout.yaml",
     SETS / "blind_holdout3.yaml",
     SETS / "public" / "mohler_holdout.yaml",
@@ -50,6 +51,7 @@ DEFAULT_SETS = (
     SETS / "blind_dev.yaml",
     SETS / "blind_dev2.yaml",
     SETS / "blind_dev3.yaml",
+    SETS / "blind_dev4.yaml",
     SETS / "public" / "mohler_dev.yaml",
     SETS / "labelled_answers.yaml",
     SETS / "holdout_answers.yaml",

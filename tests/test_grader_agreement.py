@@ -16,15 +16,20 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from grader_agreement import SETS, evaluate_cases, load_cases  # noqa: E402
 
+from bot.content.loader import load_knowledge  # noqa: E402
+
 DEV = SETS / "blind_dev.yaml"
 DEV_TWO_WAY, DEV_THREE_WAY = 0.90, 0.75
 
 
 def test_the_blind_sets_are_bilingual_and_cover_every_phase() -> None:
-    for name, questions in (("blind_dev.yaml", 32), ("blind_dev2.yaml", 16), ("blind_holdout.yaml", 24),
-                            ("blind_dev3.yaml", 77), ("blind_holdout3.yaml", 77)):
+    bank = load_knowledge().questions
+    # 8 questions were rewritten for issue 18 and their answers removed (benchmarks/grader/README.md)
+    for name, questions in (("blind_dev.yaml", 31), ("blind_dev2.yaml", 14), ("blind_holdout.yaml", 24),
+                            ("blind_dev3.yaml", 72), ("blind_holdout3.yaml", 72)):
         entries = yaml.safe_load((SETS / name).read_text(encoding="utf-8"))["answers"]
         assert len({e["question"] for e in entries}) == questions
+        assert {e["question"] for e in entries} <= set(bank), f"{name} answers a question the bank no longer has"
         assert {e["lang"] for e in entries} >= {"en", "id", "mixed"}
         assert {e["label"] for e in entries} == {"correct", "partial", "incorrect"}
         assert all(0 <= e["score"] <= 5 for e in entries)

@@ -29,7 +29,7 @@ from bot.features.streak_report import streak_line
 from bot.intents import normalize
 from bot.markup import escape
 from bot.quiz.answers import grade_off_loop, record_review
-from bot.quiz.grader import Grade
+from bot.quiz.grader import Grade, choice_index
 from bot.quiz.recall import next_review_due
 from bot.quiz.scheduling import RATINGS, card_from_json, review, store
 from bot.quiz.selection import Pick, PickKind, pick_question
@@ -136,6 +136,12 @@ async def cmd_answer(ctx: Context, args: str) -> list[Reply]:
             return [Reply(ctx.t("quiz.nothing_open"), rows(Button(ctx.t("button.quiz"), "/quiz")))]
         return [Reply(ctx.t("quiz.answer_usage"))]
     return await answer(ctx, question_id.lower(), text.strip())
+
+
+def names_an_option(ctx: Context, text: str) -> bool:
+    """Whether ``text`` picks an option of the open choice question ("B", "interview")."""
+    question = pending_question(ctx)
+    return question is not None and question.kind == "choice" and choice_index(question, text) is not None
 
 
 async def typed_answer(ctx: Context, text: str) -> list[Reply] | None:

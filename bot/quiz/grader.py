@@ -284,6 +284,23 @@ def is_term_list(text: str, tokens: Sequence[Token], rubric: _Rubric, index: Ans
     return sum(i not in used for i in content) <= max(1, len(content) // 5)
 
 
+_FRAGMENT_BREAK = re.compile(r"[,;.:/\n]+(?!\w)|(?<!\w)[,;.:/]+|->|=>|=|\+|\(|\)")
+FRAGMENT_LIST_PARTS = 3  # at least this many pieces ...
+FRAGMENT_WORDS = 2  # ... most of them this short
+MAX_FRAGMENT_WORDS = 6  # and none long enough to be a sentence that explains
+MAX_FRAGMENT_LIST_WORDS = 16
+
+
+def is_fragment_list(text: str) -> bool:
+    """True for a short answer made of short pieces, mostly noun phrases without a sentence to explain
+    them ("contract first, parallel dev, mocks, codegen"; "audit log, replay, append only")."""
+    parts = [len(words(part)) for part in _FRAGMENT_BREAK.split(text)]
+    parts = [n for n in parts if n]
+    if len(parts) < FRAGMENT_LIST_PARTS or sum(parts) > MAX_FRAGMENT_LIST_WORDS:
+        return False
+    return sorted(parts)[len(parts) // 2] <= FRAGMENT_WORDS and max(parts) <= MAX_FRAGMENT_WORDS
+
+
 def _misconceptions(rubric: _Rubric, index: AnswerIndex, text: str,
                     tokens: Sequence[Token]) -> tuple[list[tuple[str, str]], frozenset[int]]:
     """The misconceptions stated (with a quote) and the places of every word that states one."""
@@ -329,7 +346,7 @@ def grade(question: Question, answer: str) -> Grade:
         quotes.append((concept.id, _quote(text, tokens, match)))
     coverage = earned / rubric.total if rubric.total else 0.0
     term_list = (len(hit) >= TERM_LIST_CONCEPTS and not rubric.asks_for_names
-                 and is_term_list(text, tokens, rubric, index))
+                 and (is_term_list(text, tokens, rubric, index) or is_fragment_list(text)))
     verdict, score = _judge(rubric, units_met, coverage, bool(hit))
     if verdict == "correct" and (wrong or term_list):
         verdict, score = "partial", min(score, CORRECT_AT - 0.01)

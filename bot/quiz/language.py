@@ -114,6 +114,19 @@ def plain_word(raw: str) -> str:
     return fold(raw).replace("'", "").replace("’", "")
 
 
+_REDUPLICATED = re.compile(r"^([a-z]{3,})2(nya|an|lah|kan|in)?$")
+_NUMBERED_NAMES = frozenset({"oauth", "http", "python", "sha", "ipv", "web", "tls", "ssl", "md", "log", "utf"})
+
+
+def _reduplicated(word: str) -> tuple[str, str] | None:
+    """Everyday Indonesian writes a doubled word with a 2: "dua2nya" is "dua-duanya", "masing2" "masing-masing"."""
+    match = _REDUPLICATED.match(word)
+    if match is None or match.group(1) in _NUMBERED_NAMES:
+        return None
+    base, suffix = match.group(1), match.group(2) or ""
+    return base, base + suffix
+
+
 def tokenize(text: str) -> list[Token]:
     """The words of ``text`` with their spans, clause numbers and comma-segment numbers.
 
@@ -136,7 +149,11 @@ def tokenize(text: str) -> list[Token]:
             clause += 1
             segment += 1
             continue
-        if word:
+        doubled = _reduplicated(word)
+        if doubled is not None:
+            for part in doubled:
+                tokens.append(Token(part, match.start(), match.end(), clause, segment))
+        elif word:
             tokens.append(Token(word, match.start(), match.end(), clause, segment))
     return tokens
 
