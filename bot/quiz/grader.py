@@ -284,7 +284,7 @@ def is_term_list(text: str, tokens: Sequence[Token], rubric: _Rubric, index: Ans
     return sum(i not in used for i in content) <= max(1, len(content) // 5)
 
 
-_FRAGMENT_BREAK = re.compile(r"[,;.:/\n]+(?!\w)|(?<!\w)[,;.:/]+|\+|\(|\)")
+_FRAGMENT_BREAK = re.compile(r"[,;.:/\n]+(?!\w)|(?<!\w)[,;.:/]+|->|=>|=|\+|\(|\)")
 FRAGMENT_LIST_PARTS = 3  # at least this many pieces ...
 FRAGMENT_WORDS = 2  # ... most of them this short
 MAX_FRAGMENT_WORDS = 6  # and none long enough to be a sentence that explains
@@ -293,10 +293,7 @@ MAX_FRAGMENT_LIST_WORDS = 16
 
 def is_fragment_list(text: str) -> bool:
     """True for a short answer made of short pieces, mostly noun phrases without a sentence to explain
-    them ("contract first, parallel dev, mocks, codegen"; "audit log, replay, append only").
-
-    An arrow or an equals sign joins a cause to its effect ("readiness fail -> no traffic"), so it
-    does not cut a piece."""
+    them ("contract first, parallel dev, mocks, codegen"; "audit log, replay, append only")."""
     parts = [len(words(part)) for part in _FRAGMENT_BREAK.split(text)]
     parts = [n for n in parts if n]
     if len(parts) < FRAGMENT_LIST_PARTS or sum(parts) > MAX_FRAGMENT_LIST_WORDS:
