@@ -193,6 +193,7 @@ function render() {
   document.getElementById("tabs").hidden = false;
   const wanted = fragment().get("view");
   show(["roadmap", "streak", "recall", "group"].includes(wanted) ? wanted : "roadmap");
+  document.body.dataset.renderedMs = String(Math.round(performance.now()));  // since navigation started
   document.body.dataset.ready = "true";
 }
 
@@ -363,15 +364,13 @@ function drawStreak(root, streak) {
   root.append(el("p", { class: "hint", id: "heatmap-summary",
                         text: t("dashboard.heatmap_summary", { answers: total, active: streak.active_days,
                                                                frozen: streak.frozen_days }) }));
-  const holder = el("div", { class: "scroll" }, heatmap(streak));
-  root.append(holder);
+  root.append(heatmap(streak));
   root.append(el("div", { class: "legend" }, t("dashboard.legend_less") + " ",
     el("i", { class: "cell0" }), el("i", { class: "cell1" }), el("i", { class: "cell2" }),
     el("i", { class: "cell3" }), el("i", { class: "cell4" }), " " + t("dashboard.legend_more") + " · ",
     el("i", { class: "cellf" }), " " + t("dashboard.day_frozen")));
   root.append(el("p", { class: "hint", text: t("dashboard.boundary", { boundary: streak.boundary,
                                                                       timezone: state.data.learner.timezone }) }));
-  requestAnimationFrame(() => { holder.scrollLeft = holder.scrollWidth; });
 }
 
 function tile(label, value, id) {
@@ -380,24 +379,31 @@ function tile(label, value, id) {
 }
 
 function heatmap(streak) {
+  // A year is too wide for a phone in one piece: two stacked halves of about six months, a column a week.
   const size = 11, gap = 2, top = 16, left = 4;
   const first = new Date(streak.first + "T00:00:00Z");
   const offset = (first.getUTCDay() + 6) % 7; // Monday first
-  const columns = Math.ceil((streak.answers.length + offset) / 7);
-  const width = left + columns * (size + gap), height = top + 7 * (size + gap);
-  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", id: "heatmap" });
-  let lastMonth = null;
+  const columns = Math.ceil((streak.answers.length + offset) / 7), split = Math.ceil(columns / 2);
+  const holder = el("div", { id: "heatmap", class: "heatmap" });
+  const halves = [0, 1].map((half) => {
+    const count = half ? columns - split : split;
+    const width = left + count * (size + gap) + 18, height = top + 7 * (size + gap);
+    const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img",
+                               preserveAspectRatio: "xMinYMin meet", class: "heatmap-half" });
+    holder.append(chart);
+    return chart;
+  });
+  const seenMonths = new Set();
   streak.answers.forEach((count, index) => {
     const day = addDays(streak.first, index);
     const slot = index + offset, column = Math.floor(slot / 7), row = slot % 7;
+    const half = column < split ? 0 : 1, chart = halves[half];
     const mark = streak.marks[index];
-    const x = left + column * (size + gap), y = top + row * (size + gap);
-    if (row === 0 || index === 0) {
-      const month = day.slice(0, 7);
-      if (month !== lastMonth && Number(day.slice(8, 10)) <= 7) {
-        chart.append(svg("text", { x, y: top - 5, class: "hint", text: monthName(day) }));
-        lastMonth = month;
-      }
+    const x = left + (column - half * split) * (size + gap), y = top + row * (size + gap);
+    const month = day.slice(0, 7);
+    if (!seenMonths.has(month) && Number(day.slice(8, 10)) <= 7 && row === 0) {
+      chart.append(svg("text", { x, y: top - 5, class: "hint", text: monthName(day) }));
+      seenMonths.add(month);
     }
     const kind = count > 0 ? "cell" + level(count) : mark === "f" ? "cellf" : mark === "-" ? "cell-" : "cell0";
     const classes = kind + (mark === "t" || day === streak.today ? " cellt" : "");
@@ -406,7 +412,7 @@ function heatmap(streak) {
     chart.append(titled(svg("rect", { x, y, width: size, height: size, rx: 2, class: classes,
                                       "data-date": day, "data-count": count, "data-mark": mark }), tip));
   });
-  return chart;
+  return holder;
 }
 
 // --- recall --------------------------------------------------------------------------------------
@@ -468,7 +474,7 @@ function dueBars(counts) {
 }
 
 function accuracyLine(weeks) {
-  const width = 360, height = 140, left = 30, right = 10, top = 10, bottom = 110;
+  const width = 360, height = 140, left = 40, right = 10, top = 10, bottom = 110;
   const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", id: "accuracy-chart" });
   for (const value of [0, 50, 100]) {
     const y = bottom - (bottom - top) * value / 100;
