@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from chat import Chat
@@ -18,6 +18,7 @@ from bot.quiz.recall import recall_by_skill
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.repository import Repository
+from bot.storage.tables import GroupQuiz
 
 MAX_JSON_BYTES = 200_000
 
@@ -75,9 +76,7 @@ async def test_telegram_init_data_opens_that_learners_dashboard_and_nobody_elses
         _no_data(body)
 
 
-def _date(text: str):  # type: ignore[no-untyped-def]
-    from datetime import date
-
+def _date(text: str) -> date:
     return date.fromisoformat(text)
 
 
@@ -226,3 +225,37 @@ async def test_headers_texts_static_files_and_nothing_secret_in_the_logs(web_eng
             assert (await web.get(path))[0] == 404, path
     assert "api/v1/dashboard" in caplog.text  # requests are logged...
     assert data not in caplog.text and data[:40] not in caplog.text and BOT_TOKEN not in caplog.text  # ...not secrets
+
+
+async def test_a_study_group_member_sees_the_weeks_ranking_and_the_group_streak(web_engine: Engine) -> None:
+    def member(name: str, admin: bool = False) -> Chat:
+        return Chat(web_engine, name, platform="discord", group="server-1", admin=admin)
+
+    boss = member("boss", admin=True)
+    await boss.say("/setup channel=900 name=belajar time=19:00 timezone=Asia/Jakarta members=2")
+    assert "Saved" in boss.text, boss.text
+    await boss.say("/groupquiz")
+    payload = next(b.payload for b in boss.replies[0].flat_buttons if b.payload.endswith(" ?"))
+    quiz_id = payload.split()[1]
+    ani, budi = member("ani"), member("budi")
+    await ani.onboard()
+    await budi.onboard()
+    await ani.say(f"/group_answer {quiz_id} ?")  # "I don't know": 0 points
+    budi.wait(minutes=5)
+    async with web_engine.db.transaction() as session:
+        quiz = await session.get(GroupQuiz, int(quiz_id))
+        assert quiz is not None
+        question = web_engine.bank.get(quiz.question_id)
+    assert question is not None
+    right = str(question.answer + 1) if question.kind == "choice" and question.answer is not None \
+        else (question.model_answer.get("en") if question.model_answer else "?")
+    await budi.say(f"/group_answer {quiz_id} {right}")
+    token = await _bearer(ani)
+    async with Web(web_engine, lambda: ani.now + timedelta(minutes=10)) as web:
+        status, body, _ = await web.get("/api/v1/dashboard", token)
+    assert status == 200
+    (group,) = json.loads(body)["groups"]
+    assert group["name"] == "belajar" and group["week_start"] == "2026-03-02"
+    assert group["streak"] == 1 and group["streak_members"] == 2
+    assert [(s["rank"], s["name"], s["points"], s["me"]) for s in group["standings"]] == [
+        (1, "Budi", 3, False), (2, "Ani", 0, True)]

@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from aiohttp import ClientSession
 from chat import Chat
-from dashboard_web import WEB_URL, Web, web_settings
+from dashboard_web import WEB_URL, Web, init_data, web_settings
 from discord_harness import login
 from fake_discord import FakeDiscord
 from fake_telegram import TOKEN, FakeTelegram
@@ -144,3 +145,41 @@ def test_jalur_dashboard_serves_one_learner_on_localhost(fresh_env: dict[str, st
     finally:
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=60) == 0
+
+
+async def test_dashboard_in_everyday_words_and_its_indonesian_name(web_engine: Engine) -> None:
+    chat = Chat(web_engine, "77", platform="discord")
+    await chat.onboard(lang="id")
+    for text in ("/dasbor", "buka dasbor dong", "lihat dasbor"):
+        await chat.say(text)
+        assert "Dasbor kamu" in chat.text and [b.url for b in chat.buttons if b.url], text
+
+
+@pytest.fixture
+async def bare_telegram() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+async def test_jalur_run_serves_the_mini_app_and_logs_no_init_data(
+        database_url: str, fresh_env: dict[str, str], bare_telegram: FakeTelegram, tmp_path: Path) -> None:
+    from test_operations import _env, _wait_ready, free_port, jalur_run, stop_with_sigterm
+
+    fake, port, web_port = bare_telegram, free_port(), free_port()
+    env = _env(fresh_env, fake, database_url, port, JALUR_WEB_URL=WEB_URL, JALUR_WEB_PORT=str(web_port))
+    async with jalur_run(env, tmp_path) as process:
+        await _wait_ready(port, process)
+        await fake.wait_for(lambda: fake.methods("setChatMenuButton"))
+        await fake.reply_to(lambda: fake.say(4242, "/start"), 4242)
+        credential = "tma " + init_data(4242, signed_at=datetime.now(UTC), token=TOKEN)
+        async with ClientSession() as session:
+            base = f"http://127.0.0.1:{web_port}"
+            async with session.get(f"{base}/api/v1/dashboard", headers={"Authorization": credential}) as answer:
+                assert answer.status == 200 and (await answer.json())["learner"]["set_up"] is False
+            async with session.get(f"{base}/") as answer:
+                assert answer.status == 200 and "frame-ancestors" in answer.headers["Content-Security-Policy"]
+        text = await stop_with_sigterm(process)
+    assert process.returncode == 0, text
+    assert "api/v1/dashboard" in text and credential[4:40] not in text and TOKEN not in text
