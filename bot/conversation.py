@@ -118,6 +118,14 @@ class Reply:
     # What the bot waits for next (a typed answer to a question, a pick among the option buttons);
     # an adapter offers the matching input from it (Discord: a text box for a typed answer).
     expects: Expect | None = None
+    # A channel post Jalur keeps up to date (a group quiz): once it is posted, the adapter tells
+    # the engine where it went under this key (``Engine.posted``), so later replies can edit it.
+    post_key: str | None = None
+    # The id of an earlier message in ``channel`` that this reply replaces (a group quiz post with
+    # its count of answers, or closed with the results). Of several edits of one post the highest
+    # ``revision`` wins: an adapter may merge edits that come fast, and always lands the newest.
+    edits: str | None = None
+    revision: int = 0
     # The language the text is written in ("en" or "id"): an adapter labels the controls it adds
     # (a text box button, its title) in it. The engine fills it in for every reply it returns.
     language: str | None = None

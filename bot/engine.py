@@ -51,6 +51,7 @@ from bot.logs import ACCESS_LOGGER
 from bot.markup import escape
 from bot.metrics import HANDLER_SECONDS, IN_FLIGHT, MESSAGES
 from bot.platform_status import PlatformHealth
+from bot.pushes.delivery import GroupClosing
 from bot.pushes.kinds import GROUP_QUIZ, GROUP_WEEKLY, pause_group
 from bot.quiz.bank import MESSAGE_CHECK_SECONDS, QuestionBank
 from bot.roadmap.skill_finder import SkillFinder
@@ -374,6 +375,23 @@ class Engine:
         replies = await GROUP_COMPOSERS[kind](gctx, period)
         return None if replies is None else in_language(replies, group.language)
 
+    async def compose_closings(self, repo: Repository, now: datetime) -> list[GroupClosing]:
+        """The group quizzes whose time is up, claimed, with their closed posts (in the caller's transaction)."""
+        def gctx_for(group: StudyGroup) -> GroupContext:
+            return GroupContext(kb=self.kb, texts=self.texts, repo=repo, bank=self.bank, group=group, now=now)
+
+        await self.bank.refresh(repo.quiz)
+        return await group_quiz.closing(repo, gctx_for, now)
+
+    async def posted(self, platform: str, key: str, channel_id: str, message_id: str) -> None:
+        """A post with a ``Reply.post_key`` went out as this channel message: remember it, so it can be edited."""
+        quiz_id = group_quiz.quiz_of_key(key)
+        if quiz_id is None:
+            log.info("a %s post with an unknown key %r", platform, key)
+            return
+        async with self.db.transaction() as session:
+            await Repository(session).groups.set_message(quiz_id, channel_id, message_id)
+
     async def channel_unusable(self, platform: str, group_id: str, channel_id: str, *, now: datetime) -> bool:
         """The platform refused a post in a group's channel (deleted, or no permission).
 
@@ -399,6 +417,10 @@ class Engine:
             return await self._command(ctx, text)
         if not has_words(text):
             return [Reply(ctx.t("input.no_words"), rows(Button(ctx.t("button.help"), "/help")))]
+        linked = await linking.bare_code(ctx, text)
+        if linked is not None:
+            ctx.route = "link"
+            return linked
         if ctx.learner.onboarding_step is not None:
             ctx.route = "onboarding"
             return await onboarding.onboarding_text(ctx, text)
@@ -414,6 +436,7 @@ class Engine:
             ctx.stop_awaiting()
         if ctx.learner.quiz_question is not None and (
             command is None or len(text.split()) > MAX_WORDS_FOR_COMMAND
+            or self.intents.match(text, whole=True) is None or quiz.names_an_option(ctx, text)
         ):
             answered = await quiz.typed_answer(ctx, text)
             if answered is not None:

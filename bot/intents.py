@@ -51,8 +51,12 @@ class IntentMatcher:
             if len(p) >= 4
         ]
 
-    def match(self, text: str) -> str | None:
-        """The command ``text`` asks for, or ``None``."""
+    def match(self, text: str, *, whole: bool = False) -> str | None:
+        """The command ``text`` asks for, or ``None``.
+
+        ``whole``: only when the whole text is a phrase (typos allowed), not when a phrase
+        sits inside it: with a question open, "next.js" is an answer, "next" a command.
+        """
         query = normalize(text[:MAX_MATCH_CHARS])
         if not query:
             return None
@@ -61,7 +65,7 @@ class IntentMatcher:
         )
         if best is not None:
             return self._commands[best[2]]
-        if len(query.split()) <= MAX_WORDS_FOR_PHRASE_HIT:
+        if not whole and len(query.split()) <= MAX_WORDS_FOR_PHRASE_HIT:
             for pattern, command in self._whole:
                 if pattern.search(query):
                     return command

@@ -34,7 +34,8 @@ _CLOCK = re.compile(
     r"\s*(a\.?m\.?|p\.?m\.?|pagi|siang|sore|petang|malam|o'?clock)?$"
 )
 _ETC_OFFSET = re.compile(r"^Etc/GMT([+-])(\d{1,2})$")
-_ZONE_SUFFIX = re.compile(r"\s*\b(wib|wita|wit)\.?$")  # "19.00 WIB": the learner's own zone
+_ZONE_SUFFIX = re.compile(r"\s*\b(wib|wita|wit)\.?$")  # "19.00 WIB": Indonesia's three zones
+INDONESIAN_ZONES = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura"}
 # Hours written as Indonesian or English words ("setengah delapan", "eight pm").
 HOUR_WORDS = {
     "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
@@ -111,6 +112,23 @@ def parse_clock(text: str) -> int | None:
             return None
         total = (total - 30) % MINUTES_PER_DAY
     return total
+
+
+def clock_zone(text: str) -> str | None:
+    """The IANA zone a time names with WIB, WITA or WIT ("19.00 WIB" -> Asia/Jakarta); else ``None``."""
+    match = _ZONE_SUFFIX.search(" ".join(text.strip().lower().split()))
+    return INDONESIAN_ZONES[match.group(1)] if match else None
+
+
+def shift_clock(minute: int, from_zone: str, to_zone: str, now: datetime) -> tuple[int, int]:
+    """A time of day in ``from_zone`` as (minute of the day, days later) in ``to_zone``, on today's offsets.
+
+    "19.00 WIB" for a learner in Makassar is (20:00, 0); "23.00 WIB" in Jayapura is (01:00, 1).
+    """
+    source = zone(from_zone)
+    today = now.astimezone(source).date()
+    moment = datetime.combine(today, time(minute // 60, minute % 60), tzinfo=source).astimezone(zone(to_zone))
+    return moment.hour * 60 + moment.minute, (moment.date() - today).days
 
 
 def _with_suffix(hour: int, suffix: str) -> int | None:

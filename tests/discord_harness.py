@@ -73,8 +73,17 @@ def _settings(settings: Settings, fake: FakeDiscord) -> Settings:
     return settings.model_copy(update={"discord_token": SecretStr(TOKEN), "discord_api_url": fake.api_url})
 
 
+async def until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Wait until ``condition()`` holds (something the client does on its own time, such as a post's edit)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, f"still not true after {timeout} s"
+        await asyncio.sleep(0.02)
+
+
 async def login(engine: Engine, settings: Settings, fake: FakeDiscord,
-                 clock: Callable[[], datetime] | None = None) -> Discord:
-    adapter = DiscordAdapter(engine, _settings(settings, fake), **({"clock": clock} if clock else {}))
+                clock: Callable[[], datetime] | None = None, **options: Any) -> Discord:
+    """A logged-in adapter; ``options`` go to ``DiscordAdapter`` (``edit_interval``)."""
+    adapter = DiscordAdapter(engine, _settings(settings, fake), **({"clock": clock} if clock else {}), **options)
     await adapter.client.login(TOKEN)
     return Discord(fake, adapter)

@@ -9,8 +9,10 @@ client's connection state, exactly where a gateway ``INTERACTION_CREATE``
 would go. No gateway and no network.
 
 Like Discord, a message stays one message: an edit of the message a button
-was pressed on (``PATCH .../messages/@original`` after a deferred update)
-changes that ``Sent`` in place and is also recorded as an ``edit``, which
+was pressed on (``PATCH .../messages/@original`` after a deferred update), or
+of a channel message (``PATCH /channels/{channel}/messages/{message}``, a
+group quiz post), changes that ``Sent`` in place and is also recorded as an
+``edit`` (target ``channel/message`` for a channel message), which
 ``messages()`` does not count as a new message.
 """
 
@@ -41,6 +43,7 @@ class Sent:
     target: str  # interaction token or channel id
     body: dict[str, Any]
     edits: int = 0  # how many times the bot edited this message
+    message_id: str = ""  # a channel message's id (edited with PATCH /channels/{channel}/messages/{id})
 
     @property
     def embeds(self) -> list[dict[str, Any]]:
@@ -135,7 +138,8 @@ class FakeDiscord:
         payload["data"] = {"custom_id": custom_id, "component_type": 2}
         source = message or next((s for s in reversed(self.messages()) if any(b.get("custom_id") == custom_id
                                                                               for b in s.buttons)), None)
-        payload["message"] = self.message_json(str(channel_id), source.body if source else {"content": ""})
+        payload["message"] = self.message_json(str(channel_id), source.body if source else {"content": ""},
+                                               source.message_id if source else "")
         if source is not None:
             self.pressed_on[payload["token"]] = source
         return payload
@@ -147,7 +151,7 @@ class FakeDiscord:
         payload = self._base(5, user_id, guild_id=guild_id, channel_id=channel_id, locale=locale,
                              permissions=permissions)
         if message is not None:
-            payload["message"] = self.message_json(str(channel_id), message.body)
+            payload["message"] = self.message_json(str(channel_id), message.body, message.message_id)
             self.pressed_on[payload["token"]] = message
         payload["data"] = {"custom_id": custom_id, "components": [
             {"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()]}
@@ -163,8 +167,12 @@ class FakeDiscord:
         """Button label -> custom id of one message's buttons that can still be pressed."""
         return {b["label"]: b["custom_id"] for b in sent.live_buttons}
 
-    def message_json(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return {"id": str(next(self._ids)), "channel_id": channel_id, "content": body.get("content", ""),
+    def edits_of(self, post: Sent) -> list[Sent]:
+        """The edits the bot made to a channel message, in order."""
+        return [s for s in self.sent if s.kind == "edit" and s.target == f"{post.target}/{post.message_id}"]
+
+    def message_json(self, channel_id: str, body: dict[str, Any], message_id: str = "") -> dict[str, Any]:
+        return {"id": message_id or str(next(self._ids)), "channel_id": channel_id, "content": body.get("content", ""),
                 "author": BOT_USER, "attachments": [], "embeds": body.get("embeds", []), "mentions": [],
                 "mention_roles": [], "pinned": False, "mention_everyone": False, "tts": False,
                 "timestamp": datetime.now(UTC).isoformat(), "edited_timestamp": None, "flags": body.get("flags", 0),
@@ -212,8 +220,18 @@ class FakeDiscord:
                 return 404, {"message": "Unknown Channel", "code": 10003}
             if channel in self.forbidden_channels:
                 return 403, {"message": "Missing Permissions", "code": 50013}
-            self.sent.append(Sent("channel", parts[1], body))
-            return 200, self.message_json(parts[1], body)
+            sent = Sent("channel", parts[1], body, message_id=str(next(self._ids)))
+            self.sent.append(sent)
+            return 200, self.message_json(parts[1], body, sent.message_id)
+        if method == "PATCH" and parts[0] == "channels" and len(parts) == 4 and parts[2] == "messages":
+            post = next((s for s in self.sent if s.kind == "channel" and s.target == parts[1]
+                         and s.message_id == parts[3]), None)
+            if post is None or int(parts[1]) in self.missing_channels:
+                return 404, {"message": "Unknown Message", "code": 10008}
+            post.body = {**post.body, **body}
+            post.edits += 1
+            self.sent.append(Sent("edit", f"{parts[1]}/{parts[3]}", body))
+            return 200, self.message_json(parts[1], post.body, post.message_id)
         return 404, {"message": f"fake Discord has no {method} {path}", "code": 0}
 
     async def start(self) -> None:

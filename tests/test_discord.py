@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from discord_harness import Discord, login
+from discord_harness import Discord, login, until
 from fake_discord import FakeDiscord, Sent
 
 from bot.engine import Engine
@@ -363,4 +363,47 @@ async def test_a_press_on_a_shared_group_quiz_post_leaves_the_post_alone(discord
     dont_know = next(b["custom_id"] for b in post.buttons if b["custom_id"].endswith(" ?"))
     out = await discord_bot.deliver(fake.press(ANI, dont_know, guild_id=GUILD, channel_id=QUIZ_CHANNEL, message=post))
     assert out[-1].ephemeral and out[-1] is not post and "❌" in out[-1].text
-    assert post.live_buttons and not [s for s in fake.sent if s.kind == "edit"]
+    await until(lambda: "1 member has answered so far" in post.text)  # only Jalur's own count changes it
+    assert post.live_buttons and not [s for s in fake.sent if s.kind == "edit" and s.target != (
+        f"{post.target}/{post.message_id}")]  # the press itself edited nothing
+
+
+async def test_each_onboarding_press_edits_its_own_step_and_sends_only_the_next_one(
+        discord_bot: Discord, fake: FakeDiscord) -> None:
+    step = (await discord_bot.slash(ANI, "start"))[-1]
+    for payload, ack in (("/lang en", "Language: **English**"), ("/track go", "Track: **Go**"),
+                         ("/level 0", "Starting from week 1"), ("/tz Asia/Jakarta", "Timezone: `Asia/Jakarta`")):
+        prompt, before = step.text, len(fake.messages())
+        out = await press_payload(discord_bot, ANI, payload, replies=2)
+        assert out[0] is step and step.edits == 1  # the pressed step's own message, edited once
+        assert step.text.startswith(prompt) and ack in step.text  # the answer shows under its question
+        assert not step.live_buttons and [b["custom_id"] for b in step.buttons if b["style"] == 3] == [
+            f"jalur:{payload}"]  # finished: the choice marked, nothing left to press
+        assert len(fake.messages()) == before + 1 and len(out) == 2  # the next step only, no separate ack
+        step = out[1]
+    assert "All set" in step.text and step.live_buttons
+    assert not [s for s in fake.messages()[:-1] if s.live_buttons]  # no earlier step can run again
+
+
+async def test_no_message_can_ping_everyone_a_role_or_a_user(engine: Engine, settings: Settings,
+                                                              fake: FakeDiscord) -> None:
+    """Learners' names and answers end up in messages; Discord is told to notify nobody for any of them."""
+    from test_discord_groups import ADMIN, GUILD, MANAGE_SERVER, QUIZ_CHANNEL
+
+    bot = await login(engine, settings, fake)
+    try:
+        await onboard(bot, ANI, "en")
+        await bot.slash(ANI, "quiz", {"topic": "@everyone <@&123> @here"})
+        await bot.slash(ADMIN, "setup", {"channel": (QUIZ_CHANNEL, "belajar")}, guild_id=GUILD,
+                        channel_id=QUIZ_CHANNEL, permissions=MANAGE_SERVER, replies=2)
+        await bot.slash(ADMIN, "groupquiz", guild_id=GUILD, channel_id=QUIZ_CHANNEL, permissions=MANAGE_SERVER,
+                        replies=2)
+        with_text = [s for s in fake.sent if s.text or s.buttons]
+        kinds = {s.kind for s in with_text}
+        assert {"followup", "channel", "edit"} <= kinds, kinds
+        for sent in with_text:
+            body = sent.body.get("data", sent.body) if sent.kind == "callback" else sent.body
+            assert body.get("allowed_mentions") == {"parse": []}, (sent.kind, sent.text[:60])
+        assert any("@everyone" in s.text for s in with_text)  # the learner's words were echoed, harmlessly
+    finally:
+        await bot.adapter.client.close()

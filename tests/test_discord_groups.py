@@ -1,14 +1,16 @@
 """Study groups on Discord, through the real discord.py client and the fake Discord API:
 setup permissions, a group quiz answered by two members, the leaderboard, linking with
-Telegram, a group quiz button pressed after a restart, and the channel going away."""
+Telegram, a group quiz button pressed after a restart, and the channel going away; the post
+counting its answers (few edits for many answers) and closing with the answer and the results."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chat import Chat
-from discord_harness import Discord, finished, login
+from discord_harness import Discord, finished, login, until
 from fake_discord import FakeDiscord, Sent
 from sqlalchemy import select
 
@@ -251,5 +253,96 @@ async def test_only_open_group_quiz_questions_get_a_text_box_in_the_groups_langu
             if kinds == {"open", "choice"}:
                 break
         assert kinds == {"open", "choice"}
+    finally:
+        await bot.adapter.client.close()
+
+
+def counts(texts: list[str]) -> list[int]:
+    """The "N members have answered so far" numbers in a post's versions."""
+    return [int(m[1]) for text in texts for m in [re.search(r"(\d+) members? ha(?:s|ve) answered so far", text)] if m]
+
+
+async def test_the_group_quiz_post_counts_the_answers_with_few_edits(engine: Engine, settings: Settings,
+                                                                     fake: FakeDiscord) -> None:
+    clock = Clock()
+    bot = await login(engine, settings, fake, clock, edit_interval=2.0)
+    try:
+        await set_up(bot)
+        post, _ = await in_server(bot, ADMIN, "groupquiz", admin=True, replies=2)
+        assert "answered so far" not in post.text
+        question = await question_of(engine, post)
+        members = [6001 + n for n in range(6)]
+        await answer(bot, members[0], post, question, right=True)
+        await until(lambda: "1 member has answered so far" in post.text)  # the first answer shows at once
+        for n, member in enumerate(members[1:]):  # a burst: five answers in a row
+            await answer(bot, member, post, question, right=n % 2 == 0)
+        await until(lambda: "6 members have answered so far" in post.text)  # the last count always lands
+        edits = fake.edits_of(post)
+        assert 2 <= len(edits) < len(members), [e.text for e in edits]  # merged, not one edit per answer
+        shown = counts([e.text for e in edits])
+        assert shown == sorted(set(shown)) and shown[-1] == 6  # the count only goes up
+        assert post.text.startswith("📣 Group quiz") and post.embeds and post.live_buttons  # still answerable
+        assert len(fake.messages("channel")) == 2  # the setup notice and the post: no message per answer
+    finally:
+        await bot.adapter.client.close()
+
+
+async def test_a_closed_group_quiz_post_shows_the_answer_and_the_days_results(
+        engine: Engine, settings: Settings, fake: FakeDiscord) -> None:
+    clock = Clock()
+    bot = await login(engine, settings, fake, clock, edit_interval=0.5)
+    senders = Senders()
+    senders.add("discord", bot.adapter)
+    runner = PushRunner(engine, senders)
+    try:
+        await set_up(bot)
+        async with engine.db.transaction() as session:
+            due = (await session.execute(select(PushSchedule.due_at).where(PushSchedule.kind == "group_quiz"))
+                   ).scalar_one()  # 19:00 in Jakarta
+        assert (await runner.tick(due)).count("sent") == 1
+        post = fake.messages("channel")[-1]
+        question = await question_of(engine, post)
+        clock.now = due + timedelta(minutes=5)
+        for member, right in ((ANI, True), (BUDI, False), (6004, True)):
+            await answer(bot, member, post, question, right=right)
+        await until(lambda: "3 members have answered so far" in post.text)
+        assert (await runner.tick(due + timedelta(hours=23))).closed == 0  # still open
+        # A day later the next daily quiz is posted and yesterday's post closes, in one pass.
+        report = await runner.tick(due + timedelta(days=1))
+        assert report.closed == 1 and report.count("sent") == 1
+        await until(lambda: "Closed" in post.text)
+        assert "Results:** 3 members answered, 2 right." in post.text
+        assert "✅ user5002 · ❌ user5003 · ✅ user6004" in post.text
+        if question.kind == "choice":
+            assert question.answer is not None
+            assert f"The right answer: **{'ABCDEF'[question.answer]}.**" in post.text
+        else:
+            assert "A good answer:" in post.text
+        assert [b["label"] for b in post.buttons] == ["🏆 Leaderboard"]  # nothing left to answer
+        channel = fake.messages("channel")
+        assert len(channel) == 3 and channel[-1] is not post and "Group quiz" in channel[-1].text
+        assert "Closed" not in channel[-1].text  # today's post is the new question, the results are not repeated
+        closed_edits = len(fake.edits_of(post))
+        assert (await runner.tick(due + timedelta(days=1, minutes=1))).closed == 0  # closed once
+        assert len(fake.edits_of(post)) == closed_edits
+        out = await press_on(bot, BUDI, post, "🏆 Leaderboard")
+        assert "Leaderboard" in out[-1].text
+    finally:
+        await bot.adapter.client.close()
+
+
+async def test_a_group_quiz_nobody_answered_closes_saying_so(engine: Engine, settings: Settings,
+                                                               fake: FakeDiscord) -> None:
+    clock = Clock()
+    bot = await login(engine, settings, fake, clock, edit_interval=0.5)
+    senders = Senders()
+    senders.add("discord", bot.adapter)
+    try:
+        await in_server(bot, ADMIN, "setup", {"channel": (QUIZ_CHANNEL, "belajar"), "language": "id"},
+                        admin=True, replies=2)
+        post, _ = await in_server(bot, ADMIN, "groupquiz", admin=True, replies=2)
+        report = await PushRunner(engine, senders).tick(clock.now + timedelta(hours=24))
+        assert report.closed == 1
+        assert "Ditutup" in post.text and "Belum ada yang menjawab" in post.text and len(fake.edits_of(post)) == 1
     finally:
         await bot.adapter.client.close()

@@ -40,9 +40,10 @@ async def _progress_head(chat: Chat) -> str:
 
 # 1. Placement by typed skills: the track's language is the main-language skill.
 
-async def test_typed_placement_counts_the_track_language_as_main_language(chat: Chat) -> None:
+@pytest.mark.parametrize("typed", ["python, git, sql", "pyhton, git, sql"])
+async def test_typed_placement_counts_the_track_language_as_main_language(chat: Chat, typed: str) -> None:
     await _up_to_placement(chat, "en", "python")
-    await chat.say("python, git, sql")
+    await chat.say(typed)
     assert "Marked as known: Main Language, Git Workflow, SQL" in chat.text
     assert "didn't recognise" not in chat.text
     await chat.send_payload("/tz Asia/Jakarta")

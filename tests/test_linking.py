@@ -199,3 +199,28 @@ async def test_link_codes_last_ten_minutes(engine: Engine) -> None:
     discord.now = telegram.now + timedelta(minutes=9, seconds=59)
     await discord.say(f"/link {code}")
     assert "Linked!" in discord.text
+
+
+async def test_a_bare_code_typed_first_thing_on_the_second_platform_links(engine: Engine) -> None:
+    veteran = Chat(engine, "111", platform="telegram")
+    await veteran.onboard(lang="id", track="go")
+    code = await code_from(veteran)
+    newcomer = Chat(engine, "222", platform="discord")
+    await newcomer.say(code.lower().replace("-", " "))  # as typed from a phone, before any /start
+    assert "Telegram + Discord" in newcomer.text or "Discord + Telegram" in newcomer.text, newcomer.text
+    await newcomer.say("/settings")
+    assert "Go" in newcomer.text
+    assert await count(engine, Learner) == 1
+
+
+async def test_a_word_shaped_like_a_code_is_not_a_failed_link(engine: Engine) -> None:
+    chat = Chat(engine, "111", platform="telegram")
+    await chat.onboard()
+    for _ in range(6):
+        await chat.say("database")
+    assert "wait" not in chat.text.lower(), chat.text
+    other = Chat(engine, "222", platform="discord")
+    await other.onboard()
+    code = await code_from(other)
+    await chat.say(code)  # still allowed: the words above were not attempts
+    assert "Linked!" in chat.text, chat.text

@@ -55,6 +55,30 @@ async def test_a_typed_quiz_time_answers_the_button(chat: Chat, lang: str, butto
     assert shown in await _reminders(chat)
 
 
+@pytest.mark.parametrize(("tz", "typed", "shown", "note"), [
+    ("Asia/Makassar", "19.00 WIB", "20:00", "\"19.00 WIB\" = jam 20:00"),   # WITA is an hour ahead of WIB
+    ("Asia/Jakarta", "pukul 19.00 WIB", "19:00", None),                  # the learner's own zone: no note
+    ("Asia/Jakarta", "jam 8 malam WIT", "18:00", "= jam 18:00"),         # WIT is two hours ahead
+])
+async def test_a_time_in_another_indonesian_zone_is_converted(chat: Chat, tz: str, typed: str, shown: str,
+                                                             note: str | None) -> None:
+    await chat.onboard(lang="id")
+    await chat.say(f"/tz {tz}")
+    await chat.say("/reminders quiz")
+    await chat.say(typed)
+    assert f"**{shown}**" in chat.replies[0].text, chat.text
+    assert (note in chat.text) if note else ("zona waktumu" not in chat.text), chat.text
+    assert shown in await _reminders(chat)
+
+
+async def test_a_weekly_nudge_in_wib_moves_to_the_next_day_in_papua(chat: Chat) -> None:
+    await chat.onboard(lang="id")
+    await chat.say("/tz Asia/Jayapura")
+    await chat.send_payload("/reminders nudge")
+    await chat.say("minggu 23.00 WIB")
+    assert "Senin 01:00" in chat.text, chat.text
+
+
 @pytest.mark.parametrize(("lang", "button", "typed", "shown"), [
     ("en", "Quiet hours", "22-06", "22:00–06:00"),
     ("en", "Quiet hours", "11pm to 6:30am", "23:00–06:30"),

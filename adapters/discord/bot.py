@@ -11,8 +11,11 @@ a quiz verdict) is added to it with the reply's buttons; otherwise the
 message's buttons are disabled, the pressed one marked, so a finished step
 (an onboarding question) cannot run again; the other replies follow as new
 messages. A shared channel post (a group quiz) is never changed by one
-member's press. Buttons are ``DynamicItem`` components whose custom id holds
-the payload, so a button works after a restart. A reply that expects a typed
+member's press; Jalur edits it itself with the count of answers (at most one
+edit per post every few seconds, ``edits.py``) and, when it closes, with the
+answer and the results. No message may ping anyone (``allowed_mentions``).
+Buttons are ``DynamicItem`` components whose custom id holds the payload, so
+a button works after a restart. A reply that expects a typed
 answer (``Reply.expects``, an open question) also gets an "Answer" button,
 labelled in the reply's language, that opens a text box (Discord bots do not
 read messages); a multiple-choice question gets none.
@@ -40,6 +43,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from adapters.discord.edits import POST_EDIT_SECONDS, PostEdits
 from adapters.discord.render import CUSTOM_ID_PREFIX, MAX_CONTENT_CHARS, MAX_LABEL_CHARS, custom_id, messages
 from bot.conversation import MAX_PAYLOAD_BYTES, Button, Expect, Incoming, Reply
 from bot.engine import Engine
@@ -130,6 +134,9 @@ SERVER_ONLY = frozenset({"leaderboard", "groupquiz", "setup"})  # study-group co
 FOR_ADMINS = frozenset({"groupquiz", "setup"})  # Discord shows them to Manage Server members only
 
 Clock = Callable[[], datetime]
+# Every message Jalur sends pings nobody: a learner's name or an echoed answer may contain
+# "@everyone", "@here", a role or a user mention, and none of them may notify anyone.
+NO_MENTIONS = discord.AllowedMentions.none()
 
 
 def _now() -> datetime:
@@ -307,7 +314,7 @@ class JalurClient(commands.AutoShardedBot):
 
     def __init__(self, adapter: DiscordAdapter, **options: Any) -> None:
         super().__init__(command_prefix=commands.when_mentioned, help_command=None,
-                         intents=discord.Intents.default(), **options)
+                         intents=discord.Intents.default(), allowed_mentions=NO_MENTIONS, **options)
         self.adapter = adapter
         self._api_url: str | None = None  # the API URL this client holds while logged in
 
@@ -324,6 +331,7 @@ class JalurClient(commands.AutoShardedBot):
 
     async def close(self) -> None:
         try:
+            await self.adapter.edits.close()
             await super().close()
         finally:
             self._release_api()
@@ -358,7 +366,8 @@ class JalurClient(commands.AutoShardedBot):
 class DiscordAdapter:
     """Serves one Discord application with the engine."""
 
-    def __init__(self, engine: Engine, settings: Settings, *, clock: Clock = _now) -> None:
+    def __init__(self, engine: Engine, settings: Settings, *, clock: Clock = _now,
+                 edit_interval: float = POST_EDIT_SECONDS) -> None:
         if settings.discord_token is None:
             raise ValueError("JALUR_DISCORD_TOKEN is not set")
         _install_log_filters()
@@ -369,6 +378,7 @@ class DiscordAdapter:
         # One learner's interactions in order; a lock lives only while someone holds or awaits it.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self.closing = False  # shutting down: new interactions are told to come back
+        self.edits = PostEdits(self._patch, edit_interval)  # group quiz posts, at most one edit per window
         options: dict[str, Any] = {}
         if settings.discord_shard_count is not None:
             options["shard_count"] = settings.discord_shard_count
@@ -493,6 +503,10 @@ class DiscordAdapter:
         for reply in replies:
             if reply.channel is None:
                 continue
+            if reply.edits is not None:  # a new version of a post (its count of answers): merged, sent soon
+                if reply.channel.isdigit() and reply.edits.isdigit():
+                    self.edits.submit(int(reply.channel), int(reply.edits), reply)
+                continue
             result = await self.post(reply.channel, [reply])
             if result is SendResult.SENT:
                 continue
@@ -507,14 +521,17 @@ class DiscordAdapter:
                               replies: Sequence[Reply], lang: str) -> list[Reply]:
         """Update the message whose button was pressed; the replies still to send as new messages.
 
-        A first reply that answers the press is added below the message's text with its buttons;
-        otherwise the message's buttons are disabled (the pressed one marked).
+        A first reply that answers the press is added below the message's text with its buttons
+        (one without buttons, such as a setup step's ack, leaves the message's buttons disabled,
+        the pressed one marked); otherwise the message's buttons are disabled (the pressed one marked).
         """
         first = replies[0] if replies else None
         if first is not None and first.edits_pressed and not message.embeds:
             parts = self.rendered(first, lang)
             if len(parts) == 1 and parts[0][1] is None:
                 content, _, view = parts[0]
+                if not view.children and message.components:  # an ack: the step's buttons stay, finished
+                    view = finished_view(message, _pressed_id(interaction))
                 content = f"{message.content}\n\n{content}" if message.content else content
                 if len(content) <= MAX_CONTENT_CHARS and await self._edit_pressed(interaction, content, view):
                     return list(replies[1:])
@@ -592,11 +609,22 @@ class DiscordAdapter:
         return await self._send(channel, replies)
 
     async def _send(self, channel: discord.abc.Messageable, replies: Sequence[Reply]) -> SendResult:
-        """Send replies in order: unreachable when the channel is gone or closed to the bot."""
+        """Send replies in order: unreachable when the channel is gone or closed to the bot.
+
+        A reply that edits an earlier post (a group quiz closing) edits it instead; a post that is
+        kept up to date (``post_key``) is reported to the engine with its message id.
+        """
         try:
             for reply in replies:
+                if reply.edits is not None:
+                    if not await self._edit_post(channel, reply):
+                        return SendResult.RETRY
+                    continue
+                message = None
                 for content, card, view in self.rendered(reply, self.settings.default_language):
-                    await channel.send(content or None, embed=card or discord.utils.MISSING, view=view)
+                    message = await channel.send(content or None, embed=card or discord.utils.MISSING, view=view)
+                if reply.post_key is not None and message is not None:
+                    await self._remember_post(reply.post_key, message)
         except (discord.Forbidden, discord.NotFound) as exc:
             PLATFORM_ERRORS.labels(PLATFORM, _error_kind(exc)).inc()
             log.info("discord: channel refused a message: %s", exc)
@@ -610,6 +638,31 @@ class DiscordAdapter:
             log.info("discord: message failed, will retry: %s", exc)
             return SendResult.RETRY
         return SendResult.SENT
+
+    async def _edit_post(self, channel: discord.abc.Messageable, reply: Reply) -> bool:
+        """Edit a post now (after any edit in its rate window); False when the client closed meanwhile."""
+        channel_id = getattr(channel, "id", None)
+        if not isinstance(channel_id, int) or reply.edits is None or not reply.edits.isdigit():
+            raise ValueError(f"not a post to edit: {reply.edits!r} in {channel_id!r}")
+        done = self.edits.submit(channel_id, int(reply.edits), reply, wait=True)
+        await asyncio.wait({done})
+        if done.cancelled():
+            return False
+        done.result()  # a refused edit raises here, like a refused send
+        return True
+
+    async def _patch(self, channel_id: int, message_id: int, reply: Reply) -> None:
+        """One edit of a channel post: its text, card and buttons become the reply's."""
+        content, card, view = self.rendered(reply, self.settings.default_language)[0]
+        message = self.client.get_partial_messageable(channel_id).get_partial_message(message_id)
+        await message.edit(content=content or None, embed=card, view=view)
+
+    async def _remember_post(self, key: str, message: discord.Message) -> None:
+        """Tell the engine where a post that will be edited went; a failure only costs its edits."""
+        try:
+            await self.engine.posted(PLATFORM, key, str(message.channel.id), str(message.id))
+        except Exception:
+            log.exception("discord: could not remember post %s", key)
 
 
 async def run_discord(engine: Engine, settings: Settings, senders: Senders) -> None:

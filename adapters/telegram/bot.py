@@ -304,8 +304,12 @@ class TelegramAdapter:
         return await self._deliver_to(user_id, replies)
 
     async def post(self, channel_id: str, replies: Sequence[Reply]) -> SendResult:
-        """Post in a group chat (study groups are set up on Discord; this keeps the sender whole)."""
-        return await self._deliver_to(channel_id, replies)
+        """Post in a group chat (study groups are set up on Discord; this keeps the sender whole).
+
+        Edits of earlier posts (``Reply.edits``, a group quiz's count) are Discord's; none are made here.
+        """
+        replies = [reply for reply in replies if reply.edits is None]
+        return await self._deliver_to(channel_id, replies) if replies else SendResult.SENT
 
     async def _deliver_to(self, chat: str, replies: Sequence[Reply]) -> SendResult:
         try:

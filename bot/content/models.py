@@ -307,11 +307,16 @@ class Misconception(Strict):
 
 
 class Question(Strict):
-    """An interview question: ``choice`` (options, answer, explanation) or ``open`` (rubric)."""
+    """An interview question: ``choice`` (options, answer, explanation) or ``open`` (rubric).
+
+    A question with a ``track`` is about one language's ecosystem (goroutines, the GIL,
+    the event loop, the JVM, Eloquent) and is only asked to learners of that track.
+    """
 
     id: Slug
     skill: Slug
     kind: Literal["choice", "open"]
+    track: Literal["go", "python", "node", "java", "php"] | None = None
     prompt: Localized
     options: list[Localized] = Field(default_factory=list)
     answer: int | None = None

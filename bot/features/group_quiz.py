@@ -5,13 +5,20 @@ reviews and streak, exactly like a /quiz answer, and earns leaderboard
 points for the group. A member answers a group quiz once; it closes 24 hours
 after it was posted. The daily one is posted by the scheduler at the group's
 time; an admin can post one at once with /groupquiz.
+
+The post itself is kept up to date where the platform can edit it: each answer
+comes with a new version of the post showing how many members answered so far
+(``Reply.edits``, its ``revision`` the count), and when the quiz closes the
+push runner asks for the closed version (``closing``): the right answer and
+who answered, how many right.
 """
 
 from __future__ import annotations
 
 import logging
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from bot.content.models import Question
@@ -22,7 +29,10 @@ from bot.features.quiz_ask import LETTERS, VERDICT_MARK, expects_answer, verdict
 from bot.features.streak_report import streak_line
 from bot.features.study_groups import channel_text, group_or_problem
 from bot.localtime import zone_label
+from bot.markup import escape
+from bot.pushes.delivery import GroupClosing
 from bot.quiz.answers import DONT_KNOW, grade_off_loop, record_review
+from bot.storage.repository import Repository
 from bot.storage.tables import GroupAnswer, GroupQuiz, StudyGroup
 from bot.streaks.record import count_activity, group_streak
 
@@ -31,14 +41,17 @@ log = logging.getLogger(__name__)
 OPEN_FOR = timedelta(hours=24)
 POINTS = {"correct": 3, "partial": 1, "incorrect": 0}
 COMMAND = "/group_answer"
+POST_KEY = "group_quiz:"  # + the quiz id: the key a posted group quiz is reported back under
+CLOSED_REVISION = 10**9  # the closed post outranks every count
+MAX_NAMES = 25  # names listed in the results; the rest are counted
 
 
 def choose_question(gctx: GroupContext, last_posted: Mapping[str, datetime]) -> Question | None:
-    """A question of the group's phase (every phase when none is set) not posted before;
-    when all were, the one posted longest ago."""
+    """A general question (members follow different tracks) of the group's phase (every phase
+    when none is set) not posted before; when all were, the one posted longest ago."""
     phase = gctx.group.phase
     pool = [q for q in gctx.bank.questions.values()
-            if phase is None or gctx.kb.skill_phase.get(q.skill) == phase]
+            if q.track is None and (phase is None or gctx.kb.skill_phase.get(q.skill) == phase)]
     if not pool:
         return None
     fresh = [q for q in pool if q.id not in last_posted]
@@ -64,28 +77,94 @@ async def post_quiz(gctx: GroupContext, slot: str, day: date | None = None) -> l
         await repo.groups.add_quiz(quiz)
         log.info("group %s: quiz %s (%s) for %s", group.id, quiz.id, question.id, slot)
     streak = await group_streak(repo, group, gctx.local_today())
-    return [quiz_post(gctx, quiz, question, streak)]
+    answered = await repo.groups.answer_count(quiz.id)
+    return [replace(quiz_post(gctx, quiz, question, streak, answered), post_key=f"{POST_KEY}{quiz.id}")]
 
 
-def quiz_post(gctx: GroupContext, quiz: GroupQuiz, question: Question, streak: int) -> Reply:
-    """The channel message: the question, its options and how to answer."""
+def quiz_of_key(key: str) -> int | None:
+    """The group quiz a post key names (``None`` for another kind of post)."""
+    number = key.removeprefix(POST_KEY)
+    return int(number) if key.startswith(POST_KEY) and number.isdigit() and len(number) < 12 else None
+
+
+def _question_lines(gctx: GroupContext, question: Question, right: int | None = None) -> list[str]:
+    """The header, the question and its options (the ``right`` one marked)."""
     lang = gctx.group.language
-    until = quiz.closes_at.astimezone(gctx.tz()).strftime("%Y-%m-%d %H:%M")
     lines = [gctx.t("group_quiz.header", skill=gctx.skill_name(question.skill)), "", question.prompt.get(lang)]
-    buttons: list[Button] = []
     if question.kind == "choice":
         lines.append("")
-        lines += [f"**{LETTERS[i]}.** {option.get(lang)}" for i, option in enumerate(question.options)]
+        lines += [f"**{LETTERS[i]}.** {option.get(lang)}" + (" ✅" if i == right else "")
+                  for i, option in enumerate(question.options)]
+    return lines
+
+
+def quiz_post(gctx: GroupContext, quiz: GroupQuiz, question: Question, streak: int, answered: int = 0) -> Reply:
+    """The channel message: the question, its options, how to answer and how many answered so far."""
+    until = quiz.closes_at.astimezone(gctx.tz()).strftime("%Y-%m-%d %H:%M")
+    lines = _question_lines(gctx, question)
+    buttons: list[Button] = []
+    if question.kind == "choice":
         buttons = [Button(LETTERS[i], f"{COMMAND} {quiz.id} {i + 1}") for i in range(len(question.options))]
     key = "group_quiz.how_choice" if question.kind == "choice" else "group_quiz.how_open"
     lines += ["", gctx.t(key, until=until, timezone=zone_label(gctx.group.timezone))]
+    if answered:
+        lines.append(gctx.t("group_quiz.answered_so_far", count=answered))
     if streak:
         lines.append(gctx.t("leaderboard.streak", days=streak, members=gctx.group.streak_members))
     layout = rows(*buttons, per_row=max(1, len(buttons))) if buttons else ()
     layout += rows(Button(gctx.t("button.dont_know"), f"{COMMAND} {quiz.id} {DONT_KNOW}"),
                    Button(gctx.t("button.leaderboard"), "/leaderboard"))
     return Reply("\n".join(lines), layout, channel=gctx.group.channel_id, card=True,
-                 expects=expects_answer(question, f"{COMMAND} {quiz.id}"), language=lang)
+                 expects=expects_answer(question, f"{COMMAND} {quiz.id}"), language=gctx.group.language)
+
+
+def closed_post(gctx: GroupContext, question: Question, results: list[tuple[str, str]]) -> Reply:
+    """The post once the quiz is over: the right answer and who answered, how many right."""
+    lang = gctx.group.language
+    lines = _question_lines(gctx, question, question.answer)
+    lines.append("")
+    if question.kind == "choice" and question.answer is not None:
+        lines.append(gctx.t("group_quiz.closed_choice", letter=LETTERS[question.answer],
+                            option=question.options[question.answer].get(lang)))
+        if question.explanation is not None:
+            lines.append(f"_{question.explanation.get(lang)}_")
+    elif question.model_answer is not None:
+        lines += [gctx.t("group_quiz.closed_open"), question.model_answer.get(lang)]
+    lines.append("")
+    if not results:
+        lines.append(gctx.t("group_quiz.no_answers"))
+    else:
+        right = sum(1 for _, verdict in results if verdict == "correct")
+        lines.append(gctx.t("group_quiz.results", count=len(results), right=right))
+        someone = gctx.t("leaderboard.someone")
+        names = [f"{VERDICT_MARK[verdict]} {escape(name or someone)}" for name, verdict in results[:MAX_NAMES]]
+        if len(results) > MAX_NAMES:
+            names.append(gctx.t("group_quiz.more_names", count=len(results) - MAX_NAMES))
+        lines.append(" · ".join(names))
+    return Reply("\n".join(lines), rows(Button(gctx.t("button.leaderboard"), "/leaderboard")),
+                 channel=gctx.group.channel_id, card=True, language=lang)
+
+
+async def closing(repo: Repository, gctx_for: Callable[[StudyGroup], GroupContext], now: datetime,
+                  limit: int = 50) -> list[GroupClosing]:
+    """Claim the posted group quizzes whose time is up (each once, across processes) and compose
+    their closed posts, in the caller's transaction."""
+    quizzes = await repo.groups.to_close(now, limit)
+    groups = await repo.groups.by_id(quiz.group_id for quiz in quizzes)
+    closings = []
+    for quiz in quizzes:
+        if not await repo.groups.claim_close(quiz.id, now=now):
+            continue  # another process closes it
+        group = groups.get(quiz.group_id)
+        gctx = gctx_for(group) if group is not None else None
+        question = gctx.bank.get(quiz.question_id) if gctx is not None else None
+        if group is None or gctx is None or question is None or quiz.channel_id is None or quiz.message_id is None:
+            continue
+        post = closed_post(gctx, question, await repo.groups.results(quiz.id))
+        post = replace(post, channel=quiz.channel_id, edits=quiz.message_id, revision=CLOSED_REVISION)
+        closings.append(GroupClosing(quiz.id, group.platform, quiz.channel_id, quiz.closes_at, (post,)))
+        log.info("group %s: quiz %s closed", group.id, quiz.id)
+    return closings
 
 
 def group_context(ctx: Context, group: StudyGroup) -> GroupContext:
@@ -145,12 +224,17 @@ async def cmd_group_answer(ctx: Context, args: str) -> list[Reply]:
     streak = streak_line(ctx, await count_activity(ctx.repo, ctx.learner, ctx.now))
     if streak:
         lines.append(streak)
-    lines.append(ctx.t("group_quiz.points", points=POINTS[result.verdict],
-                       count=await ctx.repo.groups.answer_count(quiz.id)))
+    count = await ctx.repo.groups.answer_count(quiz.id)
+    lines.append(ctx.t("group_quiz.points", points=POINTS[result.verdict], count=count))
     if ctx.learner.onboarding_step is not None:
         lines += ["", ctx.t("group_quiz.start_hint")]
         others = rows(Button(ctx.t("button.leaderboard"), "/leaderboard"), Button("/start", "/start"))
-    return [Reply("\n".join(lines), others)]
+    replies = [Reply("\n".join(lines), others)]
+    if quiz.channel_id is not None and quiz.message_id is not None:  # the post shows the new count
+        gctx = group_context(ctx, group)
+        post = quiz_post(gctx, quiz, question, await group_streak(ctx.repo, group, gctx.local_today()), count)
+        replies.append(replace(post, channel=quiz.channel_id, edits=quiz.message_id, revision=count))
+    return replies
 
 
 async def daily_post(gctx: GroupContext, period: str) -> list[Reply] | None:

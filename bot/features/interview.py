@@ -9,6 +9,7 @@ from bot.conversation import Button, Reply, rows
 from bot.features.context import Context
 from bot.features.quiz_ask import VERDICT_MARK, ask, clear_pending, pending_question, question_reply
 from bot.quiz.selection import interview_questions
+from bot.roadmap.plan import week_in_plan
 from bot.storage.tables import Interview
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,10 @@ async def cmd_interview(ctx: Context, args: str) -> list[Reply]:
         if asked:
             return [Reply(ctx.t("interview.resume")), *asked]
         return await finish(ctx, interview)
+    week = week_in_plan(ctx.learner.plan_start, ctx.local_today()) if ctx.learner.plan_start else 1
     questions = interview_questions(
-        ctx.bank, ctx.progress, seed=f"{ctx.learner.id}:{ctx.now.isoformat()}", count=INTERVIEW_LENGTH
+        ctx.bank, ctx.progress, seed=f"{ctx.learner.id}:{ctx.now.isoformat()}", count=INTERVIEW_LENGTH,
+        track=ctx.learner.track, week=week,
     )
     if not questions:
         return [Reply(ctx.t("interview.no_questions"))]

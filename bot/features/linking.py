@@ -10,6 +10,7 @@ read, and five wrong codes in a row make the learner wait 15 minutes.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -30,6 +31,7 @@ MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 PLATFORM_NAMES = {"telegram": "Telegram", "discord": "Discord", "console": "terminal"}
 MAX_ECHO = 20
+_BARE_CODE = re.compile(r"^\s*[A-Za-z2-9]{4}[-\s]?[A-Za-z2-9]{4}\s*$")
 
 
 def survivor(a: Learner, b: Learner) -> tuple[Learner, Learner]:
@@ -65,6 +67,23 @@ async def cmd_link(ctx: Context, args: str) -> list[Reply]:
     await ctx.repo.new_link_code(ctx.learner.id, code, now=ctx.now, expires_at=ctx.now + VALID_FOR)
     minutes = int(VALID_FOR.total_seconds() // 60)
     return [Reply(ctx.t("link.code", code=shown(code), minutes=minutes))]
+
+
+async def bare_code(ctx: Context, text: str) -> list[Reply] | None:
+    """A code typed without ``/link`` ("ABCD-2345", as the other platform showed it) links too.
+
+    Only a live code of another learner counts; any other text is left to the usual handling,
+    so a word that merely looks like a code ("database") is not a failed attempt.
+    """
+    if ctx.origin.shared_chat or not _BARE_CODE.match(text):
+        return None
+    code = typed(text)
+    if any(ch not in ALPHABET for ch in code):
+        return None
+    row = await ctx.repo.find_link_code(code)
+    if row is None or row.learner_id == ctx.learner.id or row.expires_at <= ctx.now:
+        return None
+    return await _redeem(ctx, code)
 
 
 async def _redeem(ctx: Context, code: str) -> list[Reply]:

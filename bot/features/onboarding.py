@@ -79,18 +79,24 @@ async def _finish(ctx: Context) -> list[Reply]:
 
 
 async def advance(ctx: Context, step: str, ack: str) -> list[Reply]:
-    """After ``step`` was answered: the next question, the summary, or a settings ack."""
+    """After ``step`` was answered: the next question, the summary, or a settings ack.
+
+    During setup the ack answers the pressed step (``edits_pressed``): an adapter that can
+    shows it on that step's message, whose buttons are then finished, and the next question
+    follows as a new message.
+    """
     current = ctx.learner.onboarding_step
     if current is None:
         return [Reply(ack, rows(Button(ctx.t("button.settings"), "/settings"),
                                 Button(ctx.t("button.next"), "/next")))]
+    done = Reply(ack, edits_pressed=True)  # answers the step's button: shown on the step's own message
     if current != step:
-        return [Reply(ack), step_prompt(ctx, current)]
+        return [done, step_prompt(ctx, current)]
     following = STEPS[STEPS.index(step) + 1] if STEPS.index(step) + 1 < len(STEPS) else None
     if following is None:
-        return [Reply(ack), *await _finish(ctx)]
+        return [done, *await _finish(ctx)]
     ctx.learner.onboarding_step = following
-    return [Reply(ack), step_prompt(ctx, following)]
+    return [done, step_prompt(ctx, following)]
 
 
 async def cmd_start(ctx: Context, args: str) -> list[Reply]:

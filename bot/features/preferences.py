@@ -32,12 +32,22 @@ def parse_language(text: str) -> str | None:
     return LANGUAGE_WORDS[best[0]] if best else None
 
 
-def parse_track(kb: KnowledgeBase, text: str) -> str | None:
-    """A track id from "go", "golang", "Node.js / TypeScript", "laravel"...; else ``None``."""
+def _track_names(kb: KnowledgeBase) -> dict[str, str]:
     names: dict[str, str] = {}
     for track in kb.tracks.values():
-        for name in (track.id, track.name, *track.aliases, *track.frameworks):
+        for name in (track.id, track.name, *track.name.split("/"), *track.aliases, *track.frameworks):
             names.setdefault(normalize(name), track.id)
+    return names
+
+
+def track_named(kb: KnowledgeBase, text: str) -> str | None:
+    """The track ``text`` names exactly ("python", "golang", "laravel"), without guessing at typos."""
+    return _track_names(kb).get(normalize(text[:40])) if text.strip() else None
+
+
+def parse_track(kb: KnowledgeBase, text: str) -> str | None:
+    """A track id from "go", "golang", "Node.js / TypeScript", "laravel"...; else ``None``."""
+    names = _track_names(kb)
     key = normalize(text[:40])
     if not key:
         return None

@@ -33,7 +33,7 @@ async def daily_quiz(ctx: Context) -> list[Reply] | None:
     clear_pending(ctx)
     cards = await ctx.repo.quiz.cards(ctx.learner.id)
     pick = pick_question(ctx.bank, ctx.progress, cards, now=ctx.now, learner_id=ctx.learner.id,
-                         current_skill=ctx.learner.current_skill)
+                         current_skill=ctx.learner.current_skill, track=ctx.learner.track)
     if pick is None:
         return None
     header = f"{ctx.t('push.daily_quiz')}\n{pick_header(ctx, pick)}"

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.content.models import Question
 from bot.conversation import Button, Expect, Reply, rows
 from bot.features import interview as interview_feature
 from bot.features.context import Context
+from bot.features.preferences import parse_track, track_named
 from bot.features.quiz_ask import (
     ask,
     clear_pending,
@@ -28,7 +29,7 @@ from bot.features.streak_report import streak_line
 from bot.intents import normalize
 from bot.markup import escape
 from bot.quiz.answers import grade_off_loop, record_review
-from bot.quiz.grader import Grade
+from bot.quiz.grader import Grade, choice_index
 from bot.quiz.recall import next_review_due
 from bot.quiz.scheduling import RATINGS, card_from_json, review, store
 from bot.quiz.selection import Pick, PickKind, pick_question
@@ -52,27 +53,43 @@ def _open_header(ctx: Context, question: Question) -> str:
     return ctx.t("quiz.header_open", skill=ctx.skill_name(question.skill), id=question.id)
 
 
-def _topic(ctx: Context, text: str) -> tuple[Question | None, list[str] | None, list[Reply]]:
-    """A question id, a skill or a phase named after /quiz; or replies saying it is unknown."""
+@dataclass(frozen=True)
+class _Topic:
+    """What ``/quiz TOPIC`` named: one question, some skills, or one track."""
+
+    question: Question | None = None
+    skills: list[str] | None = None
+    track: str | None = None
+
+
+def _topic(ctx: Context, text: str) -> tuple[_Topic, list[Reply]]:
+    """A question id, a track, a skill or a phase named after /quiz; or replies saying it is unknown."""
     query = text.strip().lower()
     question = ctx.bank.get(query)
     if question is not None:
-        return question, None, []
+        return _Topic(question=question), []
     phase = _PHASE.match(normalize(query))
     if phase and 1 <= int(phase.group(1)) <= len(ctx.kb.phases):
-        return None, [s.id for s in ctx.kb.skills_in_phase(int(phase.group(1)))], []
+        return _Topic(skills=[s.id for s in ctx.kb.skills_in_phase(int(phase.group(1)))]), []
+    track = track_named(ctx.kb, text)
+    if track is not None:
+        return _Topic(track=track), []
     skill = ctx.finder.find(text)
     if skill is not None:
-        return None, [skill.id], []
+        return _Topic(skills=[skill.id]), []
+    track = parse_track(ctx.kb, text)
+    if track is not None:
+        return _Topic(track=track), []
     shown = escape(text[:MAX_ECHO]) + ("…" if len(text) > MAX_ECHO else "")
     suggestions = ctx.finder.suggest(text)
     buttons = [Button(ctx.skill_name(s), f"/quiz {s.id}") for s in suggestions]
-    return None, None, [Reply(ctx.t("quiz.unknown_topic", text=shown), rows(*buttons, per_row=1)
-                              or rows(Button(ctx.t("button.quiz"), "/quiz")))]
+    return _Topic(), [Reply(ctx.t("quiz.unknown_topic", text=shown), rows(*buttons, per_row=1)
+                            or rows(Button(ctx.t("button.quiz"), "/quiz")))]
 
 
 async def cmd_quiz(ctx: Context, args: str) -> list[Reply]:
-    """Ask a question: a due review first, then a new one; ``/quiz TOPIC`` narrows it."""
+    """Ask a question: a due review first, then a new one; ``/quiz TOPIC`` narrows it
+    to a question, a skill, a phase or a track (``/quiz python``)."""
     interview = await ctx.repo.quiz.open_interview(ctx.learner.id)
     if interview is not None:
         return [Reply(ctx.t("quiz.in_interview"), rows(Button(ctx.t("button.interview"), "/interview"),
@@ -80,19 +97,24 @@ async def cmd_quiz(ctx: Context, args: str) -> list[Reply]:
     pending = pending_question(ctx)
     if pending is not None and not args.strip():
         return [Reply(ctx.t("quiz.still_open")), question_reply(ctx, pending, _open_header(ctx, pending))]
-    topic: list[str] | None = None
+    topic = _Topic()
     cards = await ctx.repo.quiz.cards(ctx.learner.id)
     if args.strip():
-        question, topic, problem = _topic(ctx, args)
+        topic, problem = _topic(ctx, args)
         if problem:
             return problem
-        if question is not None:
+        if topic.question is not None:
+            question = topic.question
             kind: PickKind = ("new" if question.id not in cards
                               else "review" if cards[question.id].due <= ctx.now else "practice")
             return [await ask(ctx, question, pick_header(ctx, Pick(question, kind)))]
     pick = pick_question(ctx.bank, ctx.progress, cards, now=ctx.now, learner_id=ctx.learner.id,
-                         current_skill=ctx.learner.current_skill, topic=topic)
+                         current_skill=ctx.learner.current_skill, topic=topic.skills,
+                         track=topic.track or ctx.learner.track, track_only=topic.track is not None)
     if pick is None:
+        if topic.track is not None:
+            return [Reply(ctx.t("quiz.no_track_questions", track=ctx.kb.tracks[topic.track].name),
+                          rows(Button(ctx.t("button.quiz"), "/quiz")))]
         return [_caught_up(ctx, cards)]
     return [await ask(ctx, pick.question, pick_header(ctx, pick))]
 
@@ -114,6 +136,12 @@ async def cmd_answer(ctx: Context, args: str) -> list[Reply]:
             return [Reply(ctx.t("quiz.nothing_open"), rows(Button(ctx.t("button.quiz"), "/quiz")))]
         return [Reply(ctx.t("quiz.answer_usage"))]
     return await answer(ctx, question_id.lower(), text.strip())
+
+
+def names_an_option(ctx: Context, text: str) -> bool:
+    """Whether ``text`` picks an option of the open choice question ("B", "interview")."""
+    question = pending_question(ctx)
+    return question is not None and question.kind == "choice" and choice_index(question, text) is not None
 
 
 async def typed_answer(ctx: Context, text: str) -> list[Reply] | None:

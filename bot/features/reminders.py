@@ -14,7 +14,7 @@ from __future__ import annotations
 from bot.conversation import Button, Reply, rows
 from bot.features.context import Context
 from bot.intents import normalize
-from bot.localtime import Quiet, clock_text, parse_clock, parse_weekday, zone_label
+from bot.localtime import Quiet, clock_text, clock_zone, parse_clock, parse_weekday, shift_clock, zone_label
 from bot.markup import escape
 from bot.pushes.kinds import DAILY_QUIZ, next_push_due, set_and_reschedule
 
@@ -87,6 +87,21 @@ def _switch(value: str) -> bool | None:
     return True if word in ON_WORDS else False if word in OFF_WORDS else None
 
 
+def _in_own_zone(ctx: Context, text: str, minute: int) -> tuple[int, int, str]:
+    """A typed time in the learner's own zone: "19.00 WIB" for a learner in Makassar is 20:00.
+
+    Returns (minute, days later, a note saying so; empty when nothing was converted)."""
+    named = clock_zone(text)
+    if named is None or named == ctx.learner.timezone:
+        return minute, 0, ""
+    local, days = shift_clock(minute, named, ctx.learner.timezone, ctx.now)
+    if local == minute and days == 0:
+        return minute, 0, ""
+    note = "\n" + ctx.t("reminders.zone_converted", typed=_echo(text), time=clock_text(local),
+                        zone=zone_label(ctx.learner.timezone))
+    return local, days, note
+
+
 def _quiet_note(ctx: Context, minute: int) -> str:
     learner = ctx.learner
     if learner.quiet_start is None or learner.quiet_end is None:
@@ -118,8 +133,9 @@ async def _quiz(ctx: Context, value: str) -> list[Reply]:
         current = clock_text(learner.quiz_minute) if learner.quiz_minute is not None else ctx.t("reminders.off")
         ctx.await_text("reminders_quiz")  # a time typed next is read as the answer
         return [Reply(ctx.t("reminders.bad_time", text=_echo(value), current=current))]
+    minute, _, converted = _in_own_zone(ctx, value, minute) if not switch else (minute, 0, "")
     await _set(ctx, quiz_minute=minute)
-    return _ack(ctx, ctx.t("reminders.quiz_set", time=clock_text(minute)) + _quiet_note(ctx, minute))
+    return _ack(ctx, ctx.t("reminders.quiz_set", time=clock_text(minute)) + converted + _quiet_note(ctx, minute))
 
 
 async def _nudge(ctx: Context, value: str) -> list[Reply]:
@@ -135,6 +151,7 @@ async def _nudge(ctx: Context, value: str) -> list[Reply]:
         await _set(ctx, nudge_minute=None)
         return _ack(ctx, ctx.t("reminders.nudge_off"))
     weekday, minute = learner.nudge_weekday, learner.nudge_minute or DEFAULT_NUDGE_MINUTE
+    converted = ""
     if switch is None:
         when = parse_day_and_time(value)
         if when is None:
@@ -142,10 +159,13 @@ async def _nudge(ctx: Context, value: str) -> list[Reply]:
             return [Reply(ctx.t("reminders.bad_nudge", text=_echo(value)))]
         day, clock = when
         weekday = weekday if day is None else day
+        if clock is not None:
+            clock, days, converted = _in_own_zone(ctx, value, clock)
+            weekday = (weekday + days) % 7
         minute = minute if clock is None else clock
     await _set(ctx, nudge_weekday=weekday, nudge_minute=minute)
     return _ack(ctx, ctx.t("reminders.nudge_set", day=_day_name(ctx, weekday), time=clock_text(minute))
-                + _quiet_note(ctx, minute))
+                + converted + _quiet_note(ctx, minute))
 
 
 def parse_day_and_time(text: str) -> tuple[int | None, int | None] | None:

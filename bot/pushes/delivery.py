@@ -37,6 +37,7 @@ from bot.outbound import Senders, SendResult
 from bot.pushes.kinds import (
     FRESH_FOR,
     GROUP_KINDS,
+    GROUP_QUIZ,
     LEARNER_KINDS,
     group_wants,
     next_group_due,
@@ -89,6 +90,10 @@ class PushSource(Protocol):
     async def compose_group_push(self, repo: Repository, group: StudyGroup, kind: str, period: str,
                                  now: datetime) -> list[Reply] | None:
         """What a group post of ``kind`` for ``period`` says (``None``: nothing worth posting)."""
+        ...
+
+    async def compose_closings(self, repo: Repository, now: datetime) -> list[GroupClosing]:
+        """Claim the group quizzes whose time is up and compose their closed posts."""
         ...
 
 
@@ -152,6 +157,17 @@ class Outgoing:
         return first[:80]
 
 
+@dataclass(frozen=True)
+class GroupClosing:
+    """A group quiz whose time is up, claimed for closing: its post edited to the closed version."""
+
+    quiz_id: int
+    platform: str
+    channel_id: str
+    closes_at: datetime
+    replies: tuple[Reply, ...]
+
+
 @dataclass
 class TickReport:
     """What one pass did: outcomes per kind, the pushes it composed, and how late it ran."""
@@ -159,19 +175,22 @@ class TickReport:
     outcomes: Counter[tuple[str, str]] = field(default_factory=Counter)
     pushes: list[tuple[Outgoing, str]] = field(default_factory=list)
     lag: timedelta | None = None
+    closed: int = 0  # group quiz posts edited to show the answer and the results
 
     def count(self, outcome: str) -> int:
         """How many pushes ended with ``outcome`` in this pass."""
         return sum(n for (_, result), n in self.outcomes.items() if result == outcome)
 
     def summary(self) -> str:
-        """``sent 3 (daily_quiz 2, weekly_nudge 1); skipped 1``."""
+        """``sent 3 (daily_quiz 2, weekly_nudge 1); skipped 1; closed 1 (group quiz posts)``."""
         parts = []
         for outcome in ("sent", "retry", "waiting", "failed", "skipped", "expired"):
             kinds = {kind: n for (kind, result), n in self.outcomes.items() if result == outcome}
             if kinds:
                 detail = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
                 parts.append(f"{outcome} {sum(kinds.values())} ({detail})")
+        if self.closed:
+            parts.append(f"closed {self.closed} (group quiz posts)")
         return "; ".join(parts) or "nothing due"
 
 
@@ -272,6 +291,7 @@ class PushRunner:
                 room.release()
                 await done.put((push, await self._push(push)))
 
+        await self._close_group_quizzes(now or self.clock(), report)
         recorder = asyncio.create_task(self._record(done, report, now))
         try:
             async with asyncio.TaskGroup() as group:
@@ -284,6 +304,31 @@ class PushRunner:
             for (kind, outcome), count in report.outcomes.items():
                 PUSHES.labels(kind, outcome).inc(count)
         return report
+
+    # --- group quizzes whose time is up -------------------------------------------
+
+    async def _close_group_quizzes(self, moment: datetime, report: TickReport) -> None:
+        """Edit the posts of group quizzes whose time is up to their closed version (answer, results).
+
+        Each is claimed once across processes; an edit that failed for a passing reason is tried
+        again on later passes for up to ``FRESH_FOR`` of a group quiz, then left as it is.
+        """
+        async with self.source.db.transaction() as session:
+            closings = await self.source.compose_closings(Repository(session), moment)
+        for closing in closings:
+            sender = self.senders.get(closing.platform)
+            try:
+                result = await sender.post(closing.channel_id, closing.replies) if sender else SendResult.RETRY
+            except Exception:
+                log.exception("closing group quiz %s failed", closing.quiz_id)
+                result = SendResult.RETRY
+            if result is SendResult.SENT:
+                report.closed += 1
+            elif result is SendResult.RETRY and moment - closing.closes_at < FRESH_FOR[GROUP_QUIZ]:
+                async with self.source.db.transaction() as session:
+                    await Repository(session).groups.reopen_close(closing.quiz_id)
+            else:
+                log.info("group quiz %s: its post could not be closed (%s)", closing.quiz_id, result)
 
     # --- claim and compose ------------------------------------------------------
 

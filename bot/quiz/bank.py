@@ -24,6 +24,11 @@ log = logging.getLogger(__name__)
 MESSAGE_CHECK_SECONDS = 2.0
 
 
+def fits_track(question: Question, track: str | None) -> bool:
+    """Whether a learner of ``track`` may get ``question``: general questions and their own track's."""
+    return question.track is None or question.track == track
+
+
 class QuestionBank:
     """Every question a learner can get, by id and by skill."""
 
@@ -74,9 +79,14 @@ class QuestionBank:
         """A question by id."""
         return self.questions.get(question_id)
 
-    def for_skill(self, skill_id: str) -> list[Question]:
-        """The questions of one skill (built-in first, then packs)."""
-        return self._by_skill.get(skill_id, [])
+    def for_skill(self, skill_id: str, track: str | None = None) -> list[Question]:
+        """The questions of one skill a learner of ``track`` may get (built-in first, then packs):
+        the general ones and those of their own track."""
+        return [q for q in self._by_skill.get(skill_id, []) if fits_track(q, track)]
+
+    def of_track(self, track: str) -> list[Question]:
+        """The questions about one track's ecosystem, in bank order."""
+        return [q for q in self.questions.values() if q.track == track]
 
     def pack_of(self, question_id: str) -> str | None:
         """The pack a question came from (``None`` for built-in questions)."""

@@ -16,6 +16,7 @@ from bot.content.models import Skill
 from bot.intents import normalize
 
 FUZZY_CUTOFF = 85.0
+TRACK_TYPO_CUTOFF = 80.0  # language names are few and distinct: a swapped letter ("pyhton") is 83
 SUGGEST_CUTOFF = 75.0  # below this "did you mean?" points at unrelated skills ("xyz" -> PostgreSQL)
 MAIN_LANGUAGE = "main-language"
 _LIST_SEPARATORS = re.compile(r"[,;/\n]+|\s+(?:and|dan|&|\+|sama|serta|plus|also|juga)(?=\s|$)")
@@ -44,6 +45,7 @@ class SkillFinder:
                     self._keys.append(key)
                     self._ids.append(skill.id)
         self._exact = dict(zip(self._keys, self._ids, strict=True))
+        self._track_keys: list[str] = []
         if MAIN_LANGUAGE in kb.skills:
             for track in kb.tracks.values():
                 for name in (track.id, track.name, *track.name.split("/"), *track.aliases):
@@ -52,6 +54,7 @@ class SkillFinder:
                         self._keys.append(key)
                         self._ids.append(MAIN_LANGUAGE)
                         self._exact[key] = MAIN_LANGUAGE
+                        self._track_keys.append(key)
 
     def find(self, text: str) -> Skill | None:
         """The one skill ``text`` names, or ``None`` if unsure."""
@@ -67,6 +70,9 @@ class SkillFinder:
         ids = {self._ids[index] for _, _, index in best}
         if len(ids) == 1:
             return self._kb.skills[ids.pop()]
+        if not ids and process.extractOne(key, self._track_keys, scorer=fuzz.QRatio, processor=None,
+                                          score_cutoff=TRACK_TYPO_CUTOFF):
+            return self._kb.skills[MAIN_LANGUAGE]  # "pyhton": a language name with a swapped letter
         return None
 
     def suggest(self, text: str, limit: int = 3) -> list[Skill]:

@@ -95,6 +95,37 @@ class GroupStore:
                 .where(GroupQuiz.group_id == group_id).group_by(GroupQuiz.question_id))
         return {question: posted for question, posted in await self.session.execute(stmt)}
 
+    async def set_message(self, quiz_id: int, channel_id: str, message_id: str) -> None:
+        """Remember the channel message a group quiz was posted as."""
+        await self.session.execute(update(GroupQuiz).where(GroupQuiz.id == quiz_id)
+                                   .values(channel_id=channel_id, message_id=message_id))
+
+    async def to_close(self, now: datetime, limit: int) -> list[GroupQuiz]:
+        """Posted group quizzes whose time is up and whose post was not closed yet, oldest first."""
+        stmt = (select(GroupQuiz)
+                .where(GroupQuiz.closes_at <= now, GroupQuiz.closed_at.is_(None), GroupQuiz.message_id.is_not(None))
+                .order_by(GroupQuiz.closes_at).limit(limit))
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def claim_close(self, quiz_id: int, *, now: datetime) -> bool:
+        """Mark a quiz's post closed; True only for the one caller (of any process) that did it."""
+        result = await self.session.execute(
+            update(GroupQuiz).where(GroupQuiz.id == quiz_id, GroupQuiz.closed_at.is_(None)).values(closed_at=now))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def reopen_close(self, quiz_id: int) -> None:
+        """The closing edit did not get through: the next pass tries again."""
+        await self.session.execute(update(GroupQuiz).where(GroupQuiz.id == quiz_id).values(closed_at=None))
+
+    async def results(self, quiz_id: int) -> list[tuple[str, str]]:
+        """Who answered a group quiz (the name the group knows them by) and their verdict, in order of answering."""
+        stmt = (select(func.coalesce(GroupMember.display_name, ""), GroupAnswer.verdict)
+                .join(GroupMember, (GroupMember.group_id == GroupAnswer.group_id)
+                      & (GroupMember.learner_id == GroupAnswer.learner_id), isouter=True)
+                .where(GroupAnswer.quiz_id == quiz_id)
+                .order_by(GroupAnswer.answered_at, GroupAnswer.learner_id))
+        return [(name, verdict) for name, verdict in await self.session.execute(stmt)]
+
     # --- answers and members ----------------------------------------------------------
 
     async def answer(self, quiz_id: int, learner_id: int) -> GroupAnswer | None:

@@ -312,6 +312,7 @@ class GroupQuiz(Base):
 
     ``slot`` names the posting (``daily:2026-03-02`` for the scheduled quiz of a
     local day, ``now:<time>`` for /groupquiz), so a retried push reuses its quiz.
+    The post is edited as members answer and once more when it closes.
     """
 
     __tablename__ = "group_quizzes"
@@ -323,7 +324,12 @@ class GroupQuiz(Base):
     slot: Mapped[str] = mapped_column(String(40))
     day: Mapped[date] = mapped_column(Date)  # the group's local date of posting
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # Where the post went (channel and message ids), once posted: the post is edited with the count
+    # of answers and, when it closes (``closed_at``), with the right answer and the results.
+    channel_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    message_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class GroupAnswer(Base):
