@@ -72,8 +72,10 @@ async def wait_for(driver: Any, condition: Callable[[Any], Any], timeout: float 
 
 
 async def screenshot(driver: Any, name: str) -> Path:
-    """The whole page at the phone's width, as ``tests/artifacts/dashboard/NAME.png``."""
+    """The whole page at the phone's width, as ``tests/artifacts/dashboard/NAME.png``, and the phone's
+    first screen of it as ``NAME-screen.png``."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await run(driver.save_screenshot, str(ARTIFACTS / f"{name}-screen.png"))
     height = await run(driver.execute_script, "return document.documentElement.scrollHeight")
     await run(driver.set_window_size, MOBILE[0], min(max(int(height) + 20, MOBILE[1]), 3000))
     path = ARTIFACTS / f"{name}.png"

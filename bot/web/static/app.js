@@ -233,7 +233,8 @@ function timeline(roadmap) {
   const width = 360, left = 10, span = width - 2 * left, top = 18, height = 26;
   const x = (week) => left + span * Math.min(Math.max(week, 0), roadmap.weeks) / roadmap.weeks;
   const chart = svg("svg", { viewBox: `0 0 ${width} 70`, width: "100%", role: "img", id: "timeline",
-                             "data-weeks": roadmap.weeks });
+                             "data-weeks": roadmap.weeks,
+                             "aria-label": roadmap.plan ? weekText(roadmap.plan.week) : t("dashboard.no_plan") });
   for (const phase of roadmap.phases) {
     const [first, last] = phase.weeks;
     const x0 = x(first - 1), x1 = x(last);
@@ -384,7 +385,8 @@ function heatmap(streak) {
   const first = new Date(streak.first + "T00:00:00Z");
   const offset = (first.getUTCDay() + 6) % 7; // Monday first
   const columns = Math.ceil((streak.answers.length + offset) / 7), split = Math.ceil(columns / 2);
-  const holder = el("div", { id: "heatmap", class: "heatmap" });
+  const holder = el("div", { id: "heatmap", class: "heatmap", role: "img",
+                             "aria-label": t("dashboard.heatmap_title") });
   const halves = [0, 1].map((half) => {
     const count = half ? columns - split : split;
     const width = left + count * (size + gap) + 18, height = top + 7 * (size + gap);
@@ -440,7 +442,7 @@ function drawRecall(root, recall) {
 function recallBars(skills) {
   const row = 24, labelWidth = 150, width = 360, barWidth = width - labelWidth - 44;
   const chart = svg("svg", { viewBox: `0 0 ${width} ${skills.length * row + 4}`, width: "100%", role: "img",
-                             id: "recall-chart" });
+                             id: "recall-chart", "aria-label": t("dashboard.recall_title") });
   skills.forEach((skill, index) => {
     const y = index * row + 4;
     const name = skill.name.length > 22 ? skill.name.slice(0, 21) + "…" : skill.name;
