@@ -183,3 +183,16 @@ async def test_jalur_run_serves_the_mini_app_and_logs_no_init_data(
         text = await stop_with_sigterm(process)
     assert process.returncode == 0, text
     assert "api/v1/dashboard" in text and credential[4:40] not in text and TOKEN not in text
+
+
+async def test_a_plain_http_address_gives_telegram_a_signed_link_not_a_mini_app(db: Database, kb: KnowledgeBase,
+                                                                                settings: Settings) -> None:
+    engine = Engine(db, kb, web_settings(settings).model_copy(update={"web_url": "http://192.0.2.1:8080/"}))
+    chat = Chat(engine, "5001", platform="telegram")
+    await chat.onboard()
+    await chat.say("/dashboard")  # Telegram opens Mini Apps only from HTTPS addresses
+    (button,) = chat.buttons
+    assert not button.web_app and button.url is not None and button.url.startswith("http://192.0.2.1:8080/#t=")
+    await chat.say("/progress")
+    assert [b.payload for b in chat.buttons if "Dashboard" in b.label] == ["/dashboard"]
+    assert all(not b.web_app for b in chat.buttons)

@@ -45,6 +45,7 @@ from adapters.telegram.polls import QuizPoll, quiz_poll
 from adapters.telegram.render import keyboard, messages, without_tags
 from bot.conversation import Incoming, Reply
 from bot.engine import Engine
+from bot.features.dashboard_link import mini_app
 from bot.i18n import pick_language
 from bot.metrics import PLATFORM_ERRORS, RATE_LIMIT_WAITS
 from bot.outbound import Senders, SendResult
@@ -145,7 +146,7 @@ class TelegramAdapter:
                 await self.app.bot.set_my_commands(commands, language_code=code)
             except TelegramError as exc:
                 log.warning("telegram: could not register the %s command menu: %s", lang, exc)
-        if self.settings.web_url:  # the chat's menu button opens the dashboard as a Mini App
+        if self.settings.web_url and mini_app(self.settings):  # the menu button opens the dashboard (Mini App)
             label = texts(self.settings.default_language, "button.dashboard")
             try:
                 await self.app.bot.set_chat_menu_button(

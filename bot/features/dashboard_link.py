@@ -43,12 +43,17 @@ async def learner_link(ctx: Context, base_url: str, secret: bytes, lifetime: tim
     return personal_link(base_url, secret, ctx.learner, ctx.now, lifetime=lifetime)
 
 
+def mini_app(settings: Settings) -> bool:
+    """True when Telegram can open the dashboard as a Mini App (Telegram takes only HTTPS addresses)."""
+    return settings.web_url is not None and settings.web_url.startswith("https://")
+
+
 def dashboard_button(ctx: Context) -> Button | None:
     """The button under /progress that opens the dashboard (a Mini App on Telegram), if one is served."""
     url = ctx.settings.web_url
     if url is None or ctx.origin.shared_chat or ctx.origin.platform == CONSOLE:
         return None
-    if ctx.origin.platform == TELEGRAM:
+    if ctx.origin.platform == TELEGRAM and mini_app(ctx.settings):
         return Button(ctx.t("button.dashboard"), "/dashboard", url=url, web_app=True)
     return Button(ctx.t("button.dashboard"), "/dashboard")
 
@@ -63,7 +68,7 @@ async def cmd_dashboard(ctx: Context, args: str) -> list[Reply]:
         return [Reply(ctx.t("dashboard_link.not_served"))]
     if ctx.origin.shared_chat:
         return [Reply(ctx.t("dashboard_link.private_only"))]
-    if ctx.origin.platform == TELEGRAM:
+    if ctx.origin.platform == TELEGRAM and mini_app(settings):
         return [Reply(ctx.t("dashboard_link.telegram"),
                       rows(Button(ctx.t("button.dashboard"), "/dashboard", url=settings.web_url, web_app=True)))]
     link = personal_link(settings.web_url, secret, ctx.learner, ctx.now)
