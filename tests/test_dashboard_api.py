@@ -8,6 +8,7 @@ import logging
 from datetime import date, timedelta
 
 import pytest
+from pydantic import SecretStr
 from chat import Chat
 from dashboard_history import KNOWN_COUNTS, LOOK_AT, heavy_learner, known_history
 from dashboard_web import BOT_TOKEN, Web, init_data, link_of, web_settings
@@ -259,3 +260,22 @@ async def test_a_study_group_member_sees_the_weeks_ranking_and_the_group_streak(
     assert group["streak"] == 1 and group["streak_members"] == 2
     assert [(s["rank"], s["name"], s["points"], s["me"]) for s in group["standings"]] == [
         (1, "Budi", 3, False), (2, "Ani", 0, True)]
+
+
+async def test_links_signed_with_a_key_derived_from_the_bot_token_die_with_the_token(
+        db: Database, kb: KnowledgeBase, settings: Settings) -> None:
+    derived = settings.model_copy(update={"web_url": "https://jalur.example.org/", "web_secret": None,
+                                          "discord_token": SecretStr("discord-token-1")})
+    engine = Engine(db, kb, derived)
+    ani = Chat(engine, "111", platform="discord", now=LOOK_AT)
+    await ani.onboard()
+    token = await _bearer(ani)
+    async with Web(engine, lambda: LOOK_AT) as web:
+        assert (await web.get("/api/v1/dashboard", token))[0] == 200
+    engine.settings = derived.model_copy(update={"discord_token": SecretStr("discord-token-2")})  # a new token
+    async with Web(engine, lambda: LOOK_AT) as web:
+        assert (await web.get("/api/v1/dashboard", token))[0] == 401
+    unset = Engine(db, kb, settings.model_copy(update={"web_url": "https://jalur.example.org/"}))
+    chat = Chat(unset, "111", platform="discord", now=LOOK_AT)
+    await chat.say("/dashboard")  # no bot token and no JALUR_WEB_SECRET: nothing to sign links with
+    assert "not switched on" in chat.text and chat.buttons == []
