@@ -8,10 +8,10 @@ import logging
 from datetime import date, timedelta
 
 import pytest
-from pydantic import SecretStr
 from chat import Chat
 from dashboard_history import KNOWN_COUNTS, LOOK_AT, heavy_learner, known_history
 from dashboard_web import BOT_TOKEN, Web, init_data, link_of, web_settings
+from pydantic import SecretStr
 
 from bot.content.loader import KnowledgeBase
 from bot.engine import Engine
