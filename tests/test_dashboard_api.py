@@ -279,3 +279,18 @@ async def test_links_signed_with_a_key_derived_from_the_bot_token_die_with_the_t
     chat = Chat(unset, "111", platform="discord", now=LOOK_AT)
     await chat.say("/dashboard")  # no bot token and no JALUR_WEB_SECRET: nothing to sign links with
     assert "not switched on" in chat.text and chat.buttons == []
+
+
+async def test_a_failing_view_is_a_500_with_the_same_headers_and_no_details(
+        web_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    ani = Chat(web_engine, "111", platform="discord", now=LOOK_AT)
+    await ani.onboard()
+    token = await _bearer(ani)
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(web_engine, "read_view", broken)
+    async with Web(web_engine, lambda: LOOK_AT) as web:
+        status, body, headers = await web.get("/api/v1/dashboard", token)
+    assert status == 500 and json.loads(body) == {"error": "internal"} and "Content-Security-Policy" in headers

@@ -100,6 +100,9 @@ async def _headers_and_log(request: web.Request,
         response = await handler(request)
     except web.HTTPException as exc:
         response = exc
+    except Exception:  # a broken view (the database is down) is a 500 with the same headers
+        log.exception("dashboard: %s %s failed", request.method, request.path)
+        response = _error(web.HTTPInternalServerError, "internal")
     response.headers.update(SECURITY_HEADERS)
     if request.path.startswith("/api/"):
         response.headers["Cache-Control"] = "no-store"
