@@ -23,6 +23,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     JALUR_DATABASE_URL=sqlite+aiosqlite:////data/jalur.db \
     JALUR_METRICS_LISTEN=0.0.0.0 \
     JALUR_METRICS_PORT=9108 \
+    JALUR_WEB_LISTEN=0.0.0.0 \
     JALUR_LOG_FORMAT=json
 RUN groupadd --gid 10001 jalur \
     && useradd --create-home --uid 10001 --gid 10001 jalur \
@@ -32,8 +33,8 @@ COPY --from=build /opt/jalur /opt/jalur
 USER 10001:10001
 WORKDIR /home/jalur
 VOLUME ["/data"]
-# /metrics, /healthz, /readyz
-EXPOSE 9108
+# /metrics, /healthz, /readyz; the dashboard (served when JALUR_WEB_URL is set)
+EXPOSE 9108 8080
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["jalur", "health"]
 # SIGTERM: finish the messages and pushes in flight, then exit (JALUR_SHUTDOWN_GRACE, 30 s)
 STOPSIGNAL SIGTERM

@@ -128,6 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("name", help="the pack's name (see `jalur pack list`)")
     remove.add_argument("--db", default=None, help=db_help)
 
+    dashboard = sub.add_parser("dashboard", help="serve a learner's dashboard on this computer and print its link")
+    dashboard.add_argument("--user", default=None, help="learner name of `jalur chat` (default: your login name)")
+    dashboard.add_argument("--db", default=None, help=db_help)
+    dashboard.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
+    dashboard.add_argument("--now", type=_moment, default=None, metavar="TIME",
+                           help="show the dashboard as of this time, e.g. 2026-03-04T09:00+07:00")
+
     health = sub.add_parser("health", help="ask a running `jalur run` whether it is alive (or ready)")
     health.add_argument("--ready", action="store_true", help="ask /readyz (database and platforms) instead of /healthz")
     health.add_argument("--url", default=None, help="base URL (default: http://127.0.0.1:JALUR_METRICS_PORT)")
@@ -299,6 +306,52 @@ async def _run(args: argparse.Namespace, settings: Settings, platforms: Sequence
     except ServiceError as exc:
         raise CliError(str(exc)) from None
     finally:
+        await db.close()
+    return EXIT_OK
+
+
+async def _dashboard(args: argparse.Namespace, settings: Settings) -> int:
+    """``jalur dashboard``: one learner's dashboard on 127.0.0.1 until Ctrl-C, behind a link printed once."""
+    import asyncio
+    import contextlib
+    import functools
+    import secrets
+    import signal
+    from datetime import timedelta
+
+    from bot.features.dashboard_link import learner_link
+    from bot.web.server import DashboardServer, dashboard_app
+
+    user = (args.user or _login_name()).strip()[:128]
+    if not user or not 0 <= args.port <= 65535:
+        raise CliError("--user must not be empty and --port must be 0-65535", EXIT_USAGE)
+    db, engine = await _prepared(settings, args.db)
+    server = None
+    try:
+        learner = await engine.learner_of("console", user)
+        if learner is None:
+            raise CliError(f"nobody named {user!r} has chatted on this database yet; start with: jalur chat --user {user}")
+        secret = secrets.token_bytes(32)  # this run's own key: its link dies with the process
+        clock = (lambda: args.now) if args.now else (lambda: datetime.now(UTC))
+        server = DashboardServer(dashboard_app(engine, telegram_token=None, secret=secret, clock=clock),
+                                 listen="127.0.0.1", port=args.port)
+        try:
+            port = await server.start()
+        except OSError as exc:
+            raise CliError(f"cannot serve on 127.0.0.1:{args.port} ({exc.strerror or exc}); try --port 0") from exc
+        read = functools.partial(learner_link, base_url=f"http://127.0.0.1:{port}/", secret=secret,
+                                 lifetime=timedelta(days=30))
+        link = await engine.read_view(learner, clock(), read)
+        print(f"Dashboard of {user}: {link}\nOnly this computer can open it; Ctrl-C stops it.", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+    finally:
+        if server is not None:
+            await server.stop()
         await db.close()
     return EXIT_OK
 
@@ -700,6 +753,8 @@ def main(
         configure_logging(settings, access=args.command == "run")
         if args.command == "run":
             return _await(_run(args, settings, platforms))
+        if args.command == "dashboard":
+            return _await(_dashboard(args, settings))
         if args.command == "pushes" and args.pushes_command == "tick":
             return _await(_pushes_tick(args, settings, platforms))
         if args.command == "db" and args.db_command == "upgrade":

@@ -27,10 +27,17 @@ class PayloadTooLong(ValueError):
 
 @dataclass(frozen=True)
 class Button:
-    """A button: the label people see and the typeable command it sends."""
+    """A button: the label people see and the typeable command it sends.
+
+    A button with a ``url`` opens that web page where the platform can (a link button; with
+    ``web_app``, Telegram's Mini App, which tells the page who opened it); a platform that
+    cannot open pages (the console) sends the payload instead.
+    """
 
     label: str
     payload: str
+    url: str | None = None
+    web_app: bool = False
 
     def __post_init__(self) -> None:
         size = len(self.payload.encode("utf-8"))

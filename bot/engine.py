@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,7 @@ from bot.content.models import LANGUAGES
 from bot.conversation import Button, Incoming, Reply, in_language, rows
 from bot.features import (
     account,
+    dashboard_link,
     group_quiz,
     interview,
     leaderboard,
@@ -65,6 +67,7 @@ log = logging.getLogger(__name__)
 access_log = logging.getLogger(ACCESS_LOGGER)
 
 Handler = Callable[[Context, str], Awaitable[list[Reply]]]
+T = TypeVar("T")
 
 MAX_INPUT_CHARS = 4000
 MAX_COMMAND_CHARS = 32
@@ -117,6 +120,7 @@ COMMANDS: dict[str, Command] = {
     "dispute": Command(quiz.cmd_dispute),
     "interview": Command(interview.cmd_interview),
     "stats": Command(stats.cmd_stats),
+    "dashboard": Command(dashboard_link.cmd_dashboard),
     "streak": Command(streak_report.cmd_streak),
     "reminders": Command(reminders.cmd_reminders),
     "pause": Command(reminders.cmd_pause),
@@ -341,6 +345,26 @@ class Engine:
             repo=repo, learner=learner, progress=await repo.load_progress(learner.id), now=now,
             bank=self.bank,
         )
+
+    async def learner_of(self, platform: str, external_id: str) -> int | None:
+        """The id of the learner behind a platform account (``None``: nobody, or deleted); changes nothing."""
+        async with self.db.transaction() as session:
+            return await Repository(session).learner_id_of(platform, external_id)
+
+    async def read_view(self, learner_id: int, now: datetime, read: Callable[[Context], Awaitable[T]],
+                        *, created: int | None = None) -> T | None:
+        """Run a read-only view of one learner (the dashboard) in one transaction.
+
+        ``None`` when the learner does not exist (deleted) or, with ``created``, was created at
+        another second than the one named (a reused id is someone else).
+        """
+        async with self.db.transaction() as session:
+            repo = Repository(session)
+            learner = (await repo.learners_by_id([learner_id])).get(learner_id)
+            if learner is None or (created is not None and int(learner.created_at.timestamp()) != created):
+                return None
+            await self.bank.refresh(repo.quiz, max_age=MESSAGE_CHECK_SECONDS)
+            return await read(await self._context(repo, learner, now))
 
     async def compose_push(self, repo: Repository, learner: Learner, kind: str, now: datetime) -> list[Reply] | None:
         """What a push of ``kind`` says to the learner now (``None``: nothing worth sending).

@@ -75,3 +75,7 @@ class Texts:
         except KeyError:
             raise KeyError(f"message {key!r} is missing from knowledge/ui/messages.yaml") from None
         return _FORMATTER.format(template, **params)
+
+    def templates(self, lang: str, prefixes: tuple[str, ...]) -> dict[str, str]:
+        """Every message whose key starts with one of ``prefixes``, in ``lang``, placeholders unfilled."""
+        return {key: message.get(lang) for key, message in self._messages.items() if key.startswith(prefixes)}

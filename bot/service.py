@@ -17,7 +17,7 @@ import logging
 import signal
 import time
 from collections.abc import Coroutine, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from bot.engine import Engine
 from bot.health import OpsServer
@@ -27,6 +27,9 @@ from bot.pushes.delivery import PushRunner
 from bot.pushes.scheduler import PushScheduler
 from bot.quiz.grader import prepare
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.web.server import DashboardServer
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,12 @@ async def serve(engine: Engine, settings: Settings, platforms: Sequence[Platform
             raise ServiceError(f"cannot serve health and metrics on {settings.metrics_listen}:"
                                f"{settings.metrics_port} ({exc.strerror or exc}); set JALUR_METRICS_PORT "
                                "to a free port, or 0 to turn the endpoints off") from exc
+    try:
+        web = await _start_dashboard(engine, settings) if settings.web_url else None
+    except ServiceError:
+        if ops is not None:
+            await ops.stop()
+        raise
     started = time.perf_counter()
     compiled = prepare(engine.bank.questions.values())
     log.info("grader: %d rubrics compiled in %.1f s", compiled, time.perf_counter() - started)
@@ -87,9 +96,27 @@ async def serve(engine: Engine, settings: Settings, platforms: Sequence[Platform
     await _shut_down(engine, settings, scheduler, list(tasks), stopper)
     if ops is not None:
         await ops.stop()
+    if web is not None:
+        await web.stop()
     if failures:
         raise ServiceError("; ".join(failures))
     log.info("stopped cleanly")
+
+
+async def _start_dashboard(engine: Engine, settings: Settings) -> DashboardServer:
+    """The dashboard's web server (``JALUR_WEB_URL`` is set): Telegram's Mini App and signed links."""
+    from bot.features.dashboard_link import link_secret
+    from bot.web.server import DashboardServer, dashboard_app
+
+    token = settings.telegram_token.get_secret_value() if settings.telegram_token else None
+    app = dashboard_app(engine, telegram_token=token, secret=link_secret(settings))
+    server = DashboardServer(app, listen=settings.web_listen, port=settings.web_port)
+    try:
+        await server.start()
+    except OSError as exc:
+        raise ServiceError(f"cannot serve the dashboard on {settings.web_listen}:{settings.web_port} "
+                           f"({exc.strerror or exc}); set JALUR_WEB_PORT to a free port") from exc
+    return server
 
 
 def _failure(platform: Platform, task: asyncio.Task[None]) -> str:

@@ -116,6 +116,24 @@ class Settings(BaseSettings):
         default=None, description="Shards this process runs, e.g. [0,1] (needs JALUR_DISCORD_SHARD_COUNT)"
     )
 
+    web_url: str | None = Field(
+        default=None, description="Public HTTPS address of the dashboard (setting it makes `jalur run` serve it)"
+    )
+    web_listen: str = Field(default="127.0.0.1", description="Address the dashboard server listens on")
+    web_port: int = Field(default=8080, ge=1, le=65535, description="Port the dashboard server listens on")
+    web_secret: SecretStr | None = Field(
+        default=None, description="Key that signs dashboard links (unset: derived from the bot tokens)"
+    )
+
+    @field_validator("web_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError(f"not a web address: {value!r} (for example https://jalur.example.org/dashboard/)")
+        return value.rstrip("/") + "/"
+
     @field_validator("default_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -160,7 +178,7 @@ class Settings(BaseSettings):
         return value.lower() if isinstance(value, str) else value
 
     @field_validator("telegram_token", "telegram_webhook_secret", "telegram_webhook_url", "discord_token",
-                     mode="before")
+                     "web_url", "web_secret", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

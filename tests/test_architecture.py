@@ -13,14 +13,14 @@ FORBIDDEN = ("telegram", "discord", "adapters")
 # The layers inside bot/, top to bottom. A module may import modules of its own layer and of
 # every layer below it. The table is the one in README.md ("Where things live").
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("processes", ("bot.cli", "bot.service", "bot.platforms", "bot.health")),
+    ("processes", ("bot.cli", "bot.service", "bot.platforms", "bot.health", "bot.web")),
     ("engine", ("bot.engine",)),
     ("features", ("bot.features",)),
     ("domain", ("bot.roadmap", "bot.quiz", "bot.streaks", "bot.pushes")),
     ("storage", ("bot.storage",)),
     ("foundations", ("bot.content", "bot.i18n", "bot.intents", "bot.localtime", "bot.conversation",
                      "bot.markup", "bot.outbound", "bot.platform_status", "bot.settings", "bot.metrics",
-                     "bot.logs")),
+                     "bot.logs", "bot.webauth")),
 ]
 # Inside the domain layer, which package may use which (pushes and roadmap use no other domain package).
 DOMAIN_USES = {"bot.quiz": {"bot.roadmap"}, "bot.streaks": {"bot.pushes"}, "bot.roadmap": set(),

@@ -124,7 +124,8 @@ MAX_NAME_CHARS = 100
 
 # Slash commands: name -> the option a learner may add (None: no option).
 SLASH_COMMANDS: dict[str, str | None] = {
-    "next": None, "roadmap": "topic", "skill": "topic", "quiz": "topic", "progress": None, "streak": None,
+    "next": None, "roadmap": "topic", "skill": "topic", "quiz": "topic", "progress": None, "dashboard": None,
+    "streak": None,
     "stats": None, "interview": None, "project": None, "settings": None, "reminders": None, "help": None,
     "cancel": None, "start": None,
     "leaderboard": None, "link": "code",
@@ -251,6 +252,9 @@ def finished_view(message: discord.Message, pressed: str | None) -> discord.ui.V
                 style = discord.ButtonStyle.success if item.custom_id == pressed else discord.ButtonStyle.secondary
                 view.add_item(discord.ui.Button(label=item.label, emoji=item.emoji, custom_id=item.custom_id,
                                                 style=style, disabled=True, row=index))
+            elif isinstance(item, discord.components.Button) and item.url:  # a link still opens its page
+                view.add_item(discord.ui.Button(label=item.label, url=item.url, style=discord.ButtonStyle.link,
+                                                row=index))
     return view
 
 
@@ -572,7 +576,11 @@ class DiscordAdapter:
         view = discord.ui.View(timeout=None)
         for index, row in enumerate(rows):
             for button in row:
-                view.add_item(JalurButton(button.label, button.payload, row=index))
+                if button.url:  # a link button opens the page; Discord sends the bot nothing for it
+                    view.add_item(discord.ui.Button(label=button.label[:MAX_LABEL_CHARS] or "…", url=button.url,
+                                                    style=discord.ButtonStyle.link, row=index))
+                else:
+                    view.add_item(JalurButton(button.label, button.payload, row=index))
         if expects is not None and expects.free_text and len(view.children) < 25:
             view.add_item(AnswerButton(self.texts(lang, "button.answer"), expects.command, lang))
         return view

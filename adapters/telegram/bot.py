@@ -30,9 +30,11 @@ from telegram import (
     BotCommand,
     CallbackQuery,
     InlineKeyboardMarkup,
+    MenuButtonWebApp,
     Message,
     PollAnswer,
     Update,
+    WebAppInfo,
 )
 from telegram.constants import ChatType, ParseMode, PollType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -46,6 +48,7 @@ from adapters.telegram.render import keyboard, messages, without_tags
 from adapters.telegram.transport import AiohttpRequest
 from bot.conversation import Incoming, Reply
 from bot.engine import Engine
+from bot.features.dashboard_link import mini_app
 from bot.i18n import pick_language
 from bot.metrics import PLATFORM_ERRORS
 from bot.outbound import Senders, SendResult
@@ -57,7 +60,8 @@ log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 SEND_ATTEMPTS = 3
 SEEN_UPDATES = 10_000
-MENU = ("start", "next", "roadmap", "skill", "quiz", "interview", "progress", "streak", "stats", "project",
+MENU = ("start", "next", "roadmap", "skill", "quiz", "interview", "progress", "dashboard", "streak", "stats",
+        "project",
         "settings", "reminders", "link", "help", "cancel", "delete_me")
 ATTACHMENTS = ("sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
                "location", "contact", "poll", "dice")
@@ -145,6 +149,13 @@ class TelegramAdapter:
                 await self.app.bot.set_my_commands(commands, language_code=code)
             except TelegramError as exc:
                 log.warning("telegram: could not register the %s command menu: %s", lang, exc)
+        if self.settings.web_url and mini_app(self.settings):  # the menu button opens the dashboard (Mini App)
+            label = texts(self.settings.default_language, "button.dashboard")
+            try:
+                await self.app.bot.set_chat_menu_button(
+                    menu_button=MenuButtonWebApp(label, WebAppInfo(self.settings.web_url)))
+            except TelegramError as exc:
+                log.warning("telegram: could not set the dashboard menu button: %s", exc)
 
     # --- inbound --------------------------------------------------------------
 

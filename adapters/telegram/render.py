@@ -11,9 +11,9 @@ import html
 import logging
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
-from bot.conversation import Reply
+from bot.conversation import Button, Reply
 from bot.markup import Span, parse, split_text
 
 log = logging.getLogger(__name__)
@@ -43,13 +43,20 @@ def without_tags(html_text: str) -> str:
     return _TAG.sub("", html_text)
 
 
+def inline_button(button: Button) -> InlineKeyboardButton:
+    """One button: a Mini App or a link when it opens a page, else its payload as callback data."""
+    if button.url and button.web_app:
+        return InlineKeyboardButton(button.label, web_app=WebAppInfo(button.url))
+    if button.url:
+        return InlineKeyboardButton(button.label, url=button.url)
+    return InlineKeyboardButton(button.label, callback_data=button.payload)
+
+
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """The reply's buttons as an inline keyboard (the payload is the callback data)."""
     if not reply.buttons:
         return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.payload) for b in row] for row in reply.buttons]
-    )
+    return InlineKeyboardMarkup([[inline_button(b) for b in row] for row in reply.buttons])
 
 
 def messages(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:

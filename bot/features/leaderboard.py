@@ -43,12 +43,17 @@ def _standing_line(t: Say, rank: int, standing: Standing) -> str:
              correct=standing.correct)
 
 
+async def week_standings(repo: Repository, group: StudyGroup, monday: date) -> list[Standing]:
+    """Every member who answered in the group's week starting ``monday``, best first."""
+    tz = zone(group.timezone)
+    start, end = occurrence(monday, 0, tz), occurrence(monday + timedelta(days=7), 0, tz)
+    return await repo.groups.standings(group.id, start, end)
+
+
 async def board_lines(t: Say, repo: Repository, group: StudyGroup, monday: date, *,
                       me: int | None = None) -> list[str] | None:
     """The week's ranking starting ``monday`` (``None`` when nobody answered that week)."""
-    tz = zone(group.timezone)
-    start, end = occurrence(monday, 0, tz), occurrence(monday + timedelta(days=7), 0, tz)
-    standings = await repo.groups.standings(group.id, start, end)
+    standings = await week_standings(repo, group, monday)
     if not standings:
         return None
     lines = [_standing_line(t, rank, s) for rank, s in enumerate(standings[:TOP], start=1)]

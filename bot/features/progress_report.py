@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.conversation import Button, Reply, rows
 from bot.features.context import Context
+from bot.features.dashboard_link import dashboard_button
 from bot.roadmap.plan import (
     PLAN_WEEKS,
     Schedule,
@@ -107,5 +108,6 @@ async def cmd_progress(ctx: Context, args: str) -> list[Reply]:
     lines += ["", ctx.t("progress.electives", done=electives_done, total=len(electives))]
     if ctx.learner.current_skill in kb.skills:
         lines.append(ctx.t("progress.current", name=ctx.skill_name(ctx.learner.current_skill)))
-    return [Reply("\n".join(lines), rows(Button(ctx.t("button.next"), "/next"),
-                                           Button(ctx.t("button.project"), "/project")))]
+    buttons = [Button(ctx.t("button.next"), "/next"), Button(ctx.t("button.project"), "/project")]
+    dashboard = dashboard_button(ctx)
+    return [Reply("\n".join(lines), rows(*buttons, *([dashboard] if dashboard else [])))]

@@ -51,6 +51,16 @@ class GroupStore:
         rows = await self.session.execute(select(StudyGroup).where(StudyGroup.id.in_(wanted)))
         return {group.id: group for group in rows.scalars()}
 
+    async def memberships(self, learner_id: int) -> list[tuple[StudyGroup, str]]:
+        """The groups a learner was seen in, with the name each knows them by (oldest group first)."""
+        stmt = (
+            select(StudyGroup, GroupMember.display_name)
+            .join(GroupMember, GroupMember.group_id == StudyGroup.id)
+            .where(GroupMember.learner_id == learner_id)
+            .order_by(StudyGroup.id)
+        )
+        return [(group, name) for group, name in await self.session.execute(stmt)]
+
     async def add(self, group: StudyGroup) -> None:
         """Store a new group (IntegrityError if another process just did)."""
         self.session.add(group)

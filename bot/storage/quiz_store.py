@@ -186,6 +186,16 @@ class QuizStore:
             for skill, total, correct, partial, score in await self.session.execute(stmt)
         ]
 
+    async def answer_log(self, learner_id: int, since: datetime) -> list[tuple[datetime, str, float]]:
+        """When each answer since ``since`` was given, its verdict and score, oldest first (the dashboard's
+        heatmap and accuracy chart; three small columns, so a year of heavy use stays cheap)."""
+        stmt = (
+            select(QuizAnswer.answered_at, QuizAnswer.verdict, QuizAnswer.score)
+            .where(QuizAnswer.learner_id == learner_id, QuizAnswer.answered_at >= since)
+            .order_by(QuizAnswer.answered_at)
+        )
+        return [(at, verdict, float(score)) for at, verdict, score in await self.session.execute(stmt)]
+
     # --- interviews -----------------------------------------------------------
 
     async def open_interview(self, learner_id: int) -> Interview | None:

@@ -90,6 +90,11 @@ class Repository:
             identity.unreachable_since = None
         return learner
 
+    async def learner_id_of(self, platform: str, external_id: str) -> int | None:
+        """The learner id behind a platform account, if any (a read: no mark is cleared)."""
+        stmt = select(Identity.learner_id).where(Identity.platform == platform, Identity.external_id == external_id)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
     async def create_learner(
         self, platform: str, external_id: str, *, language: str, timezone: str, now: datetime,
         quiz_minute: int | None = None,
