@@ -7,7 +7,9 @@ Telegram and Discord adapters implement ``PushSender`` and add themselves to
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import contextlib
+from collections.abc import Collection, Sequence
 from enum import StrEnum
 from typing import Protocol
 
@@ -41,10 +43,25 @@ class Senders:
 
     def __init__(self) -> None:
         self._senders: dict[str, PushSender] = {}
+        self._changed = asyncio.Event()
 
     def add(self, platform: str, sender: PushSender) -> None:
         """Make ``platform`` available for pushes."""
         self._senders[platform] = sender
+        self._changed.set()
+
+    async def wait_for(self, platforms: Collection[str], timeout: float) -> list[str]:
+        """Wait (at most ``timeout`` seconds) until every one of ``platforms`` can send; the missing ones."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while missing := sorted(set(platforms) - set(self._senders)):
+            left = deadline - loop.time()
+            if left <= 0:
+                return missing
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), left)
+        return []
 
     def remove(self, platform: str) -> None:
         """The platform stopped: its pushes wait for another process or a restart."""

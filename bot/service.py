@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+PLATFORMS_READY_SECONDS = 60.0
 
 
 class ServiceError(RuntimeError):
@@ -77,9 +78,8 @@ async def serve(engine: Engine, settings: Settings, platforms: Sequence[Platform
         if engine.db.is_sqlite:
             log.warning("pushes: SQLite allows one scheduler; run a single `jalur run` on this "
                         "database (use PostgreSQL to run several)")
-        scheduler = asyncio.create_task(
-            PushScheduler(PushRunner(engine, senders, concurrency=settings.push_concurrency),
-                          settings.push_interval, grace=settings.shutdown_grace).run(), name="pushes")
+        scheduler = asyncio.create_task(_pushes(engine, settings, senders, [p.name.lower() for p in platforms]),
+                                        name="pushes")
     else:
         log.info("pushes: off (JALUR_PUSHES=false)")
     stopper: asyncio.Task[Any] = asyncio.create_task(stop.wait())
@@ -117,6 +117,17 @@ async def _start_dashboard(engine: Engine, settings: Settings) -> DashboardServe
         raise ServiceError(f"cannot serve the dashboard on {settings.web_listen}:{settings.web_port} "
                            f"({exc.strerror or exc}); set JALUR_WEB_PORT to a free port") from exc
     return server
+
+
+async def _pushes(engine: Engine, settings: Settings, senders: Senders, platforms: Sequence[str]) -> None:
+    """The push scheduler, from the moment the platforms can send (or ``PLATFORMS_READY_SECONDS`` on):
+    a first pass before Telegram has connected would only put every due push off by a minute."""
+    missing = await senders.wait_for(platforms, PLATFORMS_READY_SECONDS)
+    if missing:
+        log.warning("pushes: starting although %s cannot send yet; their pushes wait for it",
+                    ", ".join(missing))
+    await PushScheduler(PushRunner(engine, senders, concurrency=settings.push_concurrency),
+                        settings.push_interval, grace=settings.shutdown_grace).run()
 
 
 def _failure(platform: Platform, task: asyncio.Task[None]) -> str:

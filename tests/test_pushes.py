@@ -414,3 +414,18 @@ async def test_the_dry_run_and_a_real_pass_agree_on_what_is_sent(
     assert any("daily_quiz" in line and "would be expired" in line for _, line in lines)
     report = await runner.tick(late)
     assert report.count("expired") == 1 and report.count("sent") == 0 and sender.sent == []
+
+
+async def test_the_scheduler_waits_for_the_platforms_to_be_able_to_send(sender: RecordingSender) -> None:
+    """``jalur run`` starts its first push pass once the platforms connected, not before (a pass
+    before Telegram connects would put every due push off by a minute)."""
+    from bot.outbound import Senders
+
+    senders = Senders()
+    waiting = asyncio.create_task(senders.wait_for(["test", "other"], timeout=30))
+    senders.add("test", sender)
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    senders.add("other", sender)
+    assert await waiting == []
+    assert await Senders().wait_for(["telegram"], timeout=0.05) == ["telegram"]
