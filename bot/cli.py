@@ -26,14 +26,20 @@ from typing import TYPE_CHECKING, Any
 from bot.platforms import ChatOptions, ConsoleChat, Platform
 
 if TYPE_CHECKING:
+    from contextlib import AsyncExitStack
+
     from bot.content.loader import KnowledgeBase
     from bot.engine import Engine
+    from bot.outbound import PushSender
+    from bot.pushes.delivery import PushRunner, TickReport
     from bot.quiz.packs import Pack
     from bot.settings import Settings
+    from bot.shutdown import StopSignal
     from bot.storage.database import Database
     from bot.storage.quiz_store import QuizStore
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as for a tool the pipe's closing ended
 
 
 class CliError(Exception):
@@ -376,18 +382,63 @@ async def _pushes_tick(args: argparse.Namespace, settings: Settings, platforms: 
         async with AsyncExitStack() as stack:
             for platform in platforms:
                 if platform.configured(settings):
-                    senders.add(platform.name.lower(), await stack.enter_async_context(platform.sender(engine, settings)))
+                    senders.add(platform.name.lower(), await _sender(stack, platform, engine, settings))
             if not senders.names:
                 print("no chat platform is configured: due pushes wait until one is "
                       "(or expire when they are too late)", file=sys.stderr)
-            report = await PushRunner(engine, senders, concurrency=settings.push_concurrency).tick(now)
-        for push, status in report.pushes:
-            target = f"channel {push.user_id}" if push.to_channel else f"user {push.user_id}"
-            print(f"{status}: {push.kind} to {push.platform} {target}: {push.preview}")
-        print(f"pass at {now.isoformat()}: {report.summary()}")
+            runner = PushRunner(engine, senders, concurrency=settings.push_concurrency)
+            report, stop = await _until_stopped(runner, now, settings.shutdown_grace)
+        if report is not None:
+            for push, status in report.pushes:
+                target = f"channel {push.user_id}" if push.to_channel else f"user {push.user_id}"
+                print(f"{status}: {push.kind} to {push.platform} {target}: {push.preview}")
+            print(f"pass at {now.isoformat()}: {report.summary()}")
+        if stop.received is not None:
+            cut = "the pass was cut off" if report is None else "the pass claimed nothing more"
+            raise CliError(f"stopped by {stop.received.name}: {cut}; what is still due goes out with the next "
+                           "pass (a push claimed and not sent, after its 5-minute lease)", 128 + stop.received)
         return EXIT_OK
     finally:
         await db.close()
+
+
+async def _sender(stack: AsyncExitStack, platform: Platform, engine: Engine, settings: Settings) -> PushSender:
+    """A platform opened for sending, or a one-line error naming it (the token is never shown)."""
+    try:
+        return await stack.enter_async_context(platform.sender(engine, settings))
+    except Exception as exc:  # a platform's own errors: named in one line
+        import logging
+
+        logging.getLogger(__name__).debug("%s could not start", platform.name, exc_info=True)
+        raise CliError(f"{platform.name} could not start: {_one_line(exc)}") from None
+
+
+async def _until_stopped(runner: PushRunner, now: datetime,
+                         grace: float) -> tuple[TickReport | None, StopSignal]:
+    """``runner.tick(now)``; on SIGTERM/SIGINT it claims nothing more and gets ``grace`` seconds to
+    send what it claimed, then it is cut off (``None``: no report)."""
+    import asyncio
+    import logging
+
+    from bot.shutdown import StopSignal, cut_off
+
+    stop = StopSignal(grace, on_stop=runner.stop)
+    stop.install()
+    try:
+        work = asyncio.create_task(runner.tick(now))
+        stopped = asyncio.create_task(stop.event.wait())
+        await asyncio.wait([work, stopped], return_when=asyncio.FIRST_COMPLETED)
+        if not work.done():
+            await asyncio.wait([work], timeout=stop.remaining())
+        stopped.cancel()
+        if not work.done():
+            cut = await cut_off()
+            logging.getLogger(__name__).warning("the grace of %g s ran out; %d task(s) cut off %.1f s after "
+                                                "the stop signal", grace, cut, stop.elapsed())
+            return None, stop
+        return work.result(), stop
+    finally:
+        stop.uninstall()
 
 
 async def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -722,6 +773,28 @@ async def _pack_db(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _one_line(exc: BaseException) -> str:
+    """``Type: message`` of an exception, on one line."""
+    message = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def _print_error(message: str) -> None:
+    """``jalur: error: ...`` on standard error, with tokens, secrets and passwords masked."""
+    from bot.logs import Redactor
+
+    print(f"jalur: error: {Redactor(_secrets_in_settings).clean(message)}", file=sys.stderr)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def _await(command: Coroutine[Any, Any, int]) -> int:
     """Run an async command on a new event loop (asyncio is imported only by the commands that need it)."""
     import asyncio
@@ -770,10 +843,19 @@ def main(
         parser.print_help()
         return EXIT_USAGE
     except CliError as exc:
-        print(f"jalur: error: {exc}", file=sys.stderr)
+        _print_error(str(exc))
         return exc.code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `jalur chat | head -1`: the reader left; nothing to say, nowhere to say it
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except Exception as exc:  # an operator sees one line, never a traceback
+        import logging
+
+        logging.getLogger(__name__).debug("jalur %s failed", args.command, exc_info=True)
+        _print_error(f"{_one_line(exc)} (JALUR_LOG_LEVEL=DEBUG logs where it happened)")
+        return EXIT_FAILURE
     finally:  # the collector as it was, for a caller that goes on (a test running commands in its process)
         if not frozen:
             gc.unfreeze()

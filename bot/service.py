@@ -12,9 +12,7 @@ half-written, and a push claimed but not sent is sent again after its lease.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import signal
 import time
 from collections.abc import Coroutine, Sequence
 from typing import TYPE_CHECKING, Any, cast
@@ -27,13 +25,13 @@ from bot.pushes.delivery import PushRunner
 from bot.pushes.scheduler import PushScheduler
 from bot.quiz.grader import prepare
 from bot.settings import Settings
+from bot.shutdown import CUT_OFF_SECONDS, StopSignal, cut_off
 
 if TYPE_CHECKING:
     from bot.web.server import DashboardServer
 
 log = logging.getLogger(__name__)
 
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 PLATFORMS_READY_SECONDS = 60.0
 
 
@@ -43,11 +41,8 @@ class ServiceError(RuntimeError):
 
 async def serve(engine: Engine, settings: Settings, platforms: Sequence[Platform]) -> None:
     """Run ``platforms`` (and the scheduler) until a stop signal or a platform failure."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in STOP_SIGNALS:
-        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on every OS / not the main thread
-            loop.add_signal_handler(sig, stop.set)
+    stop = StopSignal(settings.shutdown_grace)
+    stop.install()
     ops = None
     if settings.metrics_port:
         ops = OpsServer(engine.db, engine.health, listen=settings.metrics_listen, port=settings.metrics_port)
@@ -82,25 +77,27 @@ async def serve(engine: Engine, settings: Settings, platforms: Sequence[Platform
                                         name="pushes")
     else:
         log.info("pushes: off (JALUR_PUSHES=false)")
-    stopper: asyncio.Task[Any] = asyncio.create_task(stop.wait())
+    stopper: asyncio.Task[Any] = asyncio.create_task(stop.event.wait())
     waiting: list[asyncio.Task[Any]] = [*tasks, stopper]
     try:
         done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
     finally:
         engine.health.stopping = True
-        for sig in STOP_SIGNALS:
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(sig)
+        stop.begin("shutting down")
+        stop.uninstall()
     failures = [_failure(tasks[task], task) for task in done if task in tasks]
     log.info("shutting down: %s", "; ".join(failures) if failures else "stop signal")
-    await _shut_down(engine, settings, scheduler, list(tasks), stopper)
+    cut = await _shut_down(engine, stop, scheduler, list(tasks), stopper)
     if ops is not None:
         await ops.stop()
     if web is not None:
         await web.stop()
     if failures:
         raise ServiceError("; ".join(failures))
-    log.info("stopped cleanly")
+    if cut:
+        log.warning("stopped %.1f s after the stop signal; %d task(s) cut off", stop.elapsed(), cut)
+    else:
+        log.info("stopped cleanly, %.1f s after the stop signal", stop.elapsed())
 
 
 async def _start_dashboard(engine: Engine, settings: Settings) -> DashboardServer:
@@ -138,17 +135,29 @@ def _failure(platform: Platform, task: asyncio.Task[None]) -> str:
     return f"{platform.name} stopped: {type(exc).__name__}: {exc}"
 
 
-async def _shut_down(engine: Engine, settings: Settings, scheduler: asyncio.Task[None] | None,
-                     platforms: list[asyncio.Task[None]], stopper: asyncio.Task[Any]) -> None:
-    """Pushes first (their platforms still up), then the platforms, which drain their handlers."""
+async def _shut_down(engine: Engine, stop: StopSignal, scheduler: asyncio.Task[None] | None,
+                     platforms: list[asyncio.Task[None]], stopper: asyncio.Task[Any]) -> int:
+    """Pushes first (their platforms still up), then the platforms, which drain their handlers; all
+    within the grace, after which what is still running is cut off. Returns how many tasks were."""
     stopper.cancel()
     if scheduler is not None:
         scheduler.cancel()
-        await asyncio.gather(scheduler, return_exceptions=True)
+        await asyncio.wait([scheduler], timeout=stop.remaining())
     for task in platforms:
         task.cancel()
-    results = await asyncio.gather(*platforms, return_exceptions=True)
-    for result in results:
-        if isinstance(result, Exception):
-            log.info("a platform stopped with %s", type(result).__name__)
-    await engine.drain(settings.shutdown_grace)
+    if platforms:
+        await asyncio.wait(platforms, timeout=stop.remaining())
+    drained = await engine.drain(stop.remaining())
+    late = [task for task in (scheduler, *platforms) if task is not None and not task.done()]
+    cut = 0
+    if late or not drained:
+        log.warning("shutdown: the grace of %g s ran out; cutting off what is still running (%s)", stop.grace,
+                    ", ".join(task.get_name() for task in late) or "messages being answered")
+        cut = await cut_off(keep=late)  # sends and handlers first, so the platforms can close cleanly
+        if late:
+            await asyncio.wait(late, timeout=CUT_OFF_SECONDS)
+        cut += await cut_off()
+    for task in platforms:
+        if task.done() and not task.cancelled() and isinstance(task.exception(), Exception):
+            log.info("a platform stopped with %s", type(task.exception()).__name__)
+    return cut

@@ -13,7 +13,7 @@ FORBIDDEN = ("telegram", "discord", "adapters")
 # The layers inside bot/, top to bottom. A module may import modules of its own layer and of
 # every layer below it. The table is the one in README.md ("Where things live").
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("processes", ("bot.cli", "bot.service", "bot.platforms", "bot.health", "bot.web")),
+    ("processes", ("bot.cli", "bot.service", "bot.platforms", "bot.health", "bot.shutdown", "bot.web")),
     ("engine", ("bot.engine",)),
     ("features", ("bot.features",)),
     ("domain", ("bot.roadmap", "bot.quiz", "bot.streaks", "bot.pushes")),
