@@ -62,6 +62,7 @@ from bot.storage.group_commit import GroupCommit
 from bot.storage.poll_store import PollRoute, PollStore
 from bot.storage.repository import Repository
 from bot.storage.tables import Learner, StudyGroup
+from bot.storage.update_store import UpdateStore
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger(ACCESS_LOGGER)
@@ -75,6 +76,8 @@ MAX_WORDS_FOR_COMMAND = 3  # while a question is open, longer text is an answer
 AWAITING_TIMEOUT = timedelta(minutes=10)
 POLL_MEMORY = timedelta(days=30)  # how long a sent quiz poll can still be answered
 POLL_PRUNE_EVERY = timedelta(hours=1)  # how often storing polls also forgets the old ones
+UPDATE_MEMORY = timedelta(days=1)  # how long a delivered update's id is remembered (Telegram retries for less)
+UPDATE_PRUNE_EVERY = timedelta(minutes=10)
 
 
 @dataclass
@@ -196,6 +199,7 @@ class Engine:
         self.bank = QuestionBank(kb)
         self.health = PlatformHealth()
         self._in_flight = 0
+        self._updates_pruned: datetime | None = None
         self._idle = asyncio.Event()
         self._idle.set()
         self._polls: GroupCommit[tuple[PollRoute, datetime]] = GroupCommit(db, self._store_polls)
@@ -300,6 +304,16 @@ class Engine:
             if route is None or not await store.claim_vote(platform, poll_id, user_id, now=now):
                 return None
             return route
+
+    async def claim_update(self, platform: str, update_id: int, *, now: datetime) -> bool:
+        """True the first time a platform delivers this update, to any process sharing the database;
+        False for a copy delivered again (claims older than ``UPDATE_MEMORY`` are pruned meanwhile)."""
+        async with self.db.transaction() as session:
+            store = UpdateStore(session)
+            if self._updates_pruned is None or now - self._updates_pruned >= UPDATE_PRUNE_EVERY:
+                self._updates_pruned = now
+                await store.forget_before(now - UPDATE_MEMORY)
+            return await store.claim(platform, update_id, now=now)
 
     async def _handle_once(self, incoming: Incoming, text: str, length: int, now: datetime,
                            trace: Trace) -> list[Reply]:

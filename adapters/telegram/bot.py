@@ -24,7 +24,6 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
-from urllib.parse import urlsplit
 
 from telegram import (
     BotCommand,
@@ -46,6 +45,7 @@ from adapters.telegram.pacing import PacedRateLimiter
 from adapters.telegram.polls import QuizPoll, quiz_poll
 from adapters.telegram.render import keyboard, messages, without_tags
 from adapters.telegram.transport import AiohttpRequest
+from adapters.telegram.webhook import TelegramWebhook
 from bot.conversation import Incoming, Reply
 from bot.engine import Engine
 from bot.features.dashboard_link import mini_app
@@ -106,6 +106,7 @@ class TelegramAdapter:
     async def run(self, senders: Senders | None = None) -> None:
         """Start, serve until cancelled, then stop cleanly; deliver pushes meanwhile."""
         app = self.app
+        webhook: TelegramWebhook | None = None
         await app.initialize()
         try:
             await self._register_menu()
@@ -114,17 +115,8 @@ class TelegramAdapter:
                 senders.add(PLATFORM, self)
             assert app.updater is not None
             if self.settings.telegram_webhook_url:
-                secret = self.settings.telegram_webhook_secret
-                if secret is None:
-                    raise ValueError("JALUR_TELEGRAM_WEBHOOK_SECRET must be set in webhook mode")
-                await app.updater.start_webhook(
-                    listen=self.settings.telegram_listen, port=self.settings.telegram_port,
-                    url_path=urlsplit(self.settings.telegram_webhook_url).path.lstrip("/"),
-                    webhook_url=self.settings.telegram_webhook_url,
-                    secret_token=secret.get_secret_value(), allowed_updates=Update.ALL_TYPES,
-                )
-                log.info("telegram: webhook server on %s:%s", self.settings.telegram_listen,
-                         self.settings.telegram_port)
+                webhook = TelegramWebhook(app, self.engine, self.settings)  # secret checked first, size capped
+                await webhook.start()
             else:
                 await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
                 log.info("telegram: long polling")
@@ -134,6 +126,8 @@ class TelegramAdapter:
             self.engine.health.down(PLATFORM)
             if senders is not None:
                 senders.remove(PLATFORM)
+            if webhook is not None:
+                await webhook.stop()
             if app.updater is not None and app.updater.running:
                 await app.updater.stop()  # no new updates; those being answered finish below
             await self.engine.drain(self.settings.shutdown_grace)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -400,3 +401,15 @@ class PollVote(Base):
     poll_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     voted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class SeenUpdate(Base):
+    """An update a platform delivered (Telegram's ``update_id``), recorded when it arrives so that a
+    copy delivered again, to this process or another sharing the database, is answered once.
+    Kept for a day (``UPDATE_MEMORY``), longer than Telegram retries a delivery."""
+
+    __tablename__ = "seen_updates"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
