@@ -144,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     health = sub.add_parser("health", help="ask a running `jalur run` whether it is alive (or ready)")
     health.add_argument("--ready", action="store_true", help="ask /readyz (database and platforms) instead of /healthz")
     health.add_argument("--url", default=None, help="base URL (default: http://127.0.0.1:JALUR_METRICS_PORT)")
+    health.add_argument("--container", action="store_true",
+                        help="the container's healthcheck: healthy without asking when the container runs no "
+                             "`jalur run` (`jalur chat`, `jalur db upgrade`) or runs it with JALUR_METRICS_PORT=0")
 
     content = sub.add_parser("content", help="content files under knowledge/")
     content_sub = content.add_subparsers(dest="content_command", metavar="ACTION")
@@ -619,6 +622,13 @@ def _metrics_port() -> int:
 def _health(args: argparse.Namespace) -> int:
     """``jalur health``: exit 0 when the endpoint answers 200 (the container healthcheck)."""
     port = _metrics_port() if args.url is None else None
+    if args.container and args.url is None:
+        if not runs_jalur_run(_init_command()):
+            print("healthy: nothing to check (this container does not run `jalur run`)")
+            return EXIT_OK
+        if not port:
+            print("healthy: not checked (the health endpoints are off: JALUR_METRICS_PORT=0)")
+            return EXIT_OK
     if args.url is None and not port:
         raise CliError("the health endpoints are off (JALUR_METRICS_PORT=0); give --url", EXIT_USAGE)
     base = (args.url or f"http://127.0.0.1:{port}").rstrip("/")
@@ -631,6 +641,27 @@ def _health(args: argparse.Namespace) -> int:
     if status // 100 != 2:
         raise CliError(f"{url} answered {status}")
     return EXIT_OK
+
+
+def _init_command() -> list[str] | None:
+    """The command line of process 1 (the container's command, or its init's), None when unreadable."""
+    try:
+        raw = Path("/proc/1/cmdline").read_bytes()
+    except OSError:
+        return None
+    return [part.decode("utf-8", "replace") for part in raw.split(b"\0") if part]
+
+
+def runs_jalur_run(command: list[str] | None) -> bool:
+    """Whether a container's command line is ``jalur run`` (also behind an init: ``docker-init -- jalur
+    run``, or as ``python -m adapters run``); True when it cannot be read, so the endpoint is asked."""
+    if command is None:
+        return True
+    for index, part in enumerate(command[:-1]):
+        named = Path(part).name == "jalur" or (part == "adapters" and index and command[index - 1] == "-m")
+        if named and command[index + 1] == "run":
+            return True
+    return False
 
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})

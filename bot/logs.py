@@ -56,6 +56,10 @@ def secrets_of(settings: Settings) -> list[str]:
         password = None
     if password:
         found.append(str(password))
+    if settings.database_password is not None:  # also as it stands, URL-encoded, in the URL
+        from urllib.parse import quote
+
+        found += [settings.database_password.get_secret_value(), quote(settings.database_password.get_secret_value(), safe="")]
     return [s for s in found if len(s) >= 4]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
@@ -20,6 +21,18 @@ def default_database_url() -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
+def with_password(url: str, password: str) -> str:
+    """``url`` with ``password`` URL-encoded in place of its password (``@``, ``/``, ``:`` and the rest
+    then mean nothing special); the URL must name a PostgreSQL user."""
+    parts = urlsplit(url)
+    userinfo, at, host = parts.netloc.rpartition("@")
+    if not parts.scheme.startswith("postgres") or not at or not userinfo.split(":", 1)[0]:
+        raise ValueError("JALUR_DATABASE_PASSWORD needs a PostgreSQL JALUR_DATABASE_URL that names a user, "
+                         "e.g. postgresql+asyncpg://jalur@postgres:5432/jalur")
+    user = userinfo.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:{quote(password, safe='')}@{host}"))
+
+
 class Settings(BaseSettings):
     """Jalur's settings; every field maps to ``JALUR_<FIELD>`` in the environment."""
 
@@ -30,6 +43,10 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default_factory=default_database_url,
         description="SQLAlchemy URL: sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db",
+    )
+    database_password: SecretStr | None = Field(
+        default=None, description="Password for the PostgreSQL user of JALUR_DATABASE_URL, as it is "
+                                  "(any characters: it is URL-encoded into the URL)",
     )
     default_language: Literal["en", "id"] = Field(
         default="en", description="Language for new learners whose platform gives no hint"
@@ -153,6 +170,12 @@ class Settings(BaseSettings):
                 raise ValueError(f"JALUR_DISCORD_SHARD_IDS must list shards 0 to {self.discord_shard_count - 1}")
         return self
 
+    @model_validator(mode="after")
+    def _database_password(self) -> Settings:
+        if self.database_password is not None:
+            self.database_url = with_password(self.database_url, self.database_password.get_secret_value())
+        return self
+
     @field_validator("default_quiz_time")
     @classmethod
     def _clock(cls, value: str) -> str:
@@ -178,7 +201,7 @@ class Settings(BaseSettings):
         return value.lower() if isinstance(value, str) else value
 
     @field_validator("telegram_token", "telegram_webhook_secret", "telegram_webhook_url", "discord_token",
-                     "web_url", "web_secret", mode="before")
+                     "web_url", "web_secret", "database_password", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
