@@ -57,7 +57,7 @@ class StopSignal:
         for sig in STOP_SIGNALS:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 self._loop.remove_signal_handler(sig)
-            if self._at is not None:  # stopping: another signal means "now"
+            if self.received is not None:  # stopping on a signal: another one means "now"
                 with contextlib.suppress(ValueError, OSError):
                     signal.signal(sig, self._again)
 
@@ -67,20 +67,21 @@ class StopSignal:
             return
         self.received = sig
         self.begin(sig.name)
+        why = f"still running {self.grace + FORCE_MARGIN_SECONDS:.1f} s after {sig.name}"
+        self._watchdog = threading.Timer(self.grace + FORCE_MARGIN_SECONDS, self._force, args=(why,))
+        self._watchdog.daemon = True  # a process that ends in time is not held up by it
+        self._watchdog.start()
         self.event.set()
         if self._on_stop is not None:
             self._on_stop()
 
     def begin(self, why: str) -> None:
-        """Start the countdown (a signal, or a platform that failed) and arm the watchdog; once."""
+        """Start the countdown (a signal, or a platform that failed); once. Only a signal arms the
+        watchdog: it ends the whole process, which only a signal asks for."""
         if self._at is not None:
             return
         self._at = time.monotonic()
         log.info("%s: stopping within %g s (JALUR_SHUTDOWN_GRACE)", why, self.grace)
-        self._watchdog = threading.Timer(self.grace + FORCE_MARGIN_SECONDS, self._force,
-                                         args=(f"still running {self.grace + FORCE_MARGIN_SECONDS:.1f} s after {why}",))
-        self._watchdog.daemon = True
-        self._watchdog.start()
 
     def _again(self, signum: int, frame: object) -> None:
         self._force(f"a second {signal.Signals(signum).name}")

@@ -102,7 +102,7 @@ async def test_delete_me_asks_first_then_deletes_every_row(chat: Chat, engine: E
     after = await _row_counts(engine)
     assert after == {"learners": 2, "identities": 2, "skill_progress": 2,
                      "project_items": 0, "phase_completions": 0, "interviews": 0, "pack_questions": 0,
-                     "quiz_answers": 1, "review_cards": 1, "streak_days": 1,
+                     "quiz_answers": 1, "review_cards": 1, "streak_days": 1, "seen_updates": 0,
                      "push_schedules": 4, "push_deliveries": 2, "study_groups": 1, "group_quizzes": 2,
                      "group_answers": 0, "group_members": 0, "link_codes": 0, "sent_polls": 0, "poll_votes": 0}
     assert before["group_answers"] == before["group_members"] == before["link_codes"] == 1
