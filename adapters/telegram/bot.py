@@ -103,11 +103,20 @@ class TelegramAdapter:
 
     # --- lifecycle ----------------------------------------------------------
 
+    async def initialize(self) -> None:
+        """``Application.initialize``; when Telegram refuses (a rejected token, no answer), the
+        connections it opened are closed again before the error goes up."""
+        try:
+            await self.app.initialize()
+        except BaseException:
+            await self.app.bot.request.shutdown()
+            raise
+
     async def run(self, senders: Senders | None = None) -> None:
         """Start, serve until cancelled, then stop cleanly; deliver pushes meanwhile."""
         app = self.app
         webhook: TelegramWebhook | None = None
-        await app.initialize()
+        await self.initialize()
         try:
             await self._register_menu()
             await app.start()
@@ -448,7 +457,7 @@ async def run_telegram(engine: Engine, settings: Settings, senders: Senders) -> 
 async def telegram_sender(engine: Engine, settings: Settings) -> AsyncIterator[TelegramAdapter]:
     """The bot opened only for sending pushes (``jalur pushes tick``): no polling, no webhook."""
     adapter = TelegramAdapter(engine, settings)
-    await adapter.app.initialize()
+    await adapter.initialize()
     try:
         yield adapter
     finally:
