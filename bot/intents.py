@@ -23,8 +23,6 @@ MATCH_CUTOFF = 82.0
 MAX_WORDS_FOR_PHRASE_HIT = 8
 MAX_MATCH_CHARS = 200
 MAX_WORDS_FOR_KEYWORDS = 30
-# When two commands' keywords tie, the more specific request wins ("interview questions" is an
-# interview, "help me with a quiz" a quiz); "next" is the most common word of all, so it comes last.
 # One keyword alone asks for something only in a request: a short text, a question, a request word
 # ("kasih soal dong" asks for a quiz, "soal kemarin susah banget" talks about one).
 REQUEST_CUES = frozenset({
@@ -37,6 +35,8 @@ REQUEST_CUES = frozenset({
 })
 SHORT_REQUEST_WORDS = 3
 STRONG_KEYWORDS = 2  # this many keyword words outweigh a phrase that merely appears in the text
+# When two commands' keywords tie, the more specific request wins ("interview questions" is an
+# interview, "help me with a quiz" a quiz); "next" is the most common word of all, so it comes last.
 KEYWORD_PRIORITY = ("interview", "quiz", "streak", "progress", "stats", "roadmap", "reminders", "help",
                     "thanks", "next")
 
