@@ -295,3 +295,35 @@ SKIPPING = _question([
 ])
 def test_dont_skip_denies_the_skipping_not_what_is_skipped(answer: str, wrong: set[str]) -> None:
     assert {m for m, _ in grade(SKIPPING, answer).wrong} == wrong
+
+
+@pytest.mark.parametrize(("question_id", "answer"), [
+    ("rest-openapi-design-first", "contract first, parallel dev, mocks, codegen"),
+    ("event-sourcing-tradeoffs", "audit log, replay, append only. cocok buat banking"),
+    ("sql-acid-money-transfer", "all or nothing, valid state, no interference, survives crash"),
+])
+def test_a_terse_list_of_short_pieces_is_at_most_partial(question_id: str, answer: str) -> None:
+    """Interviewers mark a list of right terms without a sentence that explains them as half right."""
+    from bot.content.loader import load_knowledge
+
+    result = grade(load_knowledge().questions[question_id], answer)
+    assert result.verdict != "correct" and result.term_list, result
+
+
+def test_a_short_explanation_is_not_a_term_list() -> None:
+    from bot.content.loader import load_knowledge
+
+    question = load_knowledge().questions["sql-acid-money-transfer"]
+    answer = ("Atomic: potong saldo A dan tambah saldo B harus dua2nya sukses atau gak sama sekali, "
+              "kalau server mati di tengah semuanya di-rollback. Saldo gak boleh minus. Transfer lain "
+              "gak liat perubahan setengah jadi. Setelah commit datanya tetap ada walau server mati.")
+    result = grade(question, answer)
+    assert result.verdict == "correct" and not result.term_list, result
+    assert "atomicity" in result.hit  # "dua2nya ... atau gak sama sekali" is "dua-duanya atau tidak"
+
+
+def test_doubled_words_written_with_a_2_read_as_the_hyphenated_word() -> None:
+    from bot.quiz.language import words
+
+    assert words("dua2nya sukses, masing2 service") == ["dua", "duanya", "sukses", "masing", "masing", "service"]
+    assert words("pakai oauth2 dan http2") == ["pakai", "oauth2", "dan", "http2"]
