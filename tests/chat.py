@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from bot.conversation import Button, Incoming, Reply
@@ -84,3 +85,17 @@ class Chat:
         await self.send_payload(f"/level {level}")
         await self.send_payload(f"/tz {timezone}")
         assert any(b.payload == "/next" for b in self.buttons), self.text
+
+
+async def telegram_learners_with_a_due_quiz(engine: Engine, users: Iterable[int]) -> None:
+    """Telegram learners who finished setup, whose daily quiz was due a minute ago by the real clock
+    (for tests that run a real ``jalur`` process, which reads the wall clock)."""
+    from sqlalchemy import update
+
+    from bot.storage.tables import PushSchedule
+
+    for user in users:
+        await Chat(engine, str(user), platform="telegram").onboard()
+    async with engine.db.transaction() as session:
+        await session.execute(update(PushSchedule).where(PushSchedule.kind == "daily_quiz")
+                              .values(due_at=datetime.now(UTC) - timedelta(minutes=1)))

@@ -23,8 +23,7 @@ from discord_harness import login
 from fake_discord import FakeDiscord
 from fake_telegram import TOKEN, FakeTelegram
 from pydantic import SecretStr
-from telegram import Update
-from telegram.ext import ContextTypes, TypeHandler
+from test_telegram import track_handling
 
 from adapters.telegram.bot import TelegramAdapter
 from bot.content.loader import KnowledgeBase
@@ -50,12 +49,7 @@ async def telegram(web_engine: Engine) -> AsyncIterator[FakeTelegram]:
     settings = web_engine.settings.model_copy(update={"telegram_token": SecretStr(TOKEN),
                                                       "telegram_api_url": fake.api_url})
     adapter = TelegramAdapter(web_engine, settings)
-
-    async def finished(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        fake.handled.append(update.update_id)  # a later handler group: the adapter is done with the update
-
-    adapter.app.add_handler(TypeHandler(Update, finished), group=1)
-    fake.tracking = True
+    track_handling(adapter, fake)
     task = asyncio.create_task(adapter.run())
     await fake.wait_for(lambda: fake.methods("getMe"))
     yield fake

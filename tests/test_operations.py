@@ -12,15 +12,14 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
-from chat import Chat
+from chat import Chat, telegram_learners_with_a_due_quiz
 from fake_telegram import TOKEN, FakeTelegram
 from pydantic import SecretStr
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from test_telegram import JALUR
 
 from bot.engine import Engine
@@ -28,7 +27,7 @@ from bot.health import OpsServer
 from bot.logs import ACCESS_LOGGER, configure_logging
 from bot.settings import Settings
 from bot.storage.database import Database
-from bot.storage.tables import PushDelivery, PushSchedule
+from bot.storage.tables import PushDelivery
 
 SECRET_WORDS = "hunter2-xyzzy-plugh"
 
@@ -238,11 +237,7 @@ async def test_jalur_run_reports_health_logs_each_update_and_stops_on_sigterm(
 async def test_sigterm_during_a_push_pass_loses_nothing(
         engine: Engine, database_url: str, fresh_env: dict[str, str], fake: FakeTelegram, tmp_path: Path) -> None:
     learners = [6000 + n for n in range(24)]
-    for user in learners:
-        await Chat(engine, str(user), platform="telegram").onboard()
-    async with engine.db.transaction() as session:
-        await session.execute(update(PushSchedule).where(PushSchedule.kind == "daily_quiz")
-                              .values(due_at=datetime.now(UTC) - timedelta(minutes=1)))
+    await telegram_learners_with_a_due_quiz(engine, learners)
     fake.send_delay = 0.25  # a slow Telegram: 24 pushes two at a time take about 3 s
     port = free_port()
     env = _env(fresh_env, fake, database_url, port, JALUR_PUSH_CONCURRENCY="2")

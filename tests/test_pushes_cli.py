@@ -7,20 +7,19 @@ import asyncio
 import re
 import subprocess
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
-from chat import Chat
+from chat import Chat, telegram_learners_with_a_due_quiz
 from fake_telegram import TOKEN, FakeTelegram
-from sqlalchemy import select, update
+from sqlalchemy import select
 from test_cli import jalur_here
 from test_operations import free_port, get
 from test_telegram import JALUR
 
 from bot.engine import Engine
-from bot.storage.tables import Identity, PushDelivery, PushSchedule
+from bot.storage.tables import Identity, PushDelivery
 
 ANI, EKO = 5001, 5002
 
@@ -103,10 +102,7 @@ async def _passes_done(port: int, count: int, timeout: float = 60) -> None:
 
 async def test_jalur_run_delivers_due_pushes_from_its_scheduler(
         engine: Engine, database_url: str, fresh_env: dict[str, str], fake: FakeTelegram, tmp_path: Path) -> None:
-    await _telegram_learners(engine, ANI)
-    async with engine.db.transaction() as session:  # make the daily quiz due a minute ago, by the real clock
-        await session.execute(update(PushSchedule).where(PushSchedule.kind == "daily_quiz")
-                              .values(due_at=datetime.now(UTC) - timedelta(minutes=1)))
+    await telegram_learners_with_a_due_quiz(engine, [ANI])
     port = free_port()
     env = {**fresh_env, "JALUR_TELEGRAM_TOKEN": TOKEN, "JALUR_TELEGRAM_API_URL": fake.api_url,
            "JALUR_DATABASE_URL": database_url, "JALUR_PUSH_INTERVAL": "5", "JALUR_LOG_LEVEL": "INFO",

@@ -5,19 +5,16 @@ waits a minute)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from chat import Chat
+from chat import telegram_learners_with_a_due_quiz
 from fake_telegram import TOKEN, FakeTelegram
-from sqlalchemy import update
 from test_console_errors import JALUR
 from test_operations import free_port
 
 from bot.engine import Engine
 from bot.pushes.delivery import NOT_RUNNING_RETRY
-from bot.storage.tables import PushSchedule
 
 LEARNER = 5301
 
@@ -33,10 +30,7 @@ class SlowStartTelegram(FakeTelegram):
 
 async def test_pushes_due_at_start_wait_for_the_platform_not_a_minute(
         engine: Engine, database_url: str, fresh_env: dict[str, str], tmp_path: Path) -> None:
-    await Chat(engine, str(LEARNER), platform="telegram").onboard()
-    async with engine.db.transaction() as session:
-        await session.execute(update(PushSchedule).where(PushSchedule.kind == "daily_quiz")
-                              .values(due_at=datetime.now(UTC) - timedelta(minutes=1)))
+    await telegram_learners_with_a_due_quiz(engine, [LEARNER])
     fake = SlowStartTelegram()
     await fake.start()
     env = {**fresh_env, "JALUR_TELEGRAM_TOKEN": TOKEN, "JALUR_TELEGRAM_API_URL": fake.api_url,

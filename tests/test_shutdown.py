@@ -9,18 +9,17 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from chat import Chat
+from chat import telegram_learners_with_a_due_quiz
 from fake_telegram import TOKEN, FakeTelegram
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from test_console_errors import JALUR
 from test_operations import _env, _wait_ready, free_port, jalur_run
 
 from bot.engine import Engine
-from bot.storage.tables import PushDelivery, PushSchedule
+from bot.storage.tables import PushDelivery
 
 GRACE = 2
 BOUND = GRACE + 2  # what the process promises, by its own clock
@@ -82,11 +81,7 @@ async def test_jalur_run_stops_within_the_grace_while_a_reply_hangs(
 async def test_pushes_tick_stops_within_the_grace_while_sends_hang(
         engine: Engine, database_url: str, fresh_env: dict[str, str], tmp_path: Path) -> None:
     learners = [7100 + n for n in range(6)]
-    for user in learners:
-        await Chat(engine, str(user), platform="telegram").onboard()
-    async with engine.db.transaction() as session:
-        await session.execute(update(PushSchedule).where(PushSchedule.kind == "daily_quiz")
-                              .values(due_at=datetime.now(UTC) - timedelta(minutes=1)))
+    await telegram_learners_with_a_due_quiz(engine, learners)
     fake = await _hanging()
     env = {**fresh_env, "JALUR_TELEGRAM_TOKEN": TOKEN, "JALUR_TELEGRAM_API_URL": fake.api_url,
            "JALUR_DATABASE_URL": database_url, "JALUR_SHUTDOWN_GRACE": str(GRACE), "JALUR_LOG_LEVEL": "INFO",

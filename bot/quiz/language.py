@@ -225,8 +225,6 @@ def loan_shapes(word: str) -> frozenset[str]:
 
 _ENGLISH_ENDS = ("ion", "ment", "ance", "ence", "ity", "ing", "ed", "er", "ly", "ive", "ous", "ic", "al", "ure")
 """Endings that make "permission", "performance", "terminal" English words, not per-/ter- forms."""
-_DOUBLED = re.compile(r"^([a-z]{2,})2(?:nya)?$")
-"""Chat spelling of a doubled word: "beda2" for "beda-beda", "dua2nya" for "dua-duanya"."""
 _NASAL_ROOTS = (("meny", "s"), ("peny", "s"), ("meng", "k"), ("peng", "k"), ("mem", "p"), ("pem", "p"),
                 ("men", "t"), ("pen", "t"))
 _VOWELS = frozenset("aeiou")
@@ -235,9 +233,6 @@ _VOWELS = frozenset("aeiou")
 def _without_affixes(word: str) -> set[str]:
     """The word without the affixes learners put on any word: di-/ke-/se-/ber-/ter-, -nya, meN-/peN-."""
     shapes = {word}
-    doubled = _DOUBLED.match(word)
-    if doubled:
-        shapes.add(doubled.group(1))  # beda2 -> beda, dua2nya -> dua
     if word.endswith("nya") and len(word) >= 6:
         shapes.add(word[:-3])  # testnya -> test, querynya -> query
     for prefix in _INDONESIAN_PREFIXES:
