@@ -19,6 +19,10 @@ score, and the same figures for
   the model answer (both languages, the better one), with the two cut-offs
   that fit the set best (fitted on the set itself, which flatters the
   baseline).
+
+Where a set has a second interviewer's labels (``label2``, ``score2``), their
+agreement with the first interviewer is printed too ("2nd interviewer"):
+how far two people agree is the most a grader can be asked to.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ DEFAULT_SETS = (
     SETS / "blind_dev2.yaml",
     SETS / "blind_dev3.yaml",
     SETS / "blind_dev4.yaml",
+    SETS / "blind_dev6.yaml",
     SETS / "public" / "mohler_dev.yaml",
     SETS / "labelled_answers.yaml",
     SETS / "holdout_answers.yaml",
@@ -72,6 +77,8 @@ class Case:
     label: str
     lang: str
     human: float | None
+    label2: str | None = None  # a second interviewer's label, where the set has one
+    human2: float | None = None
 
 
 @dataclass
@@ -130,7 +137,8 @@ def load_cases(path: Path) -> list[Case]:
         return cases
     bank = load_knowledge().questions
     return [Case(bank[e["question"]], str(e["answer"]), e["label"], e.get("lang", "?"),
-                 float(e["score"]) if e.get("score") is not None else None) for e in data["answers"]]
+                 float(e["score"]) if e.get("score") is not None else None, e.get("label2"),
+                 float(e["score2"]) if e.get("score2") is not None else None) for e in data["answers"]]
 
 
 def _counts(text: str) -> Counter[str]:
@@ -180,11 +188,12 @@ class Report:
     bow: Agreement
     groups: dict[str, Agreement]
     misses: list[str]
+    second: Agreement | None = None  # the second interviewer against the first
 
 
 def evaluate_cases(name: str, cases: Sequence[Case]) -> Report:
     """Grade every case and the baselines."""
-    grader, always, bow = Agreement(), Agreement(), Agreement()
+    grader, always, bow, second = Agreement(), Agreement(), Agreement(), Agreement()
     groups: dict[str, Agreement] = {}
     misses = []
     similarities = bag_of_words(cases)
@@ -195,10 +204,12 @@ def evaluate_cases(name: str, cases: Sequence[Case]) -> Report:
         always.add(case.label, "correct", 1.0, case.human)
         bow.add(case.label, bow_verdict, similarity, case.human)
         groups.setdefault(f"lang {case.lang}", Agreement()).add(case.label, result.verdict)
+        if case.label2 is not None:
+            second.add(case.label, case.label2, case.human2, case.human)
         if result.verdict != case.label:
             misses.append(f"{case.question.id} [{case.label} -> {result.verdict} {result.score:.2f}] "
                           f"{case.answer[:140]!r}")
-    return Report(name, grader, always, bow, groups, misses)
+    return Report(name, grader, always, bow, groups, misses, second if second.total else None)
 
 
 def _fmt(value: float | None) -> str:
@@ -209,8 +220,10 @@ def print_report(report: Report, verbose: bool) -> None:
     """Print one set's figures."""
     print(f"\n== {report.name}: {report.grader.total} answers")
     print(f"{'':<16} {'2-way':>7} {'3-way':>7} {'Pearson r':>10}")
-    for title, agreement in (("grader", report.grader), ("always correct", report.always),
-                             ("bag of words", report.bow)):
+    rows = [("grader", report.grader), ("always correct", report.always), ("bag of words", report.bow)]
+    if report.second is not None:
+        rows.append(("2nd interviewer", report.second))
+    for title, agreement in rows:
         print(f"{title:<16} {agreement.rate('two_way'):>7.1%} {agreement.rate('three_way'):>7.1%} "
               f"{_fmt(agreement.pearson()):>10}")
     print("confusion (rows: human label, columns: grader)")

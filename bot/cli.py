@@ -531,6 +531,10 @@ def _quiz_grade(args: argparse.Namespace, knowledge_dir: Path | None) -> int:
         print(f"  missed: {labels.get(concept, concept)}")
     if result.term_list:
         print("  (a list of terms without explanation: at most partial)")
+    if result.brief:
+        print("  (far shorter than a complete answer: at most partial)")
+    if result.unsure:
+        print("  (says the learner is unsure of part of it: at most partial)")
     feedback = question.model_answer or question.explanation
     if feedback is not None:
         print(f"model answer: {feedback.get(args.lang)}")

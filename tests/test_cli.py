@@ -192,7 +192,8 @@ def test_quiz_grade_prints_json(fresh_env: dict[str, str], tmp_path: Path) -> No
                  env=fresh_env, cwd=tmp_path)
     assert good.returncode == 0, good.stderr
     result = json.loads(good.stdout)
-    assert set(result) == {"verdict", "score", "hit", "missed", "quotes", "misconceptions", "term_list", "hinted"}
+    assert set(result) == {"verdict", "score", "hit", "missed", "quotes", "misconceptions", "term_list", "hinted",
+                           "brief", "unsure"}
     assert result["verdict"] == "correct" and 0.7 <= result["score"] <= 1
 
     bad = jalur_here("quiz", "grade", "--question", "n-plus-one", "--answer", "jangan pakai join", "--json",

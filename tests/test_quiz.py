@@ -244,3 +244,16 @@ async def test_an_indonesian_verdict_quotes_the_learners_words_and_offers_the_di
     await chat.say("Redis cache pake TTL di depan DB, trus invalidate pas ada write")
     assert "katamu: “Redis cache" in chat.text
     assert chat.button("Aku tidak setuju").payload == "/dispute latency-500ms-to-50ms"
+
+
+async def test_a_verdict_says_why_a_right_but_short_or_unsure_answer_is_half_right(chat: Chat) -> None:
+    await chat.onboard(lang="id")
+    await chat.say("/kuis lang-race-condition-counter")
+    await chat.say("race condition, pake atomic incr")
+    assert "Sebagian benar" in chat.text
+    assert "terlalu singkat" in chat.text
+    await chat.say("/kuis node-graceful-shutdown")
+    await chat.say("tangkep SIGTERM, panggil server.close() biar request yg jalan kelar, abis itu tutup pool db "
+                   "terus exit. yg soal job queue aku kurang paham")
+    assert "belum yakin soal sebagian" in chat.text
+    assert "singkat" not in chat.text

@@ -109,8 +109,10 @@ def _explanation(ctx: Context, question: Question, grade: Grade) -> list[str]:
         for concept_id in sorted(grade.missed, key=lambda c: not concepts[c].core):
             key = " " + ctx.t("verdict.key_point") if concepts[concept_id].core else ""
             lines.append(f"- {concepts[concept_id].label.get(lang)}{key}")
-    if grade.term_list:
-        lines += ["", ctx.t("verdict.term_list")]
+    for held_back, key in ((grade.term_list, "verdict.term_list"), (grade.brief, "verdict.brief"),
+                           (grade.unsure, "verdict.unsure")):
+        if held_back:
+            lines += ["", ctx.t(key)]
     return lines
 
 

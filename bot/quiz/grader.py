@@ -23,6 +23,14 @@ Deterministic and pure. How an interviewer judges, written as rules:
   the question ("atomicity, consistency, isolation, durability"), is at most
   ``partial``, unless the question asks for names ("Name the...",
   "Sebutkan...").
+  A short list that states every concept of the rubric in a few words each
+  ("add new column, dual write, backfill, switch reads, drop old column") is
+  a complete answer in shorthand and keeps its verdict.
+- An answer under a tenth of the model answer's length ("race condition,
+  use atomic incr") can name the fix but not explain it: at most
+  ``partial``, unless the question asks for names. So is an answer whose
+  writer says they are unsure of part of it ("not sure about the jobs
+  part", "yg soal framework kurang paham").
 - Ordered concepts and concepts that are an absence get no hints (loose
   words know neither order nor "not"), nor do everyday words ("many",
   "same", "bisa"). Runs of five or more words copied from the question earn
@@ -44,7 +52,7 @@ from functools import lru_cache
 from typing import Literal
 
 from bot.content.models import Concept, Misconception, Question
-from bot.quiz.language import NEGATIONS, Token, forms, tokenize, words
+from bot.quiz.language import NEGATIONS, Token, admits_not_knowing, forms, tokenize, words
 from bot.quiz.phrases import FILLER_WORDS, AnswerIndex, Match, Phrase, compile_phrase, denied, find
 
 log = logging.getLogger(__name__)
@@ -61,6 +69,7 @@ COPIED_SPAN = 5
 HINT_WORDS = 2
 PARAPHRASE_WORDS = 3
 TERM_LIST_CONCEPTS = 2
+BRIEF_SHARE = 0.1  # an answer shorter than this share of the model answer (in words) is brief
 MAX_QUOTE_CHARS = 80
 QUOTE_CONTEXT = 2
 _CACHE_SIZE = 512
@@ -109,6 +118,7 @@ class _Rubric:
     words: frozenset[str]
     total: int
     core_units: frozenset[str]
+    model_words: int  # the shorter model answer's length in words (0: none)
 
 
 def _compile_phrases(owner: Concept | Misconception, ordered: bool) -> tuple[Phrase, ...]:
@@ -157,6 +167,8 @@ def _compile(question: Question) -> _Rubric:
         frozenset(w for c in concepts for p in c.phrases for w in p.words if w not in NEGATIONS),
         sum(c.weight for c in question.rubric),
         frozenset(c.unit for c in concepts if c.core),
+        min(len(words(question.model_answer.en)), len(words(question.model_answer.id)))
+        if question.model_answer else 0,
     )
 
 
@@ -204,6 +216,8 @@ class Grade:
     wrong: tuple[tuple[str, str], ...] = ()
     term_list: bool = False
     hinted: tuple[str, ...] = ()
+    brief: bool = False  # held back from correct: far shorter than a complete answer
+    unsure: bool = False  # held back from correct: the learner said they are unsure of part of it
 
     def quote(self, concept_id: str) -> str | None:
         """The learner's words that earned ``concept_id`` (or stated the misconception)."""
@@ -213,7 +227,8 @@ class Grade:
         """The grade as plain data (for ``--json``)."""
         return {"verdict": self.verdict, "score": round(self.score, 3), "hit": list(self.hit),
                 "missed": list(self.missed), "quotes": dict(self.quotes),
-                "misconceptions": dict(self.wrong), "term_list": self.term_list, "hinted": list(self.hinted)}
+                "misconceptions": dict(self.wrong), "term_list": self.term_list, "hinted": list(self.hinted),
+                "brief": self.brief, "unsure": self.unsure}
 
 
 def verdict_for(score: float, hits: int) -> Verdict:
@@ -345,15 +360,21 @@ def grade(question: Question, answer: str) -> Grade:
         hit.append(concept.id)
         quotes.append((concept.id, _quote(text, tokens, match)))
     coverage = earned / rubric.total if rubric.total else 0.0
+    complete = not missed and not hinted and not wrong  # every concept stated in so many words
     term_list = (len(hit) >= TERM_LIST_CONCEPTS and not rubric.asks_for_names
-                 and (is_term_list(text, tokens, rubric, index) or is_fragment_list(text)))
+                 and (is_term_list(text, tokens, rubric, index) or (is_fragment_list(text) and not complete)))
     verdict, score = _judge(rubric, units_met, coverage, bool(hit))
-    if verdict == "correct" and (wrong or term_list):
-        verdict, score = "partial", min(score, CORRECT_AT - 0.01)
+    brief = unsure = False
+    if verdict == "correct":
+        brief = not rubric.asks_for_names and len(tokens) < BRIEF_SHARE * rubric.model_words
+        unsure = admits_not_knowing(text)
+        if wrong or term_list or brief or unsure:
+            verdict, score = "partial", min(score, CORRECT_AT - 0.01)
     if wrong and not units_met:
         verdict, score = "incorrect", min(score, PARTIAL_AT - 0.01)
     return Grade(verdict, round(score, 4), tuple(hit), tuple(missed), tuple(quotes), tuple(wrong),
-                 term_list and verdict != "incorrect", tuple(hinted))
+                 term_list and verdict != "incorrect", tuple(hinted), brief and not term_list,
+                 unsure and not term_list)
 
 
 def _judge(rubric: _Rubric, units_met: set[str], coverage: float, any_hit: bool) -> tuple[Verdict, float]:

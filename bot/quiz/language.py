@@ -68,6 +68,24 @@ COLLOQUIAL = {
 }
 """Everyday Indonesian (and chat spelling) -> the formal word a rubric is written in."""
 
+_UNSURE = re.compile(
+    r"\bnot (?:really |entirely |too |quite |100% )?sure\b|\bunsure\b|\bno idea\b|\bnot certain\b"
+    r"|\b(?:gak|ga|nggak|ngga|enggak|engga|tidak|tak|kurang|belum|blm|ndak|gk) (?:terlalu |begitu |gitu |100% )?"
+    r"(?:yakin|paham|ngerti|mengerti)\b|\bkurang (?:tau|tahu)\b|\b(?:agak|masih) bingung\b|\blupa(?:2|-lupa)\b",
+    re.IGNORECASE)
+"""A learner saying they do not know part of the answer: "not sure about the jobs part", "kurang paham",
+"gak yakin", "agak bingung soal pay"."""
+
+
+_CONDITION_BEFORE = re.compile(r"\b(?:if|when|whenever|kalau|kalo|klo|jika|bila|apabila|misal)\b[^.,;:!?\n]{0,30}$",
+                               re.IGNORECASE)
+
+
+def admits_not_knowing(text: str) -> bool:
+    """True when the answer says its writer is unsure of (part of) it, in English or everyday Indonesian
+    (not a condition: "kalau saya tidak paham perubahan teman, saya tanya langsung")."""
+    return any(not _CONDITION_BEFORE.search(text, 0, m.start()) for m in _UNSURE.finditer(text))
+
 _NOT_IN_VERBS = frozenset({
     "login", "plugin", "admin", "within", "begin", "margin", "origin", "cabin", "mesin", "ingin", "latin",
     "cousin", "robin", "checkin", "signin", "builtin", "linkedin", "kotlin", "jenkins", "berlin", "vitamin",
@@ -272,7 +290,8 @@ def typo_of(rubric_word: str, word: str) -> bool:
     """True when ``word`` looks like ``rubric_word`` typed with a slip ("cahce", "profle").
 
     Short words never count: a substitution in a 5-letter word too often
-    makes another real word ("token"/"taken"). Two affixed Indonesian words
+    makes another real word ("token"/"taken"). A slip keeps the first letter
+    (or swaps the first two): "invalidate" is not "revalidate". Two affixed Indonesian words
     with different roots are different words ("buahan"/"buatan").
     """
     size = len(rubric_word)
@@ -283,6 +302,8 @@ def typo_of(rubric_word: str, word: str) -> bool:
         return True
     if rubric_word.endswith(word) or word.endswith(rubric_word):
         return False  # a prefix is no slip: "redelivery" is not "delivery", "abiotik" is not "biotik"
+    if word[0] != rubric_word[0] and word[:2] != rubric_word[1::-1]:
+        return False  # slips keep the first letter: "invalidate" is not "revalidate" ("rwite" still is "write")
     if size == 5:
         if distance != 1 or (len(word) == size and sorted(word) != sorted(rubric_word)):
             return False
