@@ -47,6 +47,7 @@ from bot.quiz.language import words  # noqa: E402
 
 SETS = Path(__file__).parent / "grader"
 DEFAULT_SETS = (
+    SETS / "blind_holdout6.yaml",
     SETS / "blind_holdout5.yaml",
     SETS / "blind_holdout4.yaml",
     SETS / "blind_holdout.yaml",

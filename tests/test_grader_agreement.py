@@ -26,7 +26,8 @@ def test_the_blind_sets_are_bilingual_and_cover_every_phase() -> None:
     bank = load_knowledge().questions
     # 8 questions were rewritten for issue 18 and their answers removed (benchmarks/grader/README.md)
     for name, questions in (("blind_dev.yaml", 31), ("blind_dev2.yaml", 14), ("blind_holdout.yaml", 24),
-                            ("blind_dev3.yaml", 72), ("blind_holdout3.yaml", 72), ("blind_dev6.yaml", 24)):
+                            ("blind_dev3.yaml", 72), ("blind_holdout3.yaml", 72), ("blind_dev6.yaml", 24),
+                            ("blind_holdout6.yaml", 24)):
         entries = yaml.safe_load((SETS / name).read_text(encoding="utf-8"))["answers"]
         assert len({e["question"] for e in entries}) == questions
         assert {e["question"] for e in entries} <= set(bank), f"{name} answers a question the bank no longer has"
