@@ -78,6 +78,7 @@ POLL_MEMORY = timedelta(days=30)  # how long a sent quiz poll can still be answe
 POLL_PRUNE_EVERY = timedelta(hours=1)  # how often storing polls also forgets the old ones
 UPDATE_MEMORY = timedelta(days=1)  # how long a delivered update's id is remembered (Telegram retries for less)
 UPDATE_PRUNE_EVERY = timedelta(minutes=10)
+POLL_LINGER = 0.02  # seconds a sent poll waits for others to share its transaction (a push pass sends many)
 
 
 @dataclass
@@ -202,7 +203,7 @@ class Engine:
         self._updates_pruned: datetime | None = None
         self._idle = asyncio.Event()
         self._idle.set()
-        self._polls: GroupCommit[tuple[PollRoute, datetime]] = GroupCommit(db, self._store_polls)
+        self._polls: GroupCommit[tuple[PollRoute, datetime]] = GroupCommit(db, self._store_polls, linger=POLL_LINGER)
         self._polls_pruned: datetime | None = None
         unknown = {c for c in kb.command_aliases.values() if c not in COMMANDS}
         unknown |= {i.command for i in kb.intents if i.command not in COMMANDS}

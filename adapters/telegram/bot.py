@@ -24,18 +24,18 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 
 from telegram import (
     BotCommand,
     CallbackQuery,
-    InlineKeyboardMarkup,
     MenuButtonWebApp,
     Message,
     PollAnswer,
     Update,
     WebAppInfo,
 )
-from telegram.constants import ChatType, ParseMode, PollType
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
@@ -43,7 +43,7 @@ from telegram.request import BaseRequest
 from adapters.telegram.flood import FloodGate
 from adapters.telegram.pacing import PacedRateLimiter
 from adapters.telegram.polls import QuizPoll, quiz_poll
-from adapters.telegram.render import keyboard, messages, without_tags
+from adapters.telegram.render import Markup, keyboard, messages, without_tags
 from adapters.telegram.transport import AiohttpRequest
 from adapters.telegram.webhook import TelegramWebhook
 from bot.conversation import Incoming, Reply
@@ -65,6 +65,9 @@ MENU = ("start", "next", "roadmap", "skill", "quiz", "interview", "progress", "d
         "settings", "reminders", "link", "help", "cancel", "delete_me")
 ATTACHMENTS = ("sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
                "location", "contact", "poll", "dice")
+
+HTML = ParseMode.HTML.value
+NO_PREVIEW = {"is_disabled": True}  # link_preview_options: no page previews under Jalur's messages
 
 Clock = Callable[[], datetime]
 
@@ -287,6 +290,17 @@ class TelegramAdapter:
 
     # --- outbound -------------------------------------------------------------
 
+    async def _api(self, method: str, params: dict[str, Any]) -> Any:
+        """One Bot API call without python-telegram-bot's objects: the answer's ``result`` as JSON.
+
+        It takes python-telegram-bot's own way to the Bot API (``Bot._post``, what ``send_message``
+        calls): the same rate limiter, transport and errors (``Forbidden``, ``RetryAfter``,
+        ``BadRequest``, ``NetworkError``), but no ``Message`` built from the answer, which cost
+        about 0.5 ms a message. (``Bot.do_api_request`` is the public door, but it warns on every
+        call to a method the ``Bot`` has.)
+        """
+        return await self.app.bot._post(method, params)
+
     async def _edit_in_place(self, message: Message, reply: Reply) -> bool:
         """Append the verdict to the question message and swap its buttons; False if Telegram refuses."""
         parts = messages(reply)
@@ -296,9 +310,12 @@ class TelegramAdapter:
         text = f"{message.text_html}\n\n{body}"
         if len(text) > 4096:
             return False
+        params: dict[str, Any] = {"chat_id": message.chat.id, "message_id": message.message_id, "text": text,
+                                  "parse_mode": HTML, "link_preview_options": NO_PREVIEW}
+        if markup is not None:
+            params["reply_markup"] = markup
         try:
-            await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup,
-                                    disable_web_page_preview=True)
+            await self._api("editMessageText", params)
         except BadRequest as exc:
             log.info("telegram: could not edit message %s: %s", message.message_id, exc)
             return False
@@ -363,13 +380,15 @@ class TelegramAdapter:
                 if result is not SendResult.SENT:
                     return result
                 intro_sent, reply_to = True, None
+        params: dict[str, Any] = {
+            "chat_id": chat_id, "question": poll.question, "options": [{"text": o} for o in poll.options],
+            "is_anonymous": False, "type": "quiz", "correct_option_ids": [poll.correct]}
+        if poll.explanation:
+            params["explanation"] = poll.explanation
+        markup = keyboard(replace(reply, buttons=poll.buttons))
+        _extras(params, markup, reply_to, paid)
         try:
-            message = await self._attempts(chat_id, "a quiz poll", lambda: self.app.bot.send_poll(
-                chat_id, poll.question, list(poll.options), is_anonymous=False, type=PollType.QUIZ,
-                correct_option_ids=[poll.correct], explanation=poll.explanation or None,
-                reply_markup=keyboard(replace(reply, buttons=poll.buttons)),
-                reply_to_message_id=reply_to, allow_sending_without_reply=True, allow_paid_broadcast=paid or None,
-            ))
+            message = await self._attempts(chat_id, "a quiz poll", partial(self._api, "sendPoll", params))
         except BadRequest as exc:
             PLATFORM_ERRORS.labels(PLATFORM, "bad_request").inc()
             log.warning("telegram: quiz poll to chat %s refused (%s); sending buttons", chat_id, exc)
@@ -378,18 +397,18 @@ class TelegramAdapter:
             return None
         if isinstance(message, SendResult):
             return message
-        if message.poll is None:
+        sent_poll = message.get("poll") if isinstance(message, dict) else None
+        if not sent_poll:
             return SendResult.SENT
-        route = PollRoute(platform=PLATFORM, poll_id=message.poll.id, chat_id=str(chat_id),
-                          message_id=str(message.message_id), user_id=str(user_id),
+        route = PollRoute(platform=PLATFORM, poll_id=str(sent_poll["id"]), chat_id=str(chat_id),
+                          message_id=str(message["message_id"]), user_id=str(user_id),
                           question_id=reply.expects.question, answer_command=reply.expects.command,
                           ask_command=reply.expects.choice.ask, shared_chat=chat_id != user_id)
         await self.engine.remember_poll(route, now=self.clock())
         return SendResult.SENT
 
-    async def _attempts(self, chat_id: int, what: str,
-                        call: Callable[[], Awaitable[Message]]) -> Message | SendResult:
-        """One Bot API send, tried again after a network error (1 s, 2 s, ...): the message, or
+    async def _attempts(self, chat_id: int, what: str, call: Callable[[], Awaitable[Any]]) -> Any:
+        """One Bot API send, tried again after a network error (1 s, 2 s, ...): the sent message (JSON), or
         unreachable (blocked), or retry later (network, rate). A refusal (BadRequest) is raised."""
         delay = 1.0
         for attempt in range(1, SEND_ATTEMPTS + 1):
@@ -414,16 +433,15 @@ class TelegramAdapter:
                 delay *= 2
         return SendResult.RETRY
 
-    async def _send(self, chat_id: int, html: str, markup: InlineKeyboardMarkup | None, *,
+    async def _send(self, chat_id: int, html: str, markup: Markup | None, *,
                     reply_to: int | None = None, paid: bool = False) -> SendResult:
         """Send one message: sent, unreachable (blocked), retry later (network, rate) or failed."""
         for body in (html, without_tags(html)):
+            params: dict[str, Any] = {"chat_id": chat_id, "text": body, "parse_mode": HTML,
+                                      "link_preview_options": NO_PREVIEW}
+            _extras(params, markup, reply_to, paid)
             try:
-                result = await self._attempts(chat_id, "a message", partial(
-                    self.app.bot.send_message, chat_id, body, parse_mode=ParseMode.HTML, reply_markup=markup,
-                    disable_web_page_preview=True, reply_to_message_id=reply_to,
-                    allow_sending_without_reply=True, allow_paid_broadcast=paid or None,
-                ))
+                result = await self._attempts(chat_id, "a message", partial(self._api, "sendMessage", params))
             except BadRequest as exc:
                 PLATFORM_ERRORS.labels(PLATFORM, "bad_request").inc()
                 if "parse entities" in str(exc).lower() and body == html != without_tags(html):
@@ -446,6 +464,17 @@ class TelegramAdapter:
             except TelegramError:
                 log.info("telegram: could not send the apology for update %s", update_id)
 
+
+
+def _extras(params: dict[str, Any], markup: Markup | None, reply_to: int | None, paid: bool) -> None:
+    """The optional parts of a sent message, as python-telegram-bot would send them: its keyboard, the
+    message it replies to (sent anyway if that one is gone) and the paid-broadcast flag."""
+    if markup is not None:
+        params["reply_markup"] = markup
+    if reply_to is not None:
+        params["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
+    if paid:
+        params["allow_paid_broadcast"] = True
 
 
 async def run_telegram(engine: Engine, settings: Settings, senders: Senders) -> None:

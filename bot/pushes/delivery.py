@@ -52,7 +52,7 @@ from bot.pushes.kinds import (
 )
 from bot.storage.database import Database
 from bot.storage.group_commit import GroupCommit
-from bot.storage.push_store import Occurrence
+from bot.storage.push_store import Finish, Occurrence
 from bot.storage.quiz_store import QuizStore
 from bot.storage.repository import Repository
 from bot.storage.tables import Identity, Learner, PushDelivery, PushSchedule, StudyGroup
@@ -63,6 +63,7 @@ LEASE = timedelta(minutes=5)
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
 MAX_ATTEMPTS = len(BACKOFF) + 1
 NOT_RUNNING_RETRY = timedelta(minutes=1)
+LINGER = 0.02  # seconds an outcome waits for others to share its transaction (one commit per push cost most)
 COMPOSE_CHUNK = 20  # claimed pushes composed per transaction
 CHAT_ONLY_PLATFORMS = frozenset({"console"})  # identities there never receive pushes
 
@@ -279,7 +280,7 @@ class PushRunner:
         todo: asyncio.Queue[Outgoing | None] = asyncio.Queue()
         room = asyncio.Semaphore(2 * self.batch)  # composed but unsent pushes held at most
         outcomes: GroupCommit[tuple[Outgoing, SendResult]] = GroupCommit(
-            self.source.db, partial(self._write_outcomes, report=report, now=now))
+            self.source.db, partial(self._write_outcomes, report=report, now=now), linger=LINGER)
 
         async def produce() -> None:
             try:
@@ -462,13 +463,13 @@ class PushRunner:
         moment = now or self.clock()
         repo = Repository(session)
         sent: dict[str, list[int]] = {}
+        others: list[Finish] = []
         for push, result in results:
             status, retry_at, detail = self._outcome(push, result, moment)
             if status == "sent":
                 sent.setdefault(push.platform, []).append(push.delivery_id)
             else:
-                await repo.pushes.finish(push.delivery_id, status, now=moment, platform=push.platform,
-                                         detail=detail, retry_at=retry_at)
+                others.append(Finish(push.delivery_id, status, push.platform, detail, retry_at))
             if result is SendResult.UNREACHABLE and push.to_channel:
                 await pause_group(repo.groups, repo.pushes, push.subject, now=moment)
             elif result is SendResult.UNREACHABLE:
@@ -477,6 +478,7 @@ class PushRunner:
             report.pushes.append((push, status))
         for platform, ids in sent.items():
             await repo.pushes.finish_sent(ids, platform=platform, now=moment)
+        await repo.pushes.finish_many(others, now=moment)
 
     def _outcome(self, push: Outgoing, result: SendResult,
                  moment: datetime) -> tuple[str, datetime | None, str | None]:

@@ -24,9 +24,11 @@ T = TypeVar("T")
 class GroupCommit(Generic[T]):
     """Stores items with ``store(session, items)`` in shared transactions, in the order handed in."""
 
-    def __init__(self, db: Database, store: Callable[[AsyncSession, list[T]], Awaitable[None]]) -> None:
+    def __init__(self, db: Database, store: Callable[[AsyncSession, list[T]], Awaitable[None]], *,
+                 linger: float = 0.0) -> None:
         self.db = db
         self.store = store
+        self.linger = linger
         self._waiting: list[tuple[T, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -39,6 +41,8 @@ class GroupCommit(Generic[T]):
         await asyncio.shield(done)  # a cancelled caller's item is still stored
 
     async def _write_all(self) -> None:
+        if self.linger:  # let a few more arrive: one transaction per batch is most of a push's cost
+            await asyncio.sleep(self.linger)
         while self._waiting:
             batch, self._waiting = self._waiting, []
             try:
