@@ -64,7 +64,7 @@ BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
 MAX_ATTEMPTS = len(BACKOFF) + 1
 NOT_RUNNING_RETRY = timedelta(minutes=1)
 LINGER = 0.02  # seconds an outcome waits for others to share its transaction (one commit per push cost most)
-COMPOSE_CHUNK = 20  # claimed pushes composed per transaction
+COMPOSE_CHUNK = 50  # claimed pushes composed per transaction
 CHAT_ONLY_PLATFORMS = frozenset({"console"})  # identities there never receive pushes
 
 
