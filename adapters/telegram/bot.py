@@ -341,17 +341,19 @@ class TelegramAdapter:
             chat_id = int(chat)
         except ValueError:
             return SendResult.FAILED
-        return await self._deliver(chat_id, replies, paid=self.settings.telegram_paid_broadcast)
+        return await self._deliver(chat_id, replies, paid=self.settings.telegram_paid_broadcast, pushed=True)
 
     async def _deliver(self, chat_id: int, replies: Sequence[Reply], *, reply_to: int | None = None,
-                       user_id: int | None = None, paid: bool = False) -> SendResult:
+                       user_id: int | None = None, paid: bool = False, pushed: bool = False) -> SendResult:
         """Send replies in order (a choice question as a quiz poll where it fits one); stop at the first
         message that does not go out. ``user_id`` is who the replies answer (None: the private chat's user);
-        ``paid`` sends them as paid broadcasts (pushes only)."""
+        ``paid`` sends them as paid broadcasts (pushes only); ``pushed``: a push pass sends them, and a
+        quiz poll's route is stored with the push's outcome (not waited for here)."""
         for reply in replies:
             poll = quiz_poll(reply) if self.settings.telegram_quiz_polls else None
             if poll is not None and reply.expects is not None:
-                sent = await self._send_quiz(chat_id, user_id or chat_id, poll, reply, reply_to=reply_to, paid=paid)
+                sent = await self._send_quiz(chat_id, user_id or chat_id, poll, reply, reply_to=reply_to, paid=paid,
+                                             pushed=pushed)
                 if sent is not None:
                     if sent is not SendResult.SENT:
                         return sent
@@ -369,7 +371,7 @@ class TelegramAdapter:
             await self.engine.mark_unreachable(PLATFORM, str(user_id), now=self.clock())
 
     async def _send_quiz(self, chat_id: int, user_id: int, poll: QuizPoll, reply: Reply, *,
-                         reply_to: int | None, paid: bool = False) -> SendResult | None:
+                         reply_to: int | None, paid: bool = False, pushed: bool = False) -> SendResult | None:
         """The intro, then the quiz poll, and its route stored; None when Telegram refuses the poll
         before anything was sent (the caller sends the question with buttons instead)."""
         assert reply.expects is not None and reply.expects.choice is not None
@@ -393,7 +395,8 @@ class TelegramAdapter:
             PLATFORM_ERRORS.labels(PLATFORM, "bad_request").inc()
             log.warning("telegram: quiz poll to chat %s refused (%s); sending buttons", chat_id, exc)
             if intro_sent:  # the intro is out: the question with its buttons, without the intro again
-                return await self._deliver(chat_id, [replace(reply, expects=None)], user_id=user_id, paid=paid)
+                return await self._deliver(chat_id, [replace(reply, expects=None)], user_id=user_id, paid=paid,
+                                           pushed=pushed)
             return None
         if isinstance(message, SendResult):
             return message
@@ -404,7 +407,7 @@ class TelegramAdapter:
                           message_id=str(message["message_id"]), user_id=str(user_id),
                           question_id=reply.expects.question, answer_command=reply.expects.command,
                           ask_command=reply.expects.choice.ask, shared_chat=chat_id != user_id)
-        await self.engine.remember_poll(route, now=self.clock())
+        await self.engine.remember_poll(route, now=self.clock(), wait=not pushed)
         return SendResult.SENT
 
     async def _attempts(self, chat_id: int, what: str, call: Callable[[], Awaitable[Any]]) -> Any:

@@ -52,7 +52,7 @@ from bot.pushes.kinds import (
     wants,
 )
 from bot.storage.database import Database
-from bot.storage.group_commit import GroupCommit
+from bot.storage.group_commit import GroupCommit, Store
 from bot.storage.push_store import Finish, Occurrence
 from bot.storage.quiz_store import QuizStore
 from bot.storage.repository import Repository
@@ -64,7 +64,6 @@ LEASE = timedelta(minutes=5)
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
 MAX_ATTEMPTS = len(BACKOFF) + 1
 NOT_RUNNING_RETRY = timedelta(minutes=1)
-LINGER = 0.02  # seconds an outcome waits for others to share its transaction (one commit per push cost most)
 COMPOSE_CHUNK = 50  # claimed pushes composed per transaction
 FIRST_CHUNK = 5  # the first transaction of a pass composes only a few
 CHAT_ONLY_PLATFORMS = frozenset({"console"})  # identities there never receive pushes
@@ -85,6 +84,12 @@ class PushSource(Protocol):
     @property
     def db(self) -> Database:
         """The database the pushes are claimed and recorded in."""
+        ...
+
+    @property
+    def writes(self) -> GroupCommit:
+        """Where small writes share transactions: the pass records its outcomes there (after the
+        polls its pushes sent)."""
         ...
 
     @property
@@ -300,8 +305,8 @@ class PushRunner:
         report = TickReport()
         todo: asyncio.Queue[Outgoing | None] = asyncio.Queue()
         room = asyncio.Semaphore(2 * self.batch)  # composed but unsent pushes held at most
-        outcomes: GroupCommit[tuple[Outgoing, SendResult]] = GroupCommit(
-            self.source.db, partial(self._write_outcomes, report=report, now=now), linger=LINGER)
+        outcomes = self.source.writes
+        record: Store[tuple[Outgoing, SendResult]] = partial(self._write_outcomes, report=report, now=now)
 
         async def produce() -> None:
             first = True  # the pass's first pushes are composed in a small chunk: sending starts sooner
@@ -328,7 +333,7 @@ class PushRunner:
             # most the ``concurrency`` pushes the platform accepted and the ledger does not show yet
             while (push := await todo.get()) is not None:
                 room.release()
-                await outcomes.write((push, await self._push(push)))
+                await outcomes.write(record, (push, await self._push(push)))
 
         await self._close_group_quizzes(now or self.clock(), report)
         try:
