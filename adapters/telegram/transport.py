@@ -9,7 +9,9 @@ network failures become ``NetworkError``, timeouts ``TimedOut``.
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
@@ -19,6 +21,33 @@ log = logging.getLogger(__name__)
 
 JSON = {"Content-Type": "application/json"}
 CONNECTIONS = 256  # open connections at most (pushes in flight and replies together)
+
+
+class JsonBody(RequestData):  # type: ignore[misc]  # final for typing; PTB's requests read only these
+    """A Bot API call's parameters as they are sent: one JSON object, encoded once (no files).
+
+    Jalur's own sends (``TelegramAdapter._api``) build these from plain values instead of
+    python-telegram-bot's ``RequestParameter`` for each parameter.
+    """
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        super().__init__()
+        self._params = params
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """The parameters as given."""
+        return self._params
+
+    @property
+    def json_parameters(self) -> dict[str, str]:
+        """Each parameter JSON-encoded (strings as they are), as a form carries them."""
+        return {k: v if isinstance(v, str) else json.dumps(v) for k, v in self._params.items()}
+
+    @property
+    def json_payload(self) -> bytes:
+        """The parameters as one JSON object."""
+        return json.dumps(self._params).encode()
 
 
 def _seconds(value: object, default: float | None) -> float | None:
