@@ -5,6 +5,7 @@ python-telegram-bot objects) still mark a user who blocked the bot unreachable, 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -27,10 +28,9 @@ DUE = datetime(2026, 3, 2, 19, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
+    """The fake Bot API (recording every call)."""
+    async with running_fake() as server:
+        yield server
 
 
 @pytest.fixture
@@ -39,6 +39,16 @@ async def telegram(engine: Engine, settings: Settings, fake: FakeTelegram) -> As
     tg = settings.model_copy(update={"telegram_token": SecretStr(TOKEN), "telegram_api_url": fake.api_url})
     async with telegram_sender(engine, tg) as adapter:
         yield adapter
+
+
+@asynccontextmanager
+async def running_fake() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
 
 
 async def _pass(engine: Engine, telegram: TelegramAdapter, users: range) -> PushRunner:
