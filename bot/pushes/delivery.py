@@ -12,7 +12,8 @@
 2. *Send* through the platform's sender, a few at a time; the adapter's
    rate limiter sets the pace.
 3. *Record* each outcome before its sender takes another push (outcomes
-   that arrive together share one transaction): ``sent`` is final, a
+   that arrive within 40 ms, ``Engine.writes``, share one transaction with each other
+   and with the routes of the quiz polls the pushes sent): ``sent`` is final, a
    transient error is retried with backoff, a user who blocked the bot is
    marked unreachable and skipped from then on.
 
