@@ -114,13 +114,16 @@ async def _response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
             chunked = b"chunked" in value
         elif name == b"connection":
             keep = value == b"keep-alive" or (keep and value != b"close")
-    if chunked:
+    status = int(status_line[1])
+    if status in (204, 304) or status < 200:  # no body, whatever the headers say
+        body = b""
+    elif chunked:
         body = await _chunks(reader)
     elif length is not None:
         body = await reader.readexactly(length)
     else:  # the body ends with the connection
         body, keep = await reader.read(), False
-    return int(status_line[1]), body, keep
+    return status, body, keep
 
 
 async def _chunks(reader: asyncio.StreamReader) -> bytes:
