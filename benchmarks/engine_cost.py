@@ -182,7 +182,7 @@ class Updates:
             body, markup = messages(shown)[-1]
             params = {"chat_id": user, "text": body}
             if markup is not None:
-                params["reply_markup"] = json.dumps(markup.to_dict())
+                params["reply_markup"] = json.dumps(markup)
             message = self.builder.message_result(params)
         self.builder.press(user, data, message=message)
         return self._take()

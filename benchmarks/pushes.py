@@ -59,7 +59,7 @@ from adapters.telegram.bot import telegram_sender  # noqa: E402
 from bot.content.loader import KnowledgeBase, load_knowledge  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.outbound import Senders  # noqa: E402
-from bot.pushes.delivery import PushRunner, claim_batch  # noqa: E402
+from bot.pushes.delivery import PushRunner, claim_batch, freeze_heap  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
 from bot.storage.repository import Repository  # noqa: E402
@@ -234,6 +234,7 @@ async def bench_send(backends: Backends, backend: str, rate: float, pushes: int,
             async with telegram_sender(engine, settings) as telegram:
                 senders.add("telegram", telegram)
                 profiler = cProfile.Profile() if profile else None
+                freeze_heap()  # as `jalur pushes tick` and `jalur run` do before their first pass
                 cpu, started = time.process_time(), time.perf_counter()
                 if profiler:
                     profiler.enable()

@@ -370,7 +370,7 @@ async def _pushes_tick(args: argparse.Namespace, settings: Settings, platforms: 
     from contextlib import AsyncExitStack
 
     from bot.outbound import Senders
-    from bot.pushes.delivery import PushRunner, preview
+    from bot.pushes.delivery import PushRunner, freeze_heap, preview
 
     db, engine = await _prepared(settings, args.db)
     now = args.now or datetime.now(UTC)
@@ -390,6 +390,7 @@ async def _pushes_tick(args: argparse.Namespace, settings: Settings, platforms: 
                 print("no chat platform is configured: due pushes wait until one is "
                       "(or expire when they are too late)", file=sys.stderr)
             runner = PushRunner(engine, senders, concurrency=settings.push_concurrency)
+            freeze_heap()
             report, stop = await _until_stopped(runner, now, settings.shutdown_grace)
         if report is not None:
             for push, status in report.pushes:

@@ -78,6 +78,7 @@ POLL_MEMORY = timedelta(days=30)  # how long a sent quiz poll can still be answe
 POLL_PRUNE_EVERY = timedelta(hours=1)  # how often storing polls also forgets the old ones
 UPDATE_MEMORY = timedelta(days=1)  # how long a delivered update's id is remembered (Telegram retries for less)
 UPDATE_PRUNE_EVERY = timedelta(minutes=10)
+WRITE_LINGER = 0.04  # seconds a sent poll or a push's outcome waits for others to share its transaction
 
 
 @dataclass
@@ -202,7 +203,7 @@ class Engine:
         self._updates_pruned: datetime | None = None
         self._idle = asyncio.Event()
         self._idle.set()
-        self._polls: GroupCommit[tuple[PollRoute, datetime]] = GroupCommit(db, self._store_polls)
+        self.writes = GroupCommit(db, linger=WRITE_LINGER)  # sent polls and push outcomes, in shared transactions
         self._polls_pruned: datetime | None = None
         unknown = {c for c in kb.command_aliases.values() if c not in COMMANDS}
         unknown |= {i.command for i in kb.intents if i.command not in COMMANDS}
@@ -281,10 +282,17 @@ class Engine:
             await Repository(session).mark_unreachable(platform, user_id, now=now)
         log.info("a %s user blocked the bot; pushes skip them until they write again", platform)
 
-    async def remember_poll(self, route: PollRoute, *, now: datetime) -> None:
+    async def remember_poll(self, route: PollRoute, *, now: datetime, wait: bool = True) -> None:
         """Store where a native quiz poll went and how its answers reach ``handle``; returns once it
-        is stored. Polls sent at the same moment (a push pass) share one transaction."""
-        await self._polls.write((route, now))
+        is stored. Polls sent at the same moment (a push pass) share one transaction.
+
+        ``wait=False`` (a push): returns at once; the poll is stored with the next shared
+        transaction, the one that records the push's outcome or an earlier one.
+        """
+        if wait:
+            await self.writes.write(self._store_polls, (route, now))
+        else:
+            self.writes.post(self._store_polls, (route, now))
 
     async def _store_polls(self, session: AsyncSession, routes: list[tuple[PollRoute, datetime]]) -> None:
         """Insert sent polls; about once an hour also forget those older than ``POLL_MEMORY``."""

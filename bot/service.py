@@ -21,7 +21,7 @@ from bot.engine import Engine
 from bot.health import OpsServer
 from bot.outbound import Senders
 from bot.platforms import Platform
-from bot.pushes.delivery import PushRunner
+from bot.pushes.delivery import PushRunner, freeze_heap
 from bot.pushes.scheduler import PushScheduler
 from bot.quiz.grader import prepare
 from bot.settings import Settings
@@ -123,6 +123,7 @@ async def _pushes(engine: Engine, settings: Settings, senders: Senders, platform
     if missing:
         log.warning("pushes: starting although %s cannot send yet; their pushes wait for it",
                     ", ".join(missing))
+    freeze_heap()
     await PushScheduler(PushRunner(engine, senders, concurrency=settings.push_concurrency),
                         settings.push_interval, grace=settings.shutdown_grace).run()
 

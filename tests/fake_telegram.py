@@ -334,7 +334,9 @@ class FakeTelegram:
                     return
                 params: dict[str, Any] = {k: self.get_body_argument(k) for k in self.request.body_arguments}
                 if self.request.headers.get("Content-Type", "").startswith("application/json") and self.request.body:
-                    params = json.loads(self.request.body)
+                    # a JSON body's objects, numbers and booleans, as a form would carry them
+                    params = {k: v if isinstance(v, str) else json.dumps(v)
+                              for k, v in json.loads(self.request.body).items()}
                 status, body = await fake.handle(method, params)
                 self.set_status(status)
                 self.finish(body)

@@ -10,8 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
+from typing import Any
 
 from bot.conversation import Button, Reply
 from bot.markup import Span, parse, split_text
@@ -43,23 +42,26 @@ def without_tags(html_text: str) -> str:
     return _TAG.sub("", html_text)
 
 
-def inline_button(button: Button) -> InlineKeyboardButton:
-    """One button: a Mini App or a link when it opens a page, else its payload as callback data."""
+Markup = dict[str, Any]  # an InlineKeyboardMarkup as the Bot API's JSON
+
+
+def inline_button(button: Button) -> dict[str, Any]:
+    """One button (Bot API JSON): a Mini App or a link when it opens a page, else its payload as callback data."""
     if button.url and button.web_app:
-        return InlineKeyboardButton(button.label, web_app=WebAppInfo(button.url))
+        return {"text": button.label, "web_app": {"url": button.url}}
     if button.url:
-        return InlineKeyboardButton(button.label, url=button.url)
-    return InlineKeyboardButton(button.label, callback_data=button.payload)
+        return {"text": button.label, "url": button.url}
+    return {"text": button.label, "callback_data": button.payload}
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """The reply's buttons as an inline keyboard (the payload is the callback data)."""
+def keyboard(reply: Reply) -> Markup | None:
+    """The reply's buttons as an inline keyboard (Bot API JSON; the payload is the callback data)."""
     if not reply.buttons:
         return None
-    return InlineKeyboardMarkup([[inline_button(b) for b in row] for row in reply.buttons])
+    return {"inline_keyboard": [[inline_button(b) for b in row] for row in reply.buttons]}
 
 
-def messages(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+def messages(reply: Reply) -> list[tuple[str, Markup | None]]:
     """The HTML messages for one reply; the keyboard goes on the last one."""
     pieces = [to_html(piece) for piece in split_text(reply.text, CHUNK_CHARS)]
     pieces = [piece if piece.strip() else "…" for piece in pieces]

@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import Table, delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.database import insert_for
 from bot.storage.tables import PollVote, SentPoll
+
+_SENT_POLLS: Table = SentPoll.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,8 @@ class PollStore:
 
     async def remember_many(self, routes: list[tuple[PollRoute, datetime]]) -> None:
         """Store many sent polls' routes (with when each was sent) in one statement."""
-        await self.session.execute(insert_for(self.session.get_bind().dialect.name)(SentPoll), [
+        conn = await self.session.connection()  # Core: a push pass stores one per quiz poll sent
+        await conn.execute(insert(_SENT_POLLS), [
             {"platform": r.platform, "poll_id": r.poll_id, "chat_id": r.chat_id, "message_id": r.message_id,
              "user_id": r.user_id, "question_id": r.question_id, "answer_command": r.answer_command,
              "ask_command": r.ask_command, "shared_chat": r.shared_chat, "sent_at": now} for r, now in routes])

@@ -14,16 +14,15 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.database import insert_for
 from bot.storage.tables import PushDelivery, PushSchedule
 
 log = logging.getLogger(__name__)
-
-INSERT_CHUNK = 400  # rows per multi-row INSERT (SQLite caps bound parameters)
 
 # The kinds of push, as stored in the ``kind`` column (when each is due: ``bot.pushes.kinds``).
 DAILY_QUIZ = "daily_quiz"
@@ -33,6 +32,51 @@ LEARNER_KINDS = (DAILY_QUIZ, WEEKLY_NUDGE, STREAK_RISK)  # the subject is a lear
 GROUP_QUIZ = "group_quiz"
 GROUP_WEEKLY = "group_weekly"
 GROUP_KINDS = (GROUP_QUIZ, GROUP_WEEKLY)  # the subject is a study group's id
+
+
+_LEDGER: Table = PushDelivery.__table__  # type: ignore[assignment]
+# Outcomes are written with Core statements built once (no ORM bookkeeping, compiled once per dialect):
+# recording is the one write every push makes.
+_FINISH_SENT = (
+    update(_LEDGER).where(_LEDGER.c.id.in_(bindparam("ids", expanding=True)))
+    .values(status="sent", retry_at=None, detail=None, platform=bindparam("platform"),
+            finished_at=bindparam("now", type_=_LEDGER.c.finished_at.type))
+)
+_FINISH = (
+    update(_LEDGER).where(_LEDGER.c.id == bindparam("delivery_id"))
+    .values(status=bindparam("status"), retry_at=bindparam("retry_at", type_=_LEDGER.c.retry_at.type), detail=bindparam("detail"),
+            platform=func.coalesce(bindparam("platform", type_=_LEDGER.c.platform.type), _LEDGER.c.platform),
+            finished_at=func.coalesce(bindparam("finished_at", type_=_LEDGER.c.finished_at.type),
+                                      _LEDGER.c.finished_at))
+)
+
+
+_SCHEDULE: Table = PushSchedule.__table__  # type: ignore[assignment]
+_THIS_ROW = (_SCHEDULE.c.kind == bindparam("k")) & (_SCHEDULE.c.subject == bindparam("s"))
+_ADVANCE = update(_SCHEDULE).where(_THIS_ROW).values(due_at=bindparam("due_at", type_=_SCHEDULE.c.due_at.type),
+                                                     period=bindparam("period"))
+_UNSCHEDULE = delete(_SCHEDULE).where(_THIS_ROW)
+_CLAIMS: dict[str, Any] = {}
+
+
+def _claim_statement(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, built once per dialect and run with many rows
+    (SQLAlchemy's "insertmanyvalues": compiled once, not once per batch as a multi-row VALUES is)."""
+    if dialect not in _CLAIMS:
+        _CLAIMS[dialect] = (insert_for(dialect)(_LEDGER).on_conflict_do_nothing(
+            index_elements=["kind", "subject", "period"]).returning(_LEDGER.c.id))
+    return _CLAIMS[dialect]
+
+
+@dataclass(frozen=True)
+class Finish:
+    """The outcome of one attempt to record: final (``sent``, ``failed``...) or ``retry`` at a time."""
+
+    delivery_id: int
+    status: str
+    platform: str | None = None
+    detail: str | None = None
+    retry_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -81,32 +125,29 @@ class PushStore:
         return list((await self.session.execute(self._locked(stmt) if lock else stmt)).scalars())
 
     async def advance(self, moves: Sequence[tuple[PushSchedule, datetime | None, str | None]]) -> None:
-        """Move claimed schedule rows to their next occurrence, or drop those with none."""
-        for row, due_at, period in moves:
-            if due_at is None or period is None:
-                await self.session.delete(row)
-            else:
-                row.due_at, row.period = due_at, period
-        await self.session.flush()
+        """Move claimed schedule rows to their next occurrence, or drop those with none.
+
+        Two executemany statements (the ORM's flush wrote these rows one statement each on SQLite).
+        """
+        moved = [{"k": row.kind, "s": row.subject, "due_at": due_at, "period": period}
+                 for row, due_at, period in moves if due_at is not None and period is not None]
+        dropped = [{"k": row.kind, "s": row.subject} for row, due_at, period in moves
+                   if due_at is None or period is None]
+        conn = await self.session.connection()
+        if moved:
+            await conn.execute(_ADVANCE, moved)
+        if dropped:
+            await conn.execute(_UNSCHEDULE, dropped)
 
     async def claim(self, occurrences: Sequence[Occurrence], *, now: datetime, lease_until: datetime) -> list[int]:
         """Insert ledger rows for ``occurrences``; the ids of those this call claimed (not seen before)."""
-        insert = insert_for("postgresql" if self._postgres else "sqlite")
-        claimed: list[int] = []
-        for start in range(0, len(occurrences), INSERT_CHUNK):
-            chunk = occurrences[start:start + INSERT_CHUNK]
-            stmt = (
-                insert(PushDelivery)
-                .values([
-                    {"kind": o.kind, "subject": o.subject, "period": o.period, "due_at": o.due_at,
-                     "status": "claimed", "attempts": 1, "retry_at": lease_until, "claimed_at": now}
-                    for o in chunk
-                ])
-                .on_conflict_do_nothing(index_elements=["kind", "subject", "period"])
-                .returning(PushDelivery.id)
-            )
-            claimed += list((await self.session.execute(stmt)).scalars())
-        return claimed
+        if not occurrences:
+            return []
+        conn = await self.session.connection()
+        result = await conn.execute(_claim_statement("postgresql" if self._postgres else "sqlite"), [
+            {"kind": o.kind, "subject": o.subject, "period": o.period, "due_at": o.due_at, "status": "claimed",
+             "attempts": 1, "retry_at": lease_until, "claimed_at": now} for o in occurrences])
+        return list(result.scalars())
 
     async def claim_unfinished(self, now: datetime, limit: int, *, lease_until: datetime) -> list[int]:
         """Take ledger rows whose lease ran out (a sender crashed) or whose retry time came."""
@@ -145,20 +186,22 @@ class PushStore:
     async def finish(self, delivery_id: int, status: str, *, now: datetime, platform: str | None = None,
                      detail: str | None = None, retry_at: datetime | None = None) -> None:
         """Record the outcome of one attempt: final (``sent``, ``failed``...) or ``retry`` at a time."""
-        values: dict[str, object] = {"status": status, "retry_at": retry_at, "detail": (detail or "")[:200] or None}
-        if platform is not None:
-            values["platform"] = platform
-        if retry_at is None:
-            values["finished_at"] = now
-        await self.session.execute(update(PushDelivery).where(PushDelivery.id == delivery_id).values(**values))
+        await self.finish_many([Finish(delivery_id, status, platform, detail, retry_at)], now=now)
+
+    async def finish_many(self, outcomes: Sequence[Finish], *, now: datetime) -> None:
+        """Record many outcomes in one statement (executemany); a retry keeps no finish time."""
+        if outcomes:
+            conn = await self.session.connection()
+            await conn.execute(_FINISH, [
+                {"delivery_id": o.delivery_id, "status": o.status, "retry_at": o.retry_at,
+                 "detail": (o.detail or "")[:200] or None, "platform": o.platform,
+                 "finished_at": now if o.retry_at is None else None} for o in outcomes])
 
     async def finish_sent(self, delivery_ids: Sequence[int], *, platform: str, now: datetime) -> None:
         """Record many pushes as sent in one statement."""
         if delivery_ids:
-            await self.session.execute(
-                update(PushDelivery).where(PushDelivery.id.in_(delivery_ids))
-                .values(status="sent", retry_at=None, detail=None, platform=platform, finished_at=now)
-            )
+            conn = await self.session.connection()
+            await conn.execute(_FINISH_SENT, {"ids": list(delivery_ids), "platform": platform, "now": now})
 
     async def counts(self) -> dict[tuple[str, str], int]:
         """Ledger rows per (kind, status): what ``jalur pushes`` reports."""
