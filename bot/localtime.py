@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MINUTES_PER_DAY = 24 * 60
@@ -46,6 +47,7 @@ HOUR_WORDS = {
 EVENING = frozenset({"pm", "sore", "petang", "malam"})
 
 
+@lru_cache(maxsize=1024)  # ZoneInfo keeps only 8 zones strongly: a pass over learners of many zones read files
 def zone(name: str) -> ZoneInfo:
     """The IANA timezone ``name`` (UTC if the stored name is no longer valid)."""
     try:

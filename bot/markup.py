@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 SpanKind = Literal["text", "bold", "italic", "code", "link"]
@@ -80,6 +81,7 @@ def parse(text: str) -> list[Span]:
     return [s for s in spans if s.text]
 
 
+@lru_cache(maxsize=1024)  # a push pass renders the same few questions for many learners
 def to_plain(text: str) -> str:
     """Render subset text as plain text (links as ``label (url)``)."""
     out = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from functools import lru_cache
 from typing import Any
 
 from bot.conversation import Button, Reply
@@ -32,6 +33,7 @@ def span_html(span: Span) -> str:
     return f"<{tag}>{text}</{tag}>" if tag else text
 
 
+@lru_cache(maxsize=1024)  # a push pass sends the same few questions to many learners
 def to_html(text: str) -> str:
     """Jalur's markdown subset as Telegram HTML."""
     return "".join(span_html(span) for span in parse(text))
