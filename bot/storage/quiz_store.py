@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import BindParameter, bindparam, case, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.tables import Interview, PackQuestion, QuizAnswer, ReviewCard, StreakDay
@@ -25,6 +25,15 @@ class CardDue(NamedTuple):
 
     question_id: str
     due: datetime
+
+
+# What ``prime`` reads for a push batch, built once (an IN list of literal ids costs more to build than to run).
+_IDS: BindParameter[int] = bindparam("ids", expanding=True)
+_CARDS = select(ReviewCard.learner_id, ReviewCard.question_id, ReviewCard.due).where(ReviewCard.learner_id.in_(_IDS))
+_OPEN_INTERVIEWS = (select(Interview).where(Interview.learner_id.in_(_IDS), Interview.finished_at.is_(None))
+                    .order_by(Interview.id))
+_LATEST_ASKINGS = (select(QuizAnswer.learner_id, func.max(QuizAnswer.asked_at))
+                   .where(QuizAnswer.learner_id.in_(_IDS)).group_by(QuizAnswer.learner_id))
 
 
 @dataclass(frozen=True)
@@ -66,24 +75,17 @@ class QuizStore:
         if not ids:
             return
         cards: dict[int, dict[str, CardDue]] = {i: {} for i in ids}
-        rows = await self.session.execute(select(ReviewCard.learner_id, ReviewCard.question_id, ReviewCard.due)
-                                          .where(ReviewCard.learner_id.in_(ids)))
+        rows = await self.session.execute(_CARDS, {"ids": ids})
         for learner_id, question_id, due in rows:
             cards[learner_id][question_id] = CardDue(question_id, due)
         interviews: dict[int, Interview | None] = dict.fromkeys(ids)
-        open_interviews = await self.session.execute(
-            select(Interview).where(Interview.learner_id.in_(ids), Interview.finished_at.is_(None))
-            .order_by(Interview.id)
-        )
+        open_interviews = await self.session.execute(_OPEN_INTERVIEWS, {"ids": ids})
         for interview in open_interviews.scalars():
             interviews[interview.learner_id] = interview
         self._primed_cards.update(cards)
         self._primed_interviews.update(interviews)
         asked: dict[int, datetime | None] = dict.fromkeys(ids)
-        latest = await self.session.execute(
-            select(QuizAnswer.learner_id, func.max(QuizAnswer.asked_at)).where(QuizAnswer.learner_id.in_(ids))
-            .group_by(QuizAnswer.learner_id)
-        )
+        latest = await self.session.execute(_LATEST_ASKINGS, {"ids": ids})
         asked.update({learner_id: at for learner_id, at in latest})
         self._primed_asked.update(asked)
 
