@@ -51,6 +51,9 @@ _FINISH = (
 )
 
 
+_DELIVERIES = select(PushDelivery).where(PushDelivery.id.in_(bindparam("ids", expanding=True)))
+
+
 _SCHEDULE: Table = PushSchedule.__table__  # type: ignore[assignment]
 _THIS_ROW = (_SCHEDULE.c.kind == bindparam("k")) & (_SCHEDULE.c.subject == bindparam("s"))
 _ADVANCE = update(_SCHEDULE).where(_THIS_ROW).values(due_at=bindparam("due_at", type_=_SCHEDULE.c.due_at.type),
@@ -168,7 +171,7 @@ class PushStore:
         ids = list(ids)
         if not ids:
             return []
-        rows = await self.session.execute(select(PushDelivery).where(PushDelivery.id.in_(ids)))
+        rows = await self.session.execute(_DELIVERIES, {"ids": ids})
         return list(rows.scalars())
 
     async def seen(self, keys: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
