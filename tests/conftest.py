@@ -23,6 +23,7 @@ import pytest
 from chat import Chat
 from discord_harness import Discord, login
 from fake_discord import FakeDiscord
+from fake_telegram import FakeTelegram
 from recording_sender import RecordingSender
 from sqlalchemy import make_url, text
 
@@ -171,6 +172,15 @@ def fresh_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     env["XDG_DATA_HOME"] = str(tmp_path / "home" / "data")
     env["JALUR_METRICS_PORT"] = "0"  # tests that want the health endpoints pick a free port
     yield env
+
+
+@pytest.fixture
+async def fake_telegram() -> AsyncIterator[FakeTelegram]:
+    """A fake Telegram Bot API on a local port (recording every call)."""
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture

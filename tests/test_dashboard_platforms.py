@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import signal
 import subprocess
@@ -22,10 +20,8 @@ from dashboard_web import WEB_URL, Web, init_data, web_settings
 from discord_harness import login
 from fake_discord import FakeDiscord
 from fake_telegram import TOKEN, FakeTelegram
-from pydantic import SecretStr
-from test_telegram import track_handling
+from test_telegram import polling_adapter
 
-from adapters.telegram.bot import TelegramAdapter
 from bot.content.loader import KnowledgeBase
 from bot.engine import Engine
 from bot.settings import Settings
@@ -42,21 +38,10 @@ def web_engine(db: Database, kb: KnowledgeBase, settings: Settings) -> Engine:
 
 
 @pytest.fixture
-async def telegram(web_engine: Engine) -> AsyncIterator[FakeTelegram]:
+async def telegram(web_engine: Engine, fake_telegram: FakeTelegram) -> AsyncIterator[FakeTelegram]:
     """The Telegram adapter, with the dashboard on, polling a fake Bot API."""
-    fake = FakeTelegram()
-    await fake.start()
-    settings = web_engine.settings.model_copy(update={"telegram_token": SecretStr(TOKEN),
-                                                      "telegram_api_url": fake.api_url})
-    adapter = TelegramAdapter(web_engine, settings)
-    track_handling(adapter, fake)
-    task = asyncio.create_task(adapter.run())
-    await fake.wait_for(lambda: fake.methods("getMe"))
-    yield fake
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-    await fake.stop()
+    async with polling_adapter(web_engine, web_engine.settings, fake_telegram):
+        yield fake_telegram
 
 
 async def test_telegram_menu_button_and_progress_open_the_mini_app(telegram: FakeTelegram) -> None:
@@ -149,19 +134,11 @@ async def test_dashboard_in_everyday_words_and_its_indonesian_name(web_engine: E
         assert "Dasbor kamu" in chat.text and [b.url for b in chat.buttons if b.url], text
 
 
-@pytest.fixture
-async def bare_telegram() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
 async def test_jalur_run_serves_the_mini_app_and_logs_no_init_data(
-        database_url: str, fresh_env: dict[str, str], bare_telegram: FakeTelegram, tmp_path: Path) -> None:
+        database_url: str, fresh_env: dict[str, str], fake_telegram: FakeTelegram, tmp_path: Path) -> None:
     from test_operations import _env, _wait_ready, free_port, jalur_run, stop_with_sigterm
 
-    fake, port, web_port = bare_telegram, free_port(), free_port()
+    fake, port, web_port = fake_telegram, free_port(), free_port()
     env = _env(fresh_env, fake, database_url, port, JALUR_WEB_URL=WEB_URL, JALUR_WEB_PORT=str(web_port))
     async with jalur_run(env, tmp_path) as process:
         await _wait_ready(port, process)

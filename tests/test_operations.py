@@ -43,14 +43,6 @@ async def get(url: str) -> tuple[int, str]:
         return response.status, await response.text()
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
 async def test_liveness_readiness_and_metrics(engine: Engine) -> None:
     port = free_port()
     engine.health.expect("telegram")
@@ -160,8 +152,8 @@ def test_logs_on_a_terminal_are_readable_text() -> None:
     assert line.endswith("INFO bot.access: update handled platform=discord command=next")
 
 
-def _env(fresh_env: dict[str, str], fake: FakeTelegram, database_url: str, port: int, **extra: str) -> dict[str, str]:
-    return {**fresh_env, "JALUR_TELEGRAM_TOKEN": TOKEN, "JALUR_TELEGRAM_API_URL": fake.api_url,
+def _env(fresh_env: dict[str, str], fake_telegram: FakeTelegram, database_url: str, port: int, **extra: str) -> dict[str, str]:
+    return {**fresh_env, "JALUR_TELEGRAM_TOKEN": TOKEN, "JALUR_TELEGRAM_API_URL": fake_telegram.api_url,
             "JALUR_DATABASE_URL": database_url, "JALUR_METRICS_PORT": str(port), "JALUR_LOG_LEVEL": "DEBUG",
             "JALUR_PUSH_INTERVAL": "5", **extra}
 
@@ -214,12 +206,12 @@ async def _wait_not_ready(port: int, timeout: float = 60) -> None:
 
 
 async def test_jalur_run_reports_health_logs_each_update_and_stops_on_sigterm(
-        engine: Engine, database_url: str, fresh_env: dict[str, str], fake: FakeTelegram, tmp_path: Path) -> None:
+        engine: Engine, database_url: str, fresh_env: dict[str, str], fake_telegram: FakeTelegram, tmp_path: Path) -> None:
     port = free_port()
-    async with jalur_run(_env(fresh_env, fake, database_url, port), tmp_path) as process:
+    async with jalur_run(_env(fresh_env, fake_telegram, database_url, port), tmp_path) as process:
         await _wait_ready(port, process)
-        await fake.reply_to(lambda: fake.say(4242, "/start"), 4242)
-        await fake.reply_to(lambda: fake.say(4242, f"my password is {SECRET_WORDS}"), 4242)
+        await fake_telegram.reply_to(lambda: fake_telegram.say(4242, "/start"), 4242)
+        await fake_telegram.reply_to(lambda: fake_telegram.say(4242, f"my password is {SECRET_WORDS}"), 4242)
         _status, metrics = await get(f"http://127.0.0.1:{port}/metrics")
         assert 'jalur_messages_handled_total{command="start",platform="telegram"} 1.0' in metrics
         assert 'jalur_platform_connected{platform="telegram"} 1.0' in metrics
@@ -235,19 +227,19 @@ async def test_jalur_run_reports_health_logs_each_update_and_stops_on_sigterm(
 
 
 async def test_sigterm_during_a_push_pass_loses_nothing(
-        engine: Engine, database_url: str, fresh_env: dict[str, str], fake: FakeTelegram, tmp_path: Path) -> None:
+        engine: Engine, database_url: str, fresh_env: dict[str, str], fake_telegram: FakeTelegram, tmp_path: Path) -> None:
     learners = [6000 + n for n in range(24)]
     await telegram_learners_with_a_due_quiz(engine, learners)
-    fake.send_delay = 0.25  # a slow Telegram: 24 pushes two at a time take about 3 s
+    fake_telegram.send_delay = 0.25  # a slow Telegram: 24 pushes two at a time take about 3 s
     port = free_port()
-    env = _env(fresh_env, fake, database_url, port, JALUR_PUSH_CONCURRENCY="2")
+    env = _env(fresh_env, fake_telegram, database_url, port, JALUR_PUSH_CONCURRENCY="2")
     async with jalur_run(env, tmp_path) as process:
-        await fake.wait_for(lambda: len(fake.methods("sendMessage")) >= 3, timeout=60)
+        await fake_telegram.wait_for(lambda: len(fake_telegram.methods("sendMessage")) >= 3, timeout=60)
         stopping = asyncio.create_task(stop_with_sigterm(process))  # in the middle of the pass
         await _wait_not_ready(port)  # not ready while stopping
         stderr = await stopping
     assert process.returncode == 0, stderr
-    chats = [int(call.params["chat_id"]) for call in fake.methods("sendMessage")]
+    chats = [int(call.params["chat_id"]) for call in fake_telegram.methods("sendMessage")]
     assert sorted(chats) == learners  # everyone claimed got their quiz, once
     async with engine.db.transaction() as session:
         statuses = dict((await session.execute(

@@ -6,11 +6,9 @@ from __future__ import annotations
 import asyncio
 import re
 import subprocess
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
-import pytest
 from chat import Chat, telegram_learners_with_a_due_quiz
 from fake_telegram import TOKEN, FakeTelegram
 from sqlalchemy import select
@@ -24,14 +22,6 @@ from bot.storage.tables import Identity, PushDelivery
 ANI, EKO = 5001, 5002
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
 def _jalur(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*JALUR, *args], env=env, capture_output=True, text=True, timeout=120, check=False)
 
@@ -42,27 +32,27 @@ async def _telegram_learners(engine: Engine, *users: int) -> None:
 
 
 async def test_tick_twice_for_the_same_minute_sends_each_push_once(
-        engine: Engine, database_url: str, fresh_env: dict[str, str], fake: FakeTelegram) -> None:
+        engine: Engine, database_url: str, fresh_env: dict[str, str], fake_telegram: FakeTelegram) -> None:
     await _telegram_learners(engine, ANI, EKO)
-    fake.blocked_chats.add(EKO)
-    env = {**fresh_env, "JALUR_TELEGRAM_TOKEN": TOKEN, "JALUR_TELEGRAM_API_URL": fake.api_url,
+    fake_telegram.blocked_chats.add(EKO)
+    env = {**fresh_env, "JALUR_TELEGRAM_TOKEN": TOKEN, "JALUR_TELEGRAM_API_URL": fake_telegram.api_url,
            "JALUR_DATABASE_URL": database_url}
     preview = await asyncio.to_thread(_jalur, env, "pushes", "tick", "--now", "2026-03-02T19:00+07:00", "--dry-run")
     assert preview.returncode == 0, preview.stderr
     assert "daily_quiz 2026-03-02 to telegram user 5001: ☀️ Your daily question" in preview.stdout
-    assert "nothing sent or recorded" in preview.stdout and not fake.sent()
+    assert "nothing sent or recorded" in preview.stdout and not fake_telegram.sent()
 
     first = await asyncio.to_thread(_jalur, env, "pushes", "tick", "--now", "2026-03-02T19:00+07:00")
     assert first.returncode == 0, first.stderr
     assert "sent 1 (daily_quiz 1)" in first.stdout and "skipped 1 (daily_quiz 1)" in first.stdout
-    assert len(fake.sent(ANI)) == 1 and "Your daily question" in fake.sent(ANI)[0].text
-    answerable = fake.sent(ANI)[0].buttons or (fake.polls(ANI) and fake.polls(ANI)[0].buttons)
+    assert len(fake_telegram.sent(ANI)) == 1 and "Your daily question" in fake_telegram.sent(ANI)[0].text
+    answerable = fake_telegram.sent(ANI)[0].buttons or (fake_telegram.polls(ANI) and fake_telegram.polls(ANI)[0].buttons)
     assert answerable, "the daily quiz comes with answer buttons (a choice question as a quiz poll)"
 
     again = await asyncio.to_thread(_jalur, env, "pushes", "tick", "--now", "2026-03-02T19:00+07:00")
     assert again.returncode == 0, again.stderr
     assert "nothing due" in again.stdout
-    assert len(fake.sent(ANI)) == 1
+    assert len(fake_telegram.sent(ANI)) == 1
     async with engine.db.transaction() as session:
         identity = (await session.execute(select(Identity).where(Identity.external_id == str(EKO)))).scalar_one()
         assert identity.unreachable_since is not None
@@ -101,21 +91,21 @@ async def _passes_done(port: int, count: int, timeout: float = 60) -> None:
 
 
 async def test_jalur_run_delivers_due_pushes_from_its_scheduler(
-        engine: Engine, database_url: str, fresh_env: dict[str, str], fake: FakeTelegram, tmp_path: Path) -> None:
+        engine: Engine, database_url: str, fresh_env: dict[str, str], fake_telegram: FakeTelegram, tmp_path: Path) -> None:
     await telegram_learners_with_a_due_quiz(engine, [ANI])
     port = free_port()
-    env = {**fresh_env, "JALUR_TELEGRAM_TOKEN": TOKEN, "JALUR_TELEGRAM_API_URL": fake.api_url,
+    env = {**fresh_env, "JALUR_TELEGRAM_TOKEN": TOKEN, "JALUR_TELEGRAM_API_URL": fake_telegram.api_url,
            "JALUR_DATABASE_URL": database_url, "JALUR_PUSH_INTERVAL": "5", "JALUR_LOG_LEVEL": "INFO",
            "JALUR_METRICS_PORT": str(port)}
     process = await asyncio.create_subprocess_exec(*JALUR, "run", env=env, cwd=tmp_path,
                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
-        await fake.wait_for(lambda: fake.sent(ANI), timeout=60)
+        await fake_telegram.wait_for(lambda: fake_telegram.sent(ANI), timeout=60)
         await _passes_done(port, 2)  # the pass that sent it and one more (passes never overlap)
     finally:
         process.terminate()
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    assert len(fake.sent(ANI)) == 1 and "Your daily question" in fake.sent(ANI)[0].text
+    assert len(fake_telegram.sent(ANI)) == 1 and "Your daily question" in fake_telegram.sent(ANI)[0].text
     log = stderr.decode()
     assert "Traceback" not in log, log
     assert "push pass: sent 1 (daily_quiz 1)" in log

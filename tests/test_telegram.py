@@ -7,6 +7,7 @@ import contextlib
 import re
 import sys
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,6 +55,24 @@ class Clock:
         self.stopped_at = datetime.now(UTC)
 
 
+@asynccontextmanager
+async def polling_adapter(engine: Engine, settings: Settings, fake: FakeTelegram, *, clock: Clock | None = None,
+                          **changes: object) -> AsyncIterator[TelegramAdapter]:
+    """Jalur's Telegram adapter polling ``fake`` (settings ``changes`` on top), its handling tracked."""
+    tg_settings = settings.model_copy(update={"telegram_token": SecretStr(TOKEN), "telegram_api_url": fake.api_url,
+                                              **changes})
+    adapter = TelegramAdapter(engine, tg_settings, clock=clock or Clock())
+    track_handling(adapter, fake)
+    task = asyncio.create_task(adapter.run())
+    try:
+        await fake.wait_for(lambda: fake.methods("getMe"))
+        yield adapter
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 @pytest.fixture
 def clock() -> Clock:
     """The clock of the ``telegram`` fixture's adapter."""
@@ -67,21 +86,11 @@ def quiz_polls() -> bool:
 
 
 @pytest.fixture
-async def telegram(engine: Engine, settings: Settings, clock: Clock, quiz_polls: bool) -> AsyncIterator[FakeTelegram]:
+async def telegram(engine: Engine, settings: Settings, clock: Clock, quiz_polls: bool,
+                   fake_telegram: FakeTelegram) -> AsyncIterator[FakeTelegram]:
     """A fake Bot API with Jalur's Telegram adapter polling it."""
-    fake = FakeTelegram()
-    await fake.start()
-    tg_settings = settings.model_copy(update={"telegram_token": SecretStr(TOKEN), "telegram_api_url": fake.api_url,
-                                              "telegram_quiz_polls": quiz_polls})
-    adapter = TelegramAdapter(engine, tg_settings, clock=clock)
-    track_handling(adapter, fake)
-    task = asyncio.create_task(adapter.run())
-    await fake.wait_for(lambda: fake.methods("getMe"))
-    yield fake
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-    await fake.stop()
+    async with polling_adapter(engine, settings, fake_telegram, clock=clock, telegram_quiz_polls=quiz_polls):
+        yield fake_telegram
 
 
 async def _count(engine: Engine, table: type) -> int:

@@ -5,7 +5,6 @@ python-telegram-bot objects) still mark a user who blocked the bot unreachable, 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -27,28 +26,11 @@ DUE = datetime(2026, 3, 2, 19, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    """The fake Bot API (recording every call)."""
-    async with running_fake() as server:
-        yield server
-
-
-@pytest.fixture
-async def telegram(engine: Engine, settings: Settings, fake: FakeTelegram) -> AsyncIterator[TelegramAdapter]:
+async def telegram(engine: Engine, settings: Settings, fake_telegram: FakeTelegram) -> AsyncIterator[TelegramAdapter]:
     """Jalur's Telegram sender (as ``jalur pushes tick`` opens it) on the fake Bot API."""
-    tg = settings.model_copy(update={"telegram_token": SecretStr(TOKEN), "telegram_api_url": fake.api_url})
+    tg = settings.model_copy(update={"telegram_token": SecretStr(TOKEN), "telegram_api_url": fake_telegram.api_url})
     async with telegram_sender(engine, tg) as adapter:
         yield adapter
-
-
-@asynccontextmanager
-async def running_fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 async def _pass(engine: Engine, telegram: TelegramAdapter, users: range) -> PushRunner:
@@ -68,14 +50,14 @@ async def _ledger(engine: Engine) -> dict[str, tuple[str, str | None]]:
 
 
 async def test_a_pass_sends_every_quiz_and_stores_each_polls_route(engine: Engine, telegram: TelegramAdapter,
-                                                                   fake: FakeTelegram) -> None:
+                                                                   fake_telegram: FakeTelegram) -> None:
     runner = await _pass(engine, telegram, USERS)
     report = await runner.tick(DUE)
     assert report.count("sent") == len(USERS)
-    assert {int(c.params["chat_id"]) for c in fake.sent() + fake.polls()} == set(USERS)
-    first = fake.sent()[0].params
+    assert {int(c.params["chat_id"]) for c in fake_telegram.sent() + fake_telegram.polls()} == set(USERS)
+    first = fake_telegram.sent()[0].params
     assert first["parse_mode"] == "HTML" and '"is_disabled": true' in first["link_preview_options"]
-    polls = fake.polls()
+    polls = fake_telegram.polls()
     assert polls, "some daily questions are choice questions: quiz polls"
     for poll in polls:  # stored by the time the pass recorded the push as sent: an answer finds its way
         user = str(poll.params["chat_id"])
@@ -85,10 +67,10 @@ async def test_a_pass_sends_every_quiz_and_stores_each_polls_route(engine: Engin
 
 
 async def test_a_user_who_blocked_the_bot_is_marked_unreachable(engine: Engine, telegram: TelegramAdapter,
-                                                                fake: FakeTelegram) -> None:
+                                                                fake_telegram: FakeTelegram) -> None:
     blocked, other = USERS[0], USERS[1]
     runner = await _pass(engine, telegram, range(blocked, other + 1))
-    fake.blocked_chats.add(blocked)
+    fake_telegram.blocked_chats.add(blocked)
     report = await runner.tick(DUE)
     assert report.count("sent") == 1 and report.count("skipped") == 1
     ledger = await _ledger(engine)
@@ -100,11 +82,11 @@ async def test_a_user_who_blocked_the_bot_is_marked_unreachable(engine: Engine, 
 
 
 async def test_retry_after_is_waited_out_and_the_same_message_sent_again(engine: Engine, telegram: TelegramAdapter,
-                                                                         fake: FakeTelegram) -> None:
+                                                                         fake_telegram: FakeTelegram) -> None:
     runner = await _pass(engine, telegram, range(USERS[0], USERS[0] + 1))
-    fake.rate_limit_next = 1
+    fake_telegram.rate_limit_next = 1
     report = await runner.tick(DUE)
     assert report.count("sent") == 1
-    refused, sent = fake.sent()[:2]  # refused with "retry after 1", then the same message again
+    refused, sent = fake_telegram.sent()[:2]  # refused with "retry after 1", then the same message again
     assert refused.params == sent.params
     assert (await _ledger(engine))[str(USERS[0])][0] == "sent"

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 from fake_telegram import FakeTelegram
 from test_operations import _env, _wait_ready, free_port, jalur_run
 
@@ -25,20 +24,12 @@ MB = 1024 * 1024
 HELP = "/reminders"  # in the reply to /help
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
 @asynccontextmanager
-async def webhook_process(fresh_env: dict[str, str], fake: FakeTelegram, database_url: str,
+async def webhook_process(fresh_env: dict[str, str], fake_telegram: FakeTelegram, database_url: str,
                           cwd: Path) -> AsyncIterator[tuple[asyncio.subprocess.Process, int]]:
     """`jalur run` in webhook mode, ready; its process and webhook port."""
     port, health = free_port(), free_port()
-    env = _env(fresh_env, fake, database_url, health, JALUR_PUSHES="false", JALUR_LOG_LEVEL="INFO",
+    env = _env(fresh_env, fake_telegram, database_url, health, JALUR_PUSHES="false", JALUR_LOG_LEVEL="INFO",
                JALUR_TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}{PATH}", JALUR_TELEGRAM_WEBHOOK_SECRET=SECRET,
                JALUR_TELEGRAM_LISTEN="127.0.0.1", JALUR_TELEGRAM_PORT=str(port))
     async with jalur_run(env, cwd) as process:
@@ -95,9 +86,9 @@ def rss_mb(pid: int) -> float:
 
 
 async def test_the_secret_and_the_size_are_checked_before_the_body_is_read(
-        engine: Engine, database_url: str, fresh_env: dict[str, str], fake: FakeTelegram, tmp_path: Path) -> None:
-    async with webhook_process(fresh_env, fake, database_url, tmp_path) as (process, port):
-        registered = fake.methods("setWebhook")[-1].params
+        engine: Engine, database_url: str, fresh_env: dict[str, str], fake_telegram: FakeTelegram, tmp_path: Path) -> None:
+    async with webhook_process(fresh_env, fake_telegram, database_url, tmp_path) as (process, port):
+        registered = fake_telegram.methods("setWebhook")[-1].params
         assert registered["url"].endswith(f":{port}{PATH}") and registered["secret_token"] == SECRET
         before = rss_mb(process.pid)
         for _ in range(4):  # what took the process from 117 MB to 559 MB
@@ -116,24 +107,24 @@ async def test_the_secret_and_the_size_are_checked_before_the_body_is_read(
         assert await post(port, chunked()) in (413, None)  # read up to 1 MB, then refused and closed
         assert await post(port, b"not json") == 400
         assert await post(port, _update(7, "/start")) == 200
-        await fake.wait_for(lambda: any("Welcome" in c.text for c in fake.sent(LEARNER)))
-    assert [c.text.split(",")[0] for c in fake.sent(LEARNER)] == ["👋 Welcome to Jalur"]  # only update 7
+        await fake_telegram.wait_for(lambda: any("Welcome" in c.text for c in fake_telegram.sent(LEARNER)))
+    assert [c.text.split(",")[0] for c in fake_telegram.sent(LEARNER)] == ["👋 Welcome to Jalur"]  # only update 7
 
 
 async def test_an_update_delivered_to_two_processes_is_answered_once(
-        engine: Engine, database_url: str, fresh_env: dict[str, str], fake: FakeTelegram, tmp_path: Path) -> None:
+        engine: Engine, database_url: str, fresh_env: dict[str, str], fake_telegram: FakeTelegram, tmp_path: Path) -> None:
     async with AsyncExitStack() as stack:
         (_, first), (_, second) = await asyncio.gather(
-            stack.enter_async_context(webhook_process(fresh_env, fake, database_url, tmp_path)),
-            stack.enter_async_context(webhook_process(fresh_env, fake, database_url, tmp_path)))
+            stack.enter_async_context(webhook_process(fresh_env, fake_telegram, database_url, tmp_path)),
+            stack.enter_async_context(webhook_process(fresh_env, fake_telegram, database_url, tmp_path)))
         statuses = await asyncio.gather(*(post(port, _update(42, "/start")) for port in (first, second, first)))
         assert statuses == [200, 200, 200]  # Telegram is told it arrived, every time
         # Each process decided before answering; both are still answering other updates:
         # (one learner's updates are answered in order, so a second welcome would come before these)
         assert await post(second, _update(43, "/help")) == 200
         assert await post(first, _update(44, "/help")) == 200
-        await fake.wait_for(lambda: sum(HELP in c.text for c in fake.sent(LEARNER)) >= 2)
-    texts = [c.text for c in fake.sent(LEARNER)]
+        await fake_telegram.wait_for(lambda: sum(HELP in c.text for c in fake_telegram.sent(LEARNER)) >= 2)
+    texts = [c.text for c in fake_telegram.sent(LEARNER)]
     assert sum(t.startswith("👋 Welcome to Jalur") for t in texts) == 1, texts
 
 
