@@ -58,7 +58,7 @@ from bot.quiz.bank import MESSAGE_CHECK_SECONDS, QuestionBank
 from bot.roadmap.skill_finder import SkillFinder
 from bot.settings import Settings
 from bot.storage.database import Database
-from bot.storage.group_commit import GroupCommit
+from bot.storage.group_commit import PUSH_LINGER, GroupCommit
 from bot.storage.poll_store import PollRoute, PollStore
 from bot.storage.repository import Repository
 from bot.storage.tables import Learner, StudyGroup
@@ -292,7 +292,7 @@ class Engine:
         if wait:
             await self.writes.write(self._store_polls, (route, now))
         else:
-            self.writes.post(self._store_polls, (route, now))
+            self.writes.post(self._store_polls, (route, now), linger=PUSH_LINGER)
 
     async def _store_polls(self, session: AsyncSession, routes: list[tuple[PollRoute, datetime]]) -> None:
         """Insert sent polls; about once an hour also forget those older than ``POLL_MEMORY``."""

@@ -60,3 +60,44 @@ async def test_a_failed_transaction_reaches_every_writer_and_is_logged_for_posts
     failed = set(log.transactions)
     await writes.write(log.store("outcome"), 3)  # the next batch is a transaction of its own
     assert [items for tid, items in log.transactions.items() if tid not in failed] == [[("outcome", 3)]]
+
+
+NEVER = 3600.0  # a linger no test waits out: returning at all proves the batch did not wait for it
+GUARD = 30.0  # seconds before a hung write fails the test instead of hanging the run
+
+
+async def test_a_batch_is_committed_once_full_writers_wait(db: Database) -> None:
+    log, writes = Log(), GroupCommit(db, linger=NEVER)
+    outcomes = log.store("outcome")
+    writes.post(log.store("poll"), "p", linger=NEVER)
+    await asyncio.wait_for(asyncio.gather(*(writes.write(outcomes, n, full=3) for n in range(3))), GUARD)
+    assert list(log.transactions.values()) == [[("poll", "p"), ("outcome", 0), ("outcome", 1), ("outcome", 2)]]
+
+
+async def test_a_write_waits_for_company_at_most_its_own_linger(db: Database) -> None:
+    log, writes = Log(), GroupCommit(db, linger=NEVER)
+    writes.post(log.store("poll"), "p", linger=NEVER)
+    await asyncio.wait_for(writes.write(log.store("outcome"), 1, linger=0.01), GUARD)
+    assert list(log.transactions.values()) == [[("poll", "p"), ("outcome", 1)]]
+
+
+async def test_hurry_and_drain_commit_what_waits_without_lingering(db: Database) -> None:
+    log, writes = Log(), GroupCommit(db)
+    outcomes = log.store("outcome")
+    waiting = asyncio.create_task(writes.write(outcomes, 1, linger=NEVER, full=10))
+    await asyncio.sleep(0)  # handed in
+    writes.hurry()
+    await asyncio.wait_for(waiting, GUARD)
+    writes.post(outcomes, 2, linger=NEVER)
+    await asyncio.wait_for(writes.drain(), GUARD)
+    assert [item for items in log.transactions.values() for item in items] == [("outcome", 1), ("outcome", 2)]
+
+
+async def test_a_cancelled_writer_still_has_its_item_stored(db: Database) -> None:
+    log, writes = Log(), GroupCommit(db, linger=NEVER)
+    outcomes = log.store("outcome")
+    cancelled = asyncio.create_task(writes.write(outcomes, 1))
+    await asyncio.sleep(0)
+    cancelled.cancel()
+    await asyncio.wait_for(writes.write(outcomes, 2, linger=0), GUARD)
+    assert list(log.transactions.values()) == [[("outcome", 1), ("outcome", 2)]]

@@ -76,6 +76,21 @@ async def test_each_learner_gets_the_quiz_at_their_own_local_time(
         assert seen[user].astimezone(ZoneInfo(zone)).strftime("%H:%M") == "19:00", user
 
 
+async def test_a_pass_records_every_outcome_without_waiting_for_company_that_is_not_coming(
+        engine: Engine, sender: RecordingSender, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outcomes wait for each other to share a commit, but the pass's last ones do not wait in vain:
+    with a linger no test could wait out, the pass still ends and every push is recorded as sent."""
+    monkeypatch.setattr("bot.pushes.delivery.PUSH_LINGER", 3600.0)
+    for n in range(5):
+        await Chat(engine, f"learner{n}").onboard()
+    senders = Senders()
+    senders.add("test", sender)
+    runner = PushRunner(engine, senders, concurrency=4)  # commits when 2 senders wait: the 5th waits alone
+    report = await asyncio.wait_for(runner.tick(local("2026-03-02 19:00")), 60)
+    assert report.count("sent") == 5 and len(sender.sent) == 5
+    assert [status for *_, status in await _ledger(engine)] == ["sent"] * 5
+
+
 async def test_daylight_saving_time_keeps_the_local_hour(
         engine: Engine, runner: PushRunner, sender: RecordingSender) -> None:
     chat = Chat(engine, "nyc", now=datetime(2026, 3, 5, 15, 0, tzinfo=UTC))

@@ -50,6 +50,8 @@ CAP_MARGIN = 0.04  # the hard cap counts over a window 4% longer than the platfo
 PAID_RATE = 1000.0  # messages a second with allow_paid_broadcast (Telegram's limit)
 GROUP_LIMIT = 20  # messages a minute in one group chat
 GROUP_WINDOW = 60.0
+BURST = 3  # slots a bot-wide lane grants at once (every 3 spacings): one wake-up for three messages
+BURST_FROM, BURST_BELOW = 10, 100  # lanes of 10 to 99 a second are grouped (faster ones lost throughput)
 MAX_GROUPS = 1024  # group lanes kept in memory; idle ones are dropped beyond that
 
 Clock = Callable[[], float]
@@ -60,14 +62,16 @@ class Pacer:
     """At most ``limit`` grants in any ``window`` seconds (with the margins above), evenly spaced
     when ``spaced``; callers are served in the order they arrive."""
 
-    def __init__(self, limit: int, window: float = 1.0, *, spaced: bool = True, clock: Clock = time.monotonic,
-                 sleep: Sleep = asyncio.sleep) -> None:
-        if limit < 1 or window <= 0:
-            raise ValueError("a pacer needs a limit of at least 1 and a positive window")
+    def __init__(self, limit: int, window: float = 1.0, *, spaced: bool = True, burst: int = 1,
+                 clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
+        if limit < 1 or window <= 0 or burst < 1:
+            raise ValueError("a pacer needs a limit and a burst of at least 1 and a positive window")
         self.limit = limit
         self.window = window
         self.span = window * (1 + CAP_MARGIN)
-        self.spacing = window * (1 + SPACING_MARGIN) / limit if spaced else 0.0
+        self.burst = min(burst, limit)
+        self.spacing = window * (1 + SPACING_MARGIN) / limit * self.burst if spaced else 0.0
+        self._in_group = 0  # slots granted so far in the current group of ``burst``
         self._clock = clock
         self._sleep = sleep
         self._turn = asyncio.Lock()  # FIFO: one caller waits for the next slot, the rest queue behind
@@ -86,7 +90,9 @@ class Pacer:
     async def acquire(self) -> float:
         """Wait for a slot; returns the time it was granted."""
         async with self._turn:
-            planned = max(self._next, self._clock())
+            # a group's first slot is planned ``spacing`` after the previous group's (no earlier than
+            # now: no credit saved up while idle); the rest of the group share its planned time
+            planned = self._next if self._in_group else max(self._next, self._clock())
             while True:
                 now = self._clock()
                 ready = self._ready_at(planned)
@@ -96,7 +102,9 @@ class Pacer:
             self._granted.append(now)
             # the schedule moves on from the planned slot (a late wake-up does not shift it) unless a
             # pause pushed it back: then spacing starts again after the pause
-            self._next = max(planned, self._paused_until) + self.spacing
+            planned = max(planned, self._paused_until)
+            self._in_group = (self._in_group + 1) % self.burst
+            self._next = planned if self._in_group else planned + self.spacing
             return now
 
     @property
@@ -185,8 +193,10 @@ def _seconds(exc: RetryAfter) -> float:
 
 
 def _lane(rate: float, clock: Clock, sleep: Sleep) -> Pacer:
-    """A one-second lane at ``rate`` (a fractional rate below 1 becomes 1 per ``1 / rate`` seconds)."""
+    """A one-second lane at ``rate`` (a fractional rate below 1 becomes 1 per ``1 / rate`` seconds),
+    in groups of ``BURST`` from 10 to 99 a second."""
     if rate >= 1:
-        return Pacer(math.floor(rate), 1.0, clock=clock, sleep=sleep)
+        limit = math.floor(rate)
+        return Pacer(limit, 1.0, burst=BURST if BURST_FROM <= limit < BURST_BELOW else 1, clock=clock, sleep=sleep)
     return Pacer(1, 1 / rate, clock=clock, sleep=sleep)
 

@@ -12,8 +12,9 @@
 2. *Send* through the platform's sender, a few at a time; the adapter's
    rate limiter sets the pace.
 3. *Record* each outcome before its sender takes another push (outcomes
-   that arrive within 40 ms, ``Engine.writes``, share one transaction with each other
-   and with the routes of the quiz polls the pushes sent): ``sent`` is final, a
+   share one transaction of ``Engine.writes`` with each other and with the
+   routes of the quiz polls the pushes sent; it is committed when half the
+   senders wait for it, or ``PUSH_LINGER`` after the first): ``sent`` is final, a
    transient error is retried with backoff, a user who blocked the bot is
    marked unreachable and skipped from then on.
 
@@ -53,7 +54,7 @@ from bot.pushes.kinds import (
     wants,
 )
 from bot.storage.database import Database
-from bot.storage.group_commit import GroupCommit, Store
+from bot.storage.group_commit import PUSH_LINGER, GroupCommit, Store
 from bot.storage.push_store import Finish, Occurrence
 from bot.storage.quiz_store import QuizStore
 from bot.storage.repository import Repository
@@ -67,6 +68,7 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 NOT_RUNNING_RETRY = timedelta(minutes=1)
 COMPOSE_CHUNK = 50  # claimed pushes composed per transaction
 FIRST_CHUNK = 5  # the first transaction of a pass composes only a few
+COMPOSE_SLICE = 0.002  # seconds composing runs before it lets the senders run (a push takes about 0.2 ms)
 CHAT_ONLY_PLATFORMS = frozenset({"console"})  # identities there never receive pushes
 
 
@@ -310,8 +312,13 @@ class PushRunner:
         room = asyncio.Semaphore(2 * self.batch)  # composed but unsent pushes held at most
         outcomes = self.source.writes
         record: Store[tuple[Outgoing, SendResult]] = partial(self._write_outcomes, report=report, now=now)
+        full = max(1, self.concurrency // 2)  # outcomes are committed once half the senders wait for theirs
+
+        queued = 0  # composed pushes in ``todo``
+        produced = False  # nothing more will be composed
 
         async def produce() -> None:
+            nonlocal queued, produced
             first = True  # the pass's first pushes are composed in a small chunk: sending starts sooner
             try:
                 while True:
@@ -324,19 +331,26 @@ class PushRunner:
                                                             refresh=start == 0):
                             await room.acquire()
                             todo.put_nowait(push)
+                            queued += 1
                     first = False
                     if seen < self.batch or self._stopping:
                         return
             finally:
+                produced = True
                 for _ in range(self.concurrency):
                     todo.put_nowait(None)
 
         async def send() -> None:
+            nonlocal queued
             # the outcome is committed before this sender takes the next push: a crash repeats at
             # most the ``concurrency`` pushes the platform accepted and the ledger does not show yet
             while (push := await todo.get()) is not None:
+                queued -= 1
                 room.release()
-                await outcomes.write(record, (push, await self._push(push)))
+                result = await self._push(push)
+                last = produced and not queued  # the pass is ending: no company is coming
+                await outcomes.write(record, (push, result), linger=0 if last else PUSH_LINGER, full=full)
+            outcomes.hurry()  # a sender fewer: what waits for company would wait in vain
 
         await self._close_group_quizzes(now or self.clock(), report)
         try:
@@ -399,6 +413,8 @@ class PushRunner:
             await repo.prime_progress(learners)
             await repo.quiz.prime(learners)
             outgoing = []
+            clock = asyncio.get_running_loop().time
+            resumed = clock()
             for delivery in deliveries:
                 if delivery.kind in GROUP_KINDS:
                     push = await self._compose_group(repo, delivery, groups.get(int(delivery.subject)), moment,
@@ -408,7 +424,9 @@ class PushRunner:
                                                identities.get(int(delivery.subject), []), moment, report)
                 if push is not None:
                     outgoing.append(push)
-                await asyncio.sleep(0)  # let the senders run between two pushes: no long stall of the event loop
+                if clock() - resumed > COMPOSE_SLICE:  # let the senders run: no long stall of the event loop
+                    await asyncio.sleep(0)
+                    resumed = clock()
             return outgoing
 
     async def _close(self, repo: Repository, delivery: PushDelivery, moment: datetime, report: TickReport,
