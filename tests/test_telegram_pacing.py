@@ -82,6 +82,17 @@ async def test_a_busy_event_loop_makes_sending_later_never_denser() -> None:
     assert most_in_window(times, 1.04) <= 30  # the cap's margin: 40 ms of arrival jitter is absorbed
 
 
+async def test_slots_missed_in_a_stall_go_at_once_within_the_limit() -> None:
+    steady = VirtualClock()
+    expected = await grants(Pacer(30, clock=steady, sleep=steady.sleep), senders=16, count=60)
+    sleeps = itertools.count()
+    clock = VirtualClock(late=lambda: 0.1 if next(sleeps) == 10 else 0.0)  # one sleep overruns by 100 ms
+    times = await grants(Pacer(30, clock=clock, sleep=clock.sleep), senders=16, count=60)
+    assert times[11] > expected[11] and times[11] == times[12] == times[13]  # the late one and two missed
+    assert times[14] == expected[14] and times[-1] == expected[-1]  # the schedule did not move back
+    assert most_in_window(times, 1.0) <= 30 and most_in_window(times, 1.04) <= 30
+
+
 async def test_an_idle_spell_saves_up_no_burst() -> None:
     clock = VirtualClock()
     pacer = Pacer(30, clock=clock, sleep=clock.sleep)

@@ -89,10 +89,13 @@ class Pacer:
 
     async def acquire(self) -> float:
         """Wait for a slot; returns the time it was granted."""
+        arrived = self._clock()
         async with self._turn:
-            # a group's first slot is planned ``spacing`` after the previous group's (no earlier than
-            # now: no credit saved up while idle); the rest of the group share its planned time
-            planned = self._next if self._in_group else max(self._next, self._clock())
+            # a group's first slot is planned ``spacing`` after the previous group's, but no earlier than
+            # its caller arrived (no credit saved up while idle); the rest of the group share its planned
+            # time. A caller who queued behind a late grant (a stalled event loop) keeps its planned
+            # slot: the missed slots go at once, within the cap, instead of pushing the schedule back.
+            planned = self._next if self._in_group else max(self._next, arrived)
             while True:
                 now = self._clock()
                 ready = self._ready_at(planned)
