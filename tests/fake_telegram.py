@@ -35,6 +35,7 @@ from tornado.web import Application, RequestHandler
 BOT_ID = 777000
 BOT_USERNAME = "JalurTestBot"
 TOKEN = "123456:TEST-token"
+SENDS = frozenset({"sendMessage", "sendPoll", "editMessageText"})  # the methods the rate limit counts
 
 
 @dataclass
@@ -88,7 +89,7 @@ class FakeTelegram:
     group_rate: float = 20.0  # messages to one group chat in any minute (when ``rate`` is set)
     retry_after: int = 1  # seconds a 429 asks the bot to wait
     record: bool = True  # False keeps memory flat in long benchmark runs
-    send_delay: float = 0.0  # seconds each sendMessage takes to answer (a slow Telegram)
+    send_delay: float = 0.0  # seconds each message, poll or edit takes to answer (a slow Telegram)
     handled: list[int] = field(default_factory=list)  # update ids the bot has finished with (see ``tracking``)
     tracking: bool = False  # True when a test reports finished updates into ``handled``
     accepted: int = 0
@@ -288,8 +289,13 @@ class FakeTelegram:
             return 200, {"ok": True, "result": self.stats()}
         if method == "benchChats":  # messages per chat, for counting duplicates
             return 200, {"ok": True, "result": {str(k): v for k, v in self.per_chat.items()}}
-        if method == "sendMessage" and self.send_delay:
+        if method in SENDS and self.send_delay:  # arrives now (the limit counts it now), answers late
+            status, answer = self._answer(method, params)
             await asyncio.sleep(self.send_delay)
+            return status, answer
+        return self._answer(method, params)
+
+    def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if self.record:
             self.calls.append(Call(method, params))
         if method == "getMe":
@@ -297,7 +303,7 @@ class FakeTelegram:
                                                 "username": BOT_USERNAME, "can_join_groups": True,
                                                 "can_read_all_group_messages": False,
                                                 "supports_inline_queries": False}}
-        if method in {"sendMessage", "editMessageText", "sendPoll"}:
+        if method in SENDS:
             if self._over_rate(params):
                 self.too_many += 1
                 return 429, {"ok": False, "error_code": 429,
@@ -367,6 +373,6 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(description="a fake Telegram Bot API for benchmarks")
     parser.add_argument("--rate", type=float, default=None, help="enforced messages per second")
-    parser.add_argument("--delay", type=float, default=0.0, help="seconds each sendMessage takes to answer")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds each message, poll or edit takes to answer (after it is counted)")
     options = parser.parse_args()
     asyncio.run(_serve(options.rate, options.delay))
