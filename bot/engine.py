@@ -78,7 +78,7 @@ POLL_MEMORY = timedelta(days=30)  # how long a sent quiz poll can still be answe
 POLL_PRUNE_EVERY = timedelta(hours=1)  # how often storing polls also forgets the old ones
 UPDATE_MEMORY = timedelta(days=1)  # how long a delivered update's id is remembered (Telegram retries for less)
 UPDATE_PRUNE_EVERY = timedelta(minutes=10)
-WRITE_LINGER = 0.04  # seconds a sent poll or a push's outcome waits for others to share its transaction
+WRITE_LINGER = 0.04  # seconds a poll sent in a reply waits for others to share its transaction (pushes: PUSH_LINGER)
 
 
 @dataclass

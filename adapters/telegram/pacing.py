@@ -10,10 +10,16 @@ messages in a minute (20 at once, then one every 3 s). ``Pacer`` instead:
 
 - hands out *slots* spaced ``window * (1 + SPACING_MARGIN) / limit`` apart,
   one caller at a time in arrival order, with no credit saved up while idle
-  (so no burst after a quiet spell), for the bot-wide lanes;
+  (so no burst after a quiet spell), for the bot-wide lanes; lanes of 10 to 99
+  a second hand them out ``BURST`` (3) at a time, three spacings apart, so one
+  wake-up of the process sends three messages (at 30 a second the wake-ups
+  for messages sent one by one were a large part of a push's CPU); a caller
+  who queued behind a late grant (a stalled event loop) keeps its planned
+  slot, so the slots a stall missed go at once instead of pushing the
+  schedule back;
 - never grants more than ``limit`` slots in any ``window * (1 + CAP_MARGIN)``
-  seconds, counted on the times slots were really granted (a slow event loop
-  can only make sending later, never denser): the hard cap, and the only rule
+  seconds, counted on the times slots were really granted (slots caught up
+  after a stall still count where they went): the hard cap, and the only rule
   for a group (its 20 may go at once, the 21st waits a minute);
 - stops every slot until a ``retry_after`` has passed, then resumes at the
   same spacing.
