@@ -21,8 +21,6 @@ from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from bot.storage.sqlite_driver import one_trip_dbapi
-
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -111,8 +109,11 @@ class Database:
             Path(self.url.database or "").expanduser().parent.mkdir(parents=True, exist_ok=True)
         try:
             connect_args = {} if self.is_sqlite else {"timeout": CONNECT_TIMEOUT_SECONDS}
-            # SQLite statements take one trip each to aiosqlite's thread (``sqlite_driver``).
-            driver: dict[str, Any] = {"module": one_trip_dbapi()} if self.is_sqlite else {}
+            driver: dict[str, Any] = {}
+            if self.is_sqlite:  # one trip to aiosqlite's thread per statement (imported only for SQLite)
+                from bot.storage.sqlite_driver import one_trip_dbapi
+
+                driver["module"] = one_trip_dbapi()
             # A SQLite file cannot drop a connection, so only PostgreSQL pings on checkout. Statement
             # parameters (what learners typed) stay out of error messages and logs.
             self.engine: AsyncEngine = create_async_engine(
