@@ -127,3 +127,46 @@ async def test_errors_are_python_telegram_bots(request_for: Make) -> None:
         lambda _: b"HTTP/1.1 403 Forbidden\r\nContent-Length: %d\r\n\r\n%s" % (len(refusal), refusal))
     with pytest.raises(Forbidden, match="blocked"):
         await request.post(url, JsonBody({"chat_id": 5}))
+
+
+def answer(status: int, body: bytes) -> bytes:
+    return b"HTTP/1.1 %d X\r\nContent-Length: %d\r\n\r\n%s" % (status, len(body), body)
+
+
+def refused(code: int, description: str, **parameters: object) -> bytes:
+    body: dict[str, object] = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return answer(code, json.dumps(body).encode())
+
+
+@pytest.mark.parametrize("raw", [
+    ok({"message_id": 7, "chat": {"id": 5}}),
+    refused(403, "Forbidden: bot was blocked by the user"),
+    refused(400, "Bad Request: chat not found"),
+    refused(400, "Bad Request: can't parse entities: unsupported start tag"),
+    refused(429, "Too Many Requests: retry after 7", retry_after=7),
+    refused(400, "Bad Request: group chat was upgraded to a supergroup chat", migrate_to_chat_id=-1001),
+    refused(401, "Unauthorized"),
+    refused(409, "Conflict: terminated by other getUpdates request"),
+    refused(500, "Internal Server Error", something_new=1),
+    answer(404, b"Not Found"),
+    answer(502, b"<html>Bad Gateway</html>"),
+    answer(418, b""),
+    None,  # hangs up
+], ids=lambda raw: raw.split(b"\r\n")[0].decode() if raw else "hang-up")
+async def test_jalurs_sends_answer_and_fail_as_python_telegram_bots_post(request_for: Make, raw: bytes | None) -> None:
+    """``send_json`` skips python-telegram-bot's request objects; what it returns and raises does not change."""
+    request, _, url = await request_for(lambda _: raw)
+    outcomes = []
+    for call in (request.post(url, JsonBody({"chat_id": 5, "text": "hi"})), request.send_json(url, {"chat_id": 5, "text": "hi"})):
+        try:
+            outcomes.append(("result", await call))
+        except Exception as exc:  # noqa: BLE001 - the error is what is compared
+            outcomes.append((type(exc).__name__, str(exc), getattr(exc, "retry_after", None),
+                             getattr(exc, "new_chat_id", None)))
+    ptb, ours = outcomes
+    if raw is None:  # the transport's own wording of a dropped connection
+        assert ptb[0] == ours[0] == "NetworkError"
+    else:
+        assert ours == ptb

@@ -293,14 +293,17 @@ class TelegramAdapter:
     async def _api(self, method: str, params: dict[str, Any]) -> Any:
         """One Bot API call without python-telegram-bot's objects: the answer's ``result`` as JSON.
 
-        The call passes the bot's rate limiter and its request object (the transport, and
-        python-telegram-bot's reading of the answer, whose errors are raised: ``Forbidden``,
+        The call passes the bot's rate limiter and its transport (``AiohttpRequest.send_json``),
+        and raises the errors python-telegram-bot raises for the same answers (``Forbidden``,
         ``RetryAfter``, ``BadRequest``, ``NetworkError``), as ``Bot.send_message`` does; but
-        the parameters are encoded once as one JSON body and no ``Message`` is built from the
-        answer (together about 0.6 ms of CPU a message).
+        the parameters are encoded once as one JSON body and no ``Message`` or request object
+        is built (together about 0.65 ms of CPU a message).
         """
         bot = self.app.bot
-        call = partial(bot.request.post, f"{bot.base_url}/{method}", request_data=JsonBody(params))
+        url = f"{bot.base_url}/{method}"
+        request = bot.request
+        call = partial(request.send_json, url, params) if isinstance(request, AiohttpRequest) else partial(
+            request.post, url, request_data=JsonBody(params))
         if bot.rate_limiter is None:
             return await call()
         return await bot.rate_limiter.process_request(call, (), {}, method, params, None)
