@@ -94,7 +94,7 @@ class GroupCommit:
         loop = asyncio.get_running_loop()
         while not self._draining and self._writers < self._full and (delay := self._deadline - loop.time()) > 0:
             self._wake = wake = loop.create_future()
-            timer = loop.call_later(delay, _wake_up, wake)
+            timer = loop.call_later(delay, self._wake_writer)
             try:
                 await wake
             finally:
@@ -133,8 +133,3 @@ class GroupCommit:
                 await asyncio.shield(self._writer)
         finally:
             self._draining -= 1
-
-
-def _wake_up(wake: asyncio.Future[None]) -> None:
-    if not wake.done():
-        wake.set_result(None)
