@@ -19,7 +19,11 @@ Usage:  python benchmarks/pushes.py [--postgres URL] [--rate 200] [--pushes 2000
    the achieved rate as a fraction of the limit (target 95% or more), the most
    messages in any second (at most the limit), the 429s (target 0) and the
    process's CPU time per push (target 1 ms), at 30 and 200 a second and in
-   the paid lane at 1,000.
+   the paid lane at 1,000. Then what the machine charges for waking up, in the
+   same run: how often the pass's threads slept and woke per push, and the CPU
+   of one wake-up of an idle event loop that sleeps as long between wake-ups
+   and does nothing (on a shared VM far more than on bare metal); their
+   product is the least part of a push's CPU that is waking up, not work.
 3. *Crash window.* ``jalur pushes tick`` killed with SIGKILL half-way through
    a pass, then a tick after the lease: learners who got the quiz twice
    (target: at most ``--concurrency``) and not at all (target 0).
@@ -220,6 +224,33 @@ def _settings(port: int, rate: float, *, paid: bool = False) -> Settings:
                     telegram_paid_broadcast=paid)
 
 
+def sleeps() -> int:
+    """Times this process's threads went to sleep so far (voluntary context switches, all threads):
+    each is one wake-up later. 0 where there is no ``/proc`` (not Linux)."""
+    tasks = Path("/proc/self/task")
+    if not tasks.is_dir():
+        return 0
+    total = 0
+    for task in tasks.iterdir():
+        try:
+            status = (task / "status").read_text()
+        except OSError:  # a thread that ended meanwhile
+            continue
+        total += int(status.split("voluntary_ctxt_switches:")[1].split()[0])
+    return total
+
+
+async def wake_charge(interval: float, *, budget: float = 4.0) -> float:
+    """CPU seconds this machine charges for one wake-up of an idle event loop that sleeps ``interval``
+    seconds between wake-ups and does nothing else: measured in the same run, the least each of a
+    pass's wake-ups costs whatever it does."""
+    count = max(50, min(300, int(budget / max(interval, 1e-4))))
+    cpu = time.process_time()
+    for _ in range(count):
+        await asyncio.sleep(interval)
+    return (time.process_time() - cpu) / count
+
+
 async def bench_send(backends: Backends, backend: str, rate: float, pushes: int, concurrency: int, *,
                      paid: bool = False, latency: float = 0.0, profile: bool = False) -> dict[str, float]:
     """One pass of ``pushes`` due daily quizzes for realistic learners against the enforcing fake."""
@@ -235,6 +266,7 @@ async def bench_send(backends: Backends, backend: str, rate: float, pushes: int,
                 senders.add("telegram", telegram)
                 profiler = cProfile.Profile() if profile else None
                 freeze_heap()  # as `jalur pushes tick` and `jalur run` do before their first pass
+                slept = sleeps()
                 cpu, started = time.process_time(), time.perf_counter()
                 if profiler:
                     profiler.enable()
@@ -242,18 +274,24 @@ async def bench_send(backends: Backends, backend: str, rate: float, pushes: int,
                 if profiler:
                     profiler.disable()
                 elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+                slept = sleeps() - slept
             stats = _call(port, "benchStats")
+        charge = await wake_charge(elapsed / max(slept, 1))
         if profiler:
             pstats.Stats(profiler).sort_stats("tottime").print_stats(45)
         sent = report.count("sent")
         figures = {"sent": sent, "messages": stats["accepted"], "elapsed": elapsed,
                    "throughput": stats["accepted"] / elapsed / limit,
                    "peak": stats["paid_peak" if paid else "peak"], "too_many": stats["too_many"],
-                   "cpu_ms": cpu / max(sent, 1) * 1000}
+                   "cpu_ms": cpu / max(sent, 1) * 1000, "wakes": slept / max(sent, 1), "wake_ms": charge * 1000}
         lane = "paid lane" if paid else "limit"
         print(f"  {backend:<10} {lane} {limit:6.0f}/s: {sent}/{pushes} daily quizzes ({stats['accepted']} messages) "
               f"in {elapsed:5.1f} s = {figures['throughput']:6.1%} of the limit; most in any 1 s: "
               f"{figures['peak']:.0f}; 429s: {stats['too_many']}; CPU {figures['cpu_ms']:.2f} ms/push")
+        if slept:
+            print(f"  {'':<10} the machine, same run: the pass slept and woke {figures['wakes']:.1f} times a push, and an "
+                  f"idle event loop woken as often costs {figures['wake_ms']:.3f} ms a wake-up: at least "
+                  f"{figures['wakes'] * figures['wake_ms']:.2f} ms of a push's CPU is waking up")
         return figures
     finally:
         await backends.drop(db)
