@@ -91,6 +91,20 @@ async def test_a_pass_records_every_outcome_without_waiting_for_company_that_is_
     assert [status for *_, status in await _ledger(engine)] == ["sent"] * 5
 
 
+async def test_a_pass_starts_with_a_small_claim_and_still_sends_every_due_push_once(
+        engine: Engine, sender: RecordingSender, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first claim of a pass takes only a few (sending starts sooner); the pass goes on claiming
+    full batches until one comes back short, so nobody due is left for the next pass."""
+    monkeypatch.setattr("bot.pushes.delivery.FIRST_CLAIM", 2)
+    for n in range(7):
+        await Chat(engine, f"learner{n}").onboard()
+    senders = Senders()
+    senders.add("test", sender)
+    report = await PushRunner(engine, senders, batch=3).tick(local("2026-03-02 19:00"))  # claims 2, 3, then 2
+    assert report.count("sent") == 7 and len({user for user, _ in sender.sent}) == len(sender.sent) == 7
+    assert [status for *_, status in await _ledger(engine)] == ["sent"] * 7
+
+
 async def test_daylight_saving_time_keeps_the_local_hour(
         engine: Engine, runner: PushRunner, sender: RecordingSender) -> None:
     chat = Chat(engine, "nyc", now=datetime(2026, 3, 5, 15, 0, tzinfo=UTC))

@@ -68,6 +68,7 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 NOT_RUNNING_RETRY = timedelta(minutes=1)
 COMPOSE_CHUNK = 50  # claimed pushes composed per transaction
 FIRST_CHUNK = 5  # the first transaction of a pass composes only a few
+FIRST_CLAIM = 20  # and its first claim takes only a few, so that sending starts sooner
 COMPOSE_SLICE = 0.002  # seconds composing runs before it lets the senders run (a push takes about 0.2 ms)
 CHAT_ONLY_PLATFORMS = frozenset({"console"})  # identities there never receive pushes
 
@@ -319,11 +320,12 @@ class PushRunner:
 
         async def produce() -> None:
             nonlocal queued, produced
-            first = True  # the pass's first pushes are composed in a small chunk: sending starts sooner
+            first = True  # the pass's first pushes are claimed and composed a few at a time: sending starts sooner
             try:
                 while True:
                     moment = now or self.clock()
-                    claimed, seen = await self._claim(moment, report)
+                    size = min(FIRST_CLAIM, self.batch) if first else self.batch
+                    claimed, seen = await self._claim(moment, report, size)
                     # composed a few at a time, so that no transaction holds SQLite's one writer for long
                     # while senders wait to record what they sent
                     for start, end in _chunks(len(claimed), first=FIRST_CHUNK if first else COMPOSE_CHUNK):
@@ -333,7 +335,7 @@ class PushRunner:
                             todo.put_nowait(push)
                             queued += 1
                     first = False
-                    if seen < self.batch or self._stopping:
+                    if seen < size or self._stopping:
                         return
             finally:
                 produced = True
@@ -391,10 +393,10 @@ class PushRunner:
 
     # --- claim and compose ------------------------------------------------------
 
-    async def _claim(self, moment: datetime, report: TickReport) -> tuple[list[PushDelivery], int]:
-        """Claim a batch (one short transaction): the ledger rows now ours, and how many rows were seen."""
+    async def _claim(self, moment: datetime, report: TickReport, size: int) -> tuple[list[PushDelivery], int]:
+        """Claim up to ``size`` (one short transaction): the ledger rows now ours, and how many rows were seen."""
         async with self.source.db.transaction() as session:
-            claim = await claim_batch(Repository(session), moment, self.batch, self.lease)
+            claim = await claim_batch(Repository(session), moment, size, self.lease)
         first_tries = [d.due_at for d in claim.deliveries if d.attempts == 1]
         if first_tries:
             report.lag = max(report.lag or timedelta(0), moment - min(first_tries))
