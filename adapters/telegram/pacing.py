@@ -10,11 +10,12 @@ messages in a minute (20 at once, then one every 3 s). ``Pacer`` instead:
 
 - hands out *slots* spaced ``window * (1 + SPACING_MARGIN) / limit`` apart,
   one caller at a time in arrival order, with no credit saved up while idle
-  (so no burst after a quiet spell), for the bot-wide lanes; lanes of 10 to 999
+  (so no burst after a quiet spell), for the bot-wide lanes; lanes of 10 to 99
   a second hand them out ``BURST`` (3) at a time, three spacings apart, so one
-  wake-up of the process sends three messages (at 30 and 200 a second the
-  wake-ups for messages sent one by one were a large part of a push's CPU;
-  the paid lane's 1,000 keeps the process busy anyway); a caller
+  wake-up of the process sends three messages (at 30 a second the wake-ups
+  for messages sent one by one were a large part of a push's CPU; at 200 a
+  second groups saved about 4% but filled sliding seconds to the limit, and
+  one run drew a 429); a group nobody came for within a spacing is over; a caller
   who queued behind a late grant (a stalled event loop) keeps its planned
   slot, so the slots a stall missed go at once instead of pushing the
   schedule back;
@@ -58,7 +59,7 @@ PAID_RATE = 1000.0  # messages a second with allow_paid_broadcast (Telegram's li
 GROUP_LIMIT = 20  # messages a minute in one group chat
 GROUP_WINDOW = 60.0
 BURST = 3  # slots a bot-wide lane grants at once (every 3 spacings): one wake-up for three messages
-BURST_FROM, BURST_BELOW = 10, 1000  # lanes of 10 to 999 a second are grouped
+BURST_FROM, BURST_BELOW = 10, 100  # lanes of 10 to 99 a second are grouped
 MAX_GROUPS = 1024  # group lanes kept in memory; idle ones are dropped beyond that
 
 Clock = Callable[[], float]
@@ -207,7 +208,7 @@ def _seconds(exc: RetryAfter) -> float:
 
 def _lane(rate: float, clock: Clock, sleep: Sleep) -> Pacer:
     """A one-second lane at ``rate`` (a fractional rate below 1 becomes 1 per ``1 / rate`` seconds),
-    in groups of ``BURST`` from 10 to 999 a second."""
+    in groups of ``BURST`` from 10 to 99 a second."""
     if rate >= 1:
         limit = math.floor(rate)
         return Pacer(limit, 1.0, burst=BURST if BURST_FROM <= limit < BURST_BELOW else 1, clock=clock, sleep=sleep)
