@@ -300,10 +300,11 @@ class TelegramAdapter:
         is built (together about 0.65 ms of CPU a message).
         """
         bot = self.app.bot
-        url = f"{bot.base_url}/{method}"
-        request = bot.request
-        call = partial(request.send_json, url, params) if isinstance(request, AiohttpRequest) else partial(
-            request.post, url, request_data=JsonBody(params))
+        url, request = f"{bot.base_url}/{method}", bot.request
+        if isinstance(request, AiohttpRequest):
+            call = partial(request.send_json, url, params)
+        else:  # long polling keeps python-telegram-bot's own transport
+            call = partial(request.post, url, request_data=JsonBody(params))
         if bot.rate_limiter is None:
             return await call()
         return await bot.rate_limiter.process_request(call, (), {}, method, params, None)

@@ -112,21 +112,28 @@ class AiohttpRequest(BaseRequest):
         and wrappers around it (about 50 microseconds of CPU a message): the errors are the ones
         ``BaseRequest`` raises for the same answers (``api_error``).
         """
-        if self._sends is None:
-            raise RuntimeError("AiohttpRequest is not initialized")
         try:
-            status, payload = await self._sends.post(url, json.dumps(params).encode(),
-                                                     connect_timeout=self._connect_timeout,
-                                                     read_timeout=self._read_timeout)
-        except TimeoutError as exc:
-            raise TimedOut from exc
-        except FAILURES as exc:
-            raise NetworkError(f"{type(exc).__name__}: {exc}") from exc
+            status, payload = await self._kept_alive(url, json.dumps(params).encode(), self._connect_timeout,
+                                                     self._read_timeout)
+        except TelegramError:
+            raise
         except Exception as exc:  # as python-telegram-bot reports any other failure
             raise NetworkError(f"Unknown error in HTTP implementation: {exc!r}") from exc
         if HTTPStatus.OK <= status <= 299:
             return self.parse_json_payload(payload)["result"]
         raise api_error(status, payload)
+
+    async def _kept_alive(self, url: str, body: bytes, connect: float | None, read: float | None) -> tuple[int, bytes]:
+        """POST a JSON ``body`` on a kept-alive connection: the status and the answer's body; a timeout
+        or a broken connection raised as python-telegram-bot's ``TimedOut`` / ``NetworkError``."""
+        if self._sends is None:
+            raise RuntimeError("AiohttpRequest is not initialized")
+        try:
+            return await self._sends.post(url, body, connect_timeout=connect, read_timeout=read)
+        except TimeoutError as exc:
+            raise TimedOut from exc
+        except FAILURES as exc:
+            raise NetworkError(f"{type(exc).__name__}: {exc}") from exc
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: object = BaseRequest.DEFAULT_NONE,
@@ -138,13 +145,7 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("AiohttpRequest is not initialized")
         connect, read = _seconds(connect_timeout, self._connect_timeout), _seconds(read_timeout, self._read_timeout)
         if isinstance(request_data, JsonBody) and method == "POST" and self._sends is not None:
-            try:
-                return await self._sends.post(url, request_data.json_payload, connect_timeout=connect,
-                                              read_timeout=read)
-            except TimeoutError as exc:
-                raise TimedOut from exc
-            except FAILURES as exc:
-                raise NetworkError(f"{type(exc).__name__}: {exc}") from exc
+            return await self._kept_alive(url, request_data.json_payload, connect, read)
         timeout = aiohttp.ClientTimeout(sock_connect=connect, sock_read=read)
         data: aiohttp.FormData | bytes | None = None
         headers = None
